@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The `v2m` command: a thin shell around scoreVideo / analyzeFile. Results on stdout (JSON with
+// --json), progress and errors on stderr, and exit codes from EXIT_CODES (see README).
+
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createRequire } from 'node:module';
+import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions } from '../config.js';
+import { STYLES } from '../compose/styles.js';
+import { EXIT_CODES, isV2mError } from '../errors.js';
+import { analyzeFile, scoreVideo } from '../pipeline.js';
+import { progressPrinter } from './progress.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+function wholeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected a whole number ≥ 0.');
+  return parsed;
+}
+
+function decimal(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('expected a number.');
+  return parsed;
+}
+
+function buildProgram(): Command {
+  const program = new Command()
+    .name('v2m')
+    .description('Writes original music for a video: it watches the cuts, motion and light, composes to them and returns the scored video, WAV, MIDI and a cue sheet.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('score')
+    .description('score a video: writes OUT.mp4 (scored video), OUT.wav, OUT.mid and OUT.cues.json')
+    .argument('<video>', 'the video to score (MP4, MOV, MKV, WebM…); it is only read, never changed')
+    .option('-o, --output <file>', 'scored video path (.mp4, .m4v or .mov); the other outputs go beside it (default: <video>.v2m.mp4)')
+    .option('--seed <n>', 'seed for every random choice: same video + same seed → the same music', wholeNumber, DEFAULT_OPTIONS.seed)
+    .option('--style <name>', `arrangement style: ${STYLE_CHOICES.join(', ')} (auto picks from the picture's energy)`, DEFAULT_OPTIONS.style)
+    .option('--key <key>', "key, e.g. 'A minor' or Eb (default: from the picture's light)")
+    .option('--tempo <bpm>', "reference tempo in BPM (default: from the picture's motion)", decimal)
+    .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
+    .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
+    .option('--json', 'print the cue sheet as JSON on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText('after', `\nStyles:\n${Object.values(STYLES).map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`)
+    .action(async (video: string, flags: ScoreFlags) => {
+      const options: Partial<ScoreOptions> = {
+        output: flags.output,
+        seed: flags.seed,
+        style: flags.style as ScoreOptions['style'],
+        key: flags.key,
+        tempo: flags.tempo,
+        mux: flags.mux as ScoreOptions['mux'],
+        originalGainDb: flags.originalGain,
+      };
+      const result = await scoreVideo(video, options, progressPrinter(process.stderr, flags.quiet === true));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result.cues, null, 2)}\n`);
+      } else {
+        const { cues, outputs } = result;
+        process.stdout.write(
+          `Scored video: ${outputs.video}\n` +
+            `Music: ${outputs.audio}  MIDI: ${outputs.midi}  Cue sheet: ${outputs.cues}\n` +
+            `${cues.style}, ${cues.key}, ${cues.tempo} BPM, ${cues.cuts.length} cut(s) on downbeats, ${cues.audio.integratedLufs.toFixed(1)} LUFS\n`,
+        );
+      }
+    });
+
+  program
+    .command('analyze')
+    .description('analyse a video and print what v2m sees: cuts and per-second motion, brightness, scene offset')
+    .argument('<video>', 'the video to analyse')
+    .option('--json', 'print the analysis as JSON (the analysis part of the cue sheet)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (video: string, flags: { json?: boolean; quiet?: boolean }) => {
+      const { sheet } = await analyzeFile(video, progressPrinter(process.stderr, flags.quiet === true || flags.json === true));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(sheet, null, 2)}\n`);
+        return;
+      }
+      const motion = sheet.features.motionMean;
+      process.stdout.write(
+        `${sheet.input.path}: ${sheet.input.duration} s, ${sheet.input.width}x${sheet.input.height}, ${sheet.input.framesPerSecond} fps\n` +
+          `cuts: ${sheet.cuts.map((c) => c.time.toFixed(2)).join(', ') || 'none'}\n` +
+          `mean motion: ${(motion.reduce((a, b) => a + b, 0) / motion.length).toFixed(2)} (0–255)\n`,
+      );
+    });
+  return program;
+}
+
+interface ScoreFlags {
+  output?: string;
+  seed: number;
+  style: string;
+  key?: string;
+  tempo?: number;
+  mux: string;
+  originalGain: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length <= 2) {
+    program.outputHelp({ error: true });
+    return EXIT_CODES.USAGE;
+  }
+  try {
+    await program.parseAsync(argv);
+    return EXIT_CODES.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0; everything else is a usage error.
+      return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
+    }
+    if (isV2mError(error)) {
+      process.stderr.write(`\nv2m: ${error.message}\n`);
+      return EXIT_CODES[error.code];
+    }
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`\nv2m: internal error — this is a bug, please report it with the command you ran.\n${message}\n`);
+    return EXIT_CODES.INTERNAL;
+  }
+}
+
+process.exitCode = await main(process.argv);

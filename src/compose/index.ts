@@ -1,0 +1,35 @@
+// compose: from the VideoTimeline to a Score — plan (the long view), beat grid, chords, arrangement.
+// Pure: the same timeline, options and seed always give the same Score.
+
+import type { VideoTimeline } from '../analysis/timeline.js';
+import { createRng } from '../music/random.js';
+import { arrange } from './arrange.js';
+import { beatGrid, tempoMap } from './grid.js';
+import { chordTrack } from './harmony.js';
+import { planScore, type PlanOptions } from './plan.js';
+import type { Beat, ChordEvent, Score, ScorePlan } from './score.js';
+
+export type { PlanOptions } from './plan.js';
+export * from './score.js';
+export { STYLES } from './styles.js';
+
+export interface Composition {
+  plan: ScorePlan;
+  beats: Beat[];
+  chords: ChordEvent[];
+  score: Score;
+}
+
+export function compose(timeline: VideoTimeline, options: PlanOptions): Composition {
+  // Separate streams per decision, so that changing one part (say the drums) leaves the others alone.
+  const plan = planScore(timeline, options, createRng(options.seed));
+  const beats = beatGrid(plan);
+  const chords = chordTrack(plan, beats, createRng(options.seed + 1));
+  const tracks = arrange({ plan, beats, chords, duration: timeline.duration }, createRng(options.seed + 2));
+  return {
+    plan,
+    beats,
+    chords,
+    score: { duration: timeline.duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, tracks },
+  };
+}

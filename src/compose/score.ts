@@ -1,0 +1,74 @@
+// The records composition produces: the plan (the long view), the beat grid with its tempo map, the
+// chord track and the Score — notes per instrument in seconds — that the renderer consumes.
+
+import type { MusicalKey } from '../music/theory.js';
+
+export const STYLE_NAMES = ['piano', 'ambient', 'band'] as const;
+export type StyleName = (typeof STYLE_NAMES)[number];
+
+/** A stretch of music between two hit points (cuts, start, end), with its own steady tempo. */
+export interface Section {
+  start: number;
+  end: number;
+  /** Whole beats in the section: the tempo is set so they fill it exactly, so the next cut lands on a downbeat. */
+  beats: number;
+  tempoBpm: number;
+  /** Mean picture energy over the section, 0–1. */
+  energy: number;
+}
+
+export interface ScorePlan {
+  style: StyleName;
+  key: MusicalKey;
+  /** The piece's reference tempo (from the picture's motion); sections bend it slightly to meet cuts. */
+  tempoBpm: number;
+  beatsPerBar: number;
+  seed: number;
+  sections: Section[];
+  /** Per-second energy 0–1 (from motion), the dynamics curve the arrangement follows. */
+  energyPerSecond: number[];
+}
+
+export interface Beat {
+  time: number;
+  /** Seconds until the next beat. */
+  duration: number;
+  /** Bar number from 0; bars restart at each section (a cut always starts a bar). */
+  bar: number;
+  beatInBar: number;
+  section: number;
+}
+
+export interface ChordEvent {
+  time: number;
+  duration: number;
+  /** Chord symbol, e.g. "Am", "F", "G". */
+  chord: string;
+}
+
+export interface TempoChange {
+  time: number;
+  tempoBpm: number;
+}
+
+export interface Note {
+  time: number;
+  duration: number;
+  midi: number;
+  velocity0to127: number;
+}
+
+export interface Track {
+  name: string;
+  /** General MIDI program 0–127 (ignored for drums). */
+  program: number;
+  isDrums: boolean;
+  notes: Note[];
+}
+
+export interface Score {
+  duration: number;
+  tempoMap: TempoChange[];
+  beatsPerBar: number;
+  tracks: Track[];
+}

@@ -1,0 +1,38 @@
+// Every option of `scoreVideo`, with its default, in one place. CLI flags and (later) API fields map
+// onto these one to one, with the same names.
+
+import type { StyleName } from './compose/score.js';
+import { STYLE_NAMES } from './compose/score.js';
+import type { MuxMode } from './media/mux.js';
+
+export type StyleChoice = StyleName | 'auto';
+export const STYLE_CHOICES: readonly StyleChoice[] = ['auto', ...STYLE_NAMES];
+export const MUX_MODES: readonly MuxMode[] = ['replace', 'mix'];
+/** Containers the scored video can be written in (the video stream is copied, never re-encoded). */
+export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov'] as const;
+
+export interface ScoreOptions {
+  /** Path of the scored video; the WAV, MIDI and cue sheet go beside it with the same stem. Default: `<input>.v2m.mp4`. */
+  output?: string;
+  /** Seed of every random choice: same input + same seed → the same MIDI, byte for byte. */
+  seed: number;
+  /** Arrangement style, or `auto` to pick one from the picture's energy. */
+  style: StyleChoice;
+  /** Key such as "A minor" or "Eb"; chosen from the picture's light when absent. */
+  key?: string;
+  /** Reference tempo in BPM; chosen from the picture's motion when absent. */
+  tempo?: number;
+  /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
+  mux: MuxMode;
+  originalGainDb: number;
+}
+
+export const DEFAULT_OPTIONS: ScoreOptions = {
+  seed: 1,
+  style: 'auto',
+  mux: 'replace',
+  originalGainDb: -12,
+};
+
+/** Tempo bounds accepted from the user; outside them the music stops sounding like music. */
+export const TEMPO_LIMITS_BPM = { min: 40, max: 240 } as const;

@@ -1,0 +1,47 @@
+// mux: writes the scored video — the input's video stream copied bit for bit (no re-encode) and the
+// music as AAC, either replacing the original sound or mixed over it at a chosen gain.
+
+import { internalError } from '../errors.js';
+import type { MediaInfo } from './probe.js';
+import { runTool } from './run.js';
+
+export type MuxMode = 'replace' | 'mix';
+
+export interface MuxOptions {
+  video: MediaInfo;
+  /** The finished music (a WAV file the length of the video). */
+  music: string;
+  output: string;
+  mode: MuxMode;
+  /** Gain of the original sound under the music in `mix` mode, in dB (e.g. -12). */
+  originalGainDb: number;
+  audioBitrateKbps: number;
+}
+
+export async function mux(options: MuxOptions): Promise<void> {
+  const mixing = options.mode === 'mix' && options.video.hasAudio;
+  const audioArgs = mixing
+    ? [
+        '-filter_complex',
+        // amix divides each input by the input count; the final volume=2 undoes that for two inputs.
+        `[0:a:0]volume=${options.originalGainDb}dB[original];` +
+          '[1:a:0][original]amix=inputs=2:duration=first:dropout_transition=0,volume=2[mixed]',
+        '-map', '0:v:0', '-map', '[mixed]',
+      ]
+    : ['-map', '0:v:0', '-map', '1:a:0'];
+  const args = [
+    '-hide_banner', '-nostdin', '-v', 'error', '-y',
+    '-i', options.video.path,
+    '-i', options.music,
+    ...audioArgs,
+    '-c:v', 'copy',
+    '-c:a', 'aac', '-b:a', `${options.audioBitrateKbps}k`,
+    '-map_metadata', '0',
+    '-movflags', '+faststart',
+    '-f', options.output.toLowerCase().endsWith('.mov') ? 'mov' : 'mp4',
+    options.output,
+  ];
+  await runTool('ffmpeg', args, (tail) =>
+    internalError(`could not write the scored video '${options.output}' (ffmpeg says: ${tail}).`),
+  );
+}

@@ -1,0 +1,97 @@
+// Music theory as small pure functions over plain data, on tonal: keys, diatonic chords by degree,
+// chord tones as MIDI pitches, and voice-led voicings.
+
+import { Chord, Key, Note } from 'tonal';
+
+export type Mode = 'major' | 'minor';
+
+export interface MusicalKey {
+  tonic: string;
+  mode: Mode;
+}
+
+/** Tonics v2m accepts, in the spelling it writes (flats for the black keys, as most charts do). */
+export const TONICS = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'] as const;
+
+export function keyName(key: MusicalKey): string {
+  return `${key.tonic} ${key.mode}`;
+}
+
+/** Parses "A minor", "Am", "C", "F# major", "ebm"; undefined if it is not a key. */
+export function parseKey(text: string): MusicalKey | undefined {
+  const match = /^\s*([A-Ga-g])([#b]?)\s*(major|minor|maj|min|m)?\s*$/.exec(text);
+  if (!match) return undefined;
+  const tonic = Note.pitchClass(`${match[1]!.toUpperCase()}${match[2] ?? ''}`);
+  if (!tonic) return undefined;
+  const modeWord = match[3] ?? 'major';
+  const mode: Mode = modeWord === 'minor' || modeWord === 'min' || modeWord === 'm' ? 'minor' : 'major';
+  return { tonic, mode };
+}
+
+/** The seven diatonic triads of the key, by scale degree (index 0 = I or i). Minor uses the harmonic V. */
+export function diatonicTriads(key: MusicalKey): string[] {
+  if (key.mode === 'major') return [...Key.majorKey(key.tonic).triads];
+  const natural = [...Key.minorKey(key.tonic).natural.triads];
+  // The major V (from harmonic minor) gives minor keys their cadence.
+  natural[4] = Key.minorKey(key.tonic).harmonic.triads[4] ?? natural[4]!;
+  return natural;
+}
+
+/** Pitch classes (0–11) of a chord symbol, root first. */
+export function chordPitchClasses(symbol: string): number[] {
+  const chord = Chord.get(symbol);
+  if (chord.empty) throw new Error(`unknown chord '${symbol}'`);
+  return chord.notes.map((note) => Note.chroma(note) as number);
+}
+
+export function rootPitchClass(symbol: string): number {
+  return chordPitchClasses(symbol)[0]!;
+}
+
+/** The MIDI note of pitch class `pc` nearest above or at `floor`. */
+export function pitchAtOrAbove(pc: number, floor: number): number {
+  return floor + ((pc - floor) % 12 + 12) % 12;
+}
+
+/**
+ * A close-position voicing of `pcs` inside [low, high] that moves least from `previous`
+ * (the sum of distances between sorted voices), so chords connect smoothly.
+ */
+export function voiceLead(pcs: readonly number[], previous: readonly number[] | undefined, low: number, high: number): number[] {
+  const candidates: number[][] = [];
+  for (let bass = low; bass <= high - 7; bass++) {
+    if (!pcs.includes(((bass % 12) + 12) % 12)) continue;
+    const voicing = [bass];
+    for (const pc of pcs) if (pc !== ((bass % 12) + 12) % 12) voicing.push(pitchAtOrAbove(pc, bass + 1));
+    voicing.sort((a, b) => a - b);
+    if (voicing[voicing.length - 1]! <= high) candidates.push(voicing);
+  }
+  if (candidates.length === 0) return pcs.map((pc) => pitchAtOrAbove(pc, low)).sort((a, b) => a - b);
+  if (!previous || previous.length === 0) return candidates[Math.floor(candidates.length / 2)]!;
+  const centre = previous.reduce((sum, n) => sum + n, 0) / previous.length;
+  let best = candidates[0]!;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const mean = candidate.reduce((sum, n) => sum + n, 0) / candidate.length;
+    const cost = Math.abs(mean - centre) + movement(candidate, previous) / candidate.length;
+    if (cost < bestCost) {
+      best = candidate;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+function movement(a: readonly number[], b: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += Math.abs(a[i]! - (b[Math.min(i, b.length - 1)] ?? a[i]!));
+  return total;
+}
+
+/** Pitch classes of the key's scale (natural minor plus the raised 7th used by the V chord). */
+export function scalePitchClasses(key: MusicalKey): number[] {
+  const scale = key.mode === 'major' ? Key.majorKey(key.tonic).scale : Key.minorKey(key.tonic).natural.scale;
+  const pcs = scale.map((note) => Note.chroma(note) as number);
+  if (key.mode === 'minor') pcs.push(((Note.chroma(key.tonic) as number) + 11) % 12);
+  return pcs;
+}

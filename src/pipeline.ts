@@ -1,0 +1,180 @@
+// scoreVideo — the one door: probe → analyze → compose → render → master → mux → cue sheet. Outputs
+// are written under temporary names beside their final place and renamed only when all succeeded,
+// so a failure never leaves a half-written or clobbered file; the input is only ever read.
+
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
+import type { VideoTimeline } from './analysis/timeline.js';
+import { compose } from './compose/index.js';
+import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
+import { usageError } from './errors.js';
+import { measureLoudness } from './media/audio.js';
+import { mux } from './media/mux.js';
+import { probe, type MediaInfo } from './media/probe.js';
+import { parseKey, type MusicalKey } from './music/theory.js';
+import { DEFAULT_MASTER, master } from './render/master.js';
+import { scoreToMidi } from './render/midi.js';
+import { soundFontPath } from './render/soundfont.js';
+import { synthesize } from './render/synth.js';
+import { analysisSheet, cueSheet, type AnalysisSheet, type CueSheet } from './report/cues.js';
+
+export type Stage = 'probe' | 'analyze' | 'compose' | 'synthesize' | 'master' | 'mux' | 'done';
+
+export interface Progress {
+  stage: Stage;
+  /** Progress of the whole job, 0–1; never goes backwards. */
+  fraction: number;
+}
+
+export interface OutputPaths {
+  video: string;
+  audio: string;
+  midi: string;
+  cues: string;
+}
+
+export interface ScoreResult {
+  outputs: OutputPaths;
+  cues: CueSheet;
+}
+
+/** Share of the total time each stage takes (measured on the shared clips; only for the progress bar). */
+const STAGE_SPAN: Record<Exclude<Stage, 'done'>, [number, number]> = {
+  probe: [0, 0.02],
+  analyze: [0.02, 0.4],
+  compose: [0.4, 0.42],
+  synthesize: [0.42, 0.8],
+  master: [0.8, 0.93],
+  mux: [0.93, 1],
+};
+
+const packageVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+export async function scoreVideo(input: string, options: Partial<ScoreOptions> = {}, onProgress?: (progress: Progress) => void): Promise<ScoreResult> {
+  const settings: ScoreOptions = { ...DEFAULT_OPTIONS, ...options };
+  const report = progressReporter(onProgress);
+  const plan = checkOptions(settings);
+  report('probe', 0);
+  const info = await probe(input);
+  const outputs = outputPaths(input, settings.output);
+
+  report('analyze', 0);
+  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
+  report('compose', 0);
+  const composition = compose(timeline, { style: plan.style, key: plan.key, tempoBpm: settings.tempo, seed: settings.seed });
+  const midi = scoreToMidi(composition.score, path.basename(input));
+
+  const workFolder = await mkdtemp(path.join(os.tmpdir(), 'v2m-'));
+  const temporary = temporaryPaths(outputs);
+  try {
+    report('synthesize', 0);
+    const raw = await synthesize({
+      midi,
+      output: path.join(workFolder, 'synth.f32'),
+      durationSeconds: info.duration + 0.5,
+      sampleRateHz: DEFAULT_MASTER.sampleRateHz,
+      onProgress: (f) => report('synthesize', f),
+    });
+    report('master', 0);
+    await master(raw, temporary.audio, info.duration);
+    const loudness = await measureLoudness(temporary.audio);
+    report('mux', 0);
+    await mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192 });
+    await writeFile(temporary.midi, midi);
+    const cues = cueSheet({
+      info,
+      timeline,
+      composition,
+      generator: { name: 'v2m', version: packageVersion, soundFont: soundFontPath().name },
+      outputs,
+      audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
+    });
+    await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
+    for (const key of Object.keys(outputs) as Array<keyof OutputPaths>) await rename(temporary[key], outputs[key]);
+    report('done', 1);
+    return { outputs, cues };
+  } finally {
+    await Promise.all(Object.values(temporary).map((file) => rm(file, { force: true })));
+    await rm(workFolder, { recursive: true, force: true });
+  }
+}
+
+/** `v2m analyze`: the analysis part of the cue sheet, without composing anything. */
+export async function analyzeFile(input: string, onProgress?: (progress: Progress) => void): Promise<{ sheet: AnalysisSheet; timeline: VideoTimeline }> {
+  const report = progressReporter(onProgress);
+  const info: MediaInfo = await probe(input);
+  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
+  report('done', 1);
+  return { sheet: analysisSheet(info, timeline), timeline };
+}
+
+interface CheckedOptions {
+  style: ScoreOptions['style'];
+  key?: MusicalKey;
+}
+
+/** Option values are checked before any work starts, with messages that list the valid values. */
+function checkOptions(options: ScoreOptions): CheckedOptions {
+  if (!STYLE_CHOICES.includes(options.style)) {
+    throw usageError(`Unknown style '${options.style}'. Choose one of: ${STYLE_CHOICES.join(', ')}.`);
+  }
+  if (!MUX_MODES.includes(options.mux)) throw usageError(`Unknown mux mode '${options.mux}'. Choose one of: ${MUX_MODES.join(', ')}.`);
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw usageError(`--seed must be a whole number ≥ 0, not '${options.seed}'.`);
+  if (options.tempo !== undefined && !(options.tempo >= TEMPO_LIMITS_BPM.min && options.tempo <= TEMPO_LIMITS_BPM.max)) {
+    throw usageError(`--tempo must be between ${TEMPO_LIMITS_BPM.min} and ${TEMPO_LIMITS_BPM.max} BPM, not '${options.tempo}'.`);
+  }
+  if (!Number.isFinite(options.originalGainDb)) throw usageError(`--original-gain must be a number of dB, not '${options.originalGainDb}'.`);
+  let key: MusicalKey | undefined;
+  if (options.key !== undefined) {
+    key = parseKey(options.key);
+    if (!key) throw usageError(`Unknown key '${options.key}'. Write a note A–G, optionally # or b, and major or minor: e.g. 'A minor', 'Eb', 'F# major'.`);
+  }
+  return { style: options.style, key };
+}
+
+/** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */
+export function outputPaths(input: string, output: string | undefined): OutputPaths {
+  const video = path.resolve(output ?? defaultOutput(input));
+  const extension = path.extname(video).toLowerCase();
+  if (!(VIDEO_EXTENSIONS as readonly string[]).includes(extension)) {
+    throw usageError(`The output '${video}' must end in ${VIDEO_EXTENSIONS.join(', ')}: the scored video keeps the input's video stream in an MP4/MOV container.`);
+  }
+  const folder = path.dirname(video);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw usageError(`The output folder '${folder}' does not exist. Create it first or choose another output path with -o.`);
+  }
+  const stem = video.slice(0, -extension.length);
+  const outputs: OutputPaths = { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json` };
+  const inputReal = realpathSync(input);
+  for (const file of Object.values(outputs)) {
+    if (path.resolve(file) === inputReal || (existsSync(file) && realpathSync(file) === inputReal)) {
+      throw usageError(`The output '${file}' is the input file; v2m never overwrites its input. Choose another output path with -o.`);
+    }
+  }
+  return outputs;
+}
+
+function defaultOutput(input: string): string {
+  const parsed = path.parse(path.resolve(input));
+  return path.join(parsed.dir, `${parsed.name}.v2m.mp4`);
+}
+
+function temporaryPaths(outputs: OutputPaths): OutputPaths {
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  const hide = (file: string) => path.join(path.dirname(file), `.v2m-tmp-${tag}-${path.basename(file)}`);
+  return { video: hide(outputs.video), audio: hide(outputs.audio), midi: hide(outputs.midi), cues: hide(outputs.cues) };
+}
+
+function progressReporter(onProgress?: (progress: Progress) => void): (stage: Stage, stageFraction: number) => void {
+  let last = 0;
+  return (stage, stageFraction) => {
+    const [start, end] = stage === 'done' ? [1, 1] : STAGE_SPAN[stage];
+    const fraction = Math.max(last, start + (end - start) * Math.min(1, Math.max(0, stageFraction)));
+    last = fraction;
+    onProgress?.({ stage, fraction });
+  };
+}

@@ -1,0 +1,66 @@
+// synth: renders a Standard MIDI File with a SoundFont (spessasynth_core, offline, faster than real
+// time) and streams the audio to disk in blocks, so memory stays flat however long the piece is.
+
+import { open, readFile } from 'node:fs/promises';
+import { BasicMIDI, SoundBankLoader, SpessaLog, SpessaSynthProcessor, SpessaSynthSequencer } from 'spessasynth_core';
+import type { RawPcmFile } from '../media/audio.js';
+import { soundFontPath } from './soundfont.js';
+
+/** The synthesizer updates envelopes once per quantum; 128 samples is its own default. */
+const QUANTUM_SAMPLES = 128;
+/** Samples written to disk per block (~0.7 s at 48 kHz): a multiple of the quantum. */
+const BLOCK_SAMPLES = QUANTUM_SAMPLES * 256;
+
+export interface SynthOptions {
+  midi: Uint8Array;
+  /** Where the raw 32-bit float stereo PCM goes. */
+  output: string;
+  durationSeconds: number;
+  sampleRateHz: number;
+  onProgress?: (fraction: number) => void;
+}
+
+export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
+  SpessaLog.warnEnabled = false;
+  SpessaLog.infoEnabled = false;
+  const soundFont = await readFile(soundFontPath().path);
+  const synth = new SpessaSynthProcessor(options.sampleRateHz, { effectsEnabled: true, eventsEnabled: false });
+  synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(toArrayBuffer(soundFont)), 'main');
+  await synth.processorInitialized;
+
+  const sequencer = new SpessaSynthSequencer(synth);
+  sequencer.skipToFirstNoteOn = false;
+  sequencer.loopCount = 0;
+  sequencer.loadNewSongList([BasicMIDI.fromArrayBuffer(toArrayBuffer(options.midi))]);
+  sequencer.play();
+
+  const totalSamples = Math.ceil(options.durationSeconds * options.sampleRateHz);
+  const left = new Float32Array(BLOCK_SAMPLES);
+  const right = new Float32Array(BLOCK_SAMPLES);
+  const interleaved = new Float32Array(BLOCK_SAMPLES * 2);
+  const file = await open(options.output, 'w');
+  try {
+    for (let done = 0; done < totalSamples; done += BLOCK_SAMPLES) {
+      const blockSamples = Math.min(BLOCK_SAMPLES, totalSamples - done);
+      left.fill(0);
+      right.fill(0);
+      for (let offset = 0; offset < blockSamples; offset += QUANTUM_SAMPLES) {
+        sequencer.processTick();
+        synth.process(left, right, offset, Math.min(QUANTUM_SAMPLES, blockSamples - offset));
+      }
+      for (let i = 0; i < blockSamples; i++) {
+        interleaved[2 * i] = left[i]!;
+        interleaved[2 * i + 1] = right[i]!;
+      }
+      await file.write(new Uint8Array(interleaved.buffer, 0, blockSamples * 2 * 4));
+      options.onProgress?.(Math.min(1, (done + blockSamples) / totalSamples));
+    }
+  } finally {
+    await file.close();
+  }
+  return { path: options.output, sampleRateHz: options.sampleRateHz, channels: 2 };
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}

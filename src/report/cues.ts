@@ -1,0 +1,86 @@
+// The cue sheet (out.cues.json): what v2m saw and what it decided, in a stable, documented shape
+// (see README "Cue sheet") so editors' tools can read it. Bump CUE_SHEET_VERSION on any breaking change.
+
+import type { Cut } from '../analysis/cuts.js';
+import type { VideoTimeline } from '../analysis/timeline.js';
+import type { Composition } from '../compose/index.js';
+import type { MediaInfo } from '../media/probe.js';
+import { keyName } from '../music/theory.js';
+
+export const CUE_SHEET_VERSION = 1;
+
+export interface AnalysisSheet {
+  version: number;
+  input: { path: string; duration: number; width: number; height: number; framesPerSecond: number; hasAudio: boolean };
+  analysisFps: number;
+  cuts: Cut[];
+  features: VideoTimeline['features'];
+}
+
+export interface CueSheet extends AnalysisSheet {
+  generator: { name: 'v2m'; version: string; soundFont: string };
+  seed: number;
+  style: string;
+  key: string;
+  /** Reference tempo in BPM; `tempoMap` holds the exact tempo of each section. */
+  tempo: number;
+  tempoMap: Array<{ time: number; tempo: number }>;
+  beatsPerBar: number;
+  /** Times of the first beat of every bar. */
+  downbeats: number[];
+  sections: Array<{ start: number; end: number; beats: number; tempo: number; energy: number }>;
+  chords: Array<{ time: number; duration: number; chord: string }>;
+  instruments: Array<{ name: string; program: number | null; notes: number }>;
+  outputs: { video: string; audio: string; midi: string; cues: string };
+  audio: { duration: number; integratedLufs: number; truePeakDbtp: number };
+}
+
+export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): AnalysisSheet {
+  return {
+    version: CUE_SHEET_VERSION,
+    input: {
+      path: info.path,
+      duration: round(info.duration),
+      width: info.video.displayWidth,
+      height: info.video.displayHeight,
+      framesPerSecond: round(info.video.framesPerSecond),
+      hasAudio: info.hasAudio,
+    },
+    analysisFps: timeline.analysisFps,
+    cuts: timeline.cuts.map((cut) => ({ time: round(cut.time), strength: round(cut.strength) })),
+    features: timeline.features,
+  };
+}
+
+export interface CueSheetInput {
+  info: MediaInfo;
+  timeline: VideoTimeline;
+  composition: Composition;
+  generator: CueSheet['generator'];
+  outputs: CueSheet['outputs'];
+  audio: CueSheet['audio'];
+}
+
+export function cueSheet(input: CueSheetInput): CueSheet {
+  const { plan, chords, beats, score } = input.composition;
+  return {
+    ...analysisSheet(input.info, input.timeline),
+    generator: input.generator,
+    seed: plan.seed,
+    style: plan.style,
+    key: keyName(plan.key),
+    tempo: plan.tempoBpm,
+    tempoMap: score.tempoMap.map((change) => ({ time: round(change.time), tempo: round(change.tempoBpm) })),
+    beatsPerBar: plan.beatsPerBar,
+    downbeats: beats.filter((beat) => beat.beatInBar === 0).map((beat) => round(beat.time)),
+    sections: plan.sections.map((s) => ({ start: round(s.start), end: round(s.end), beats: s.beats, tempo: round(s.tempoBpm), energy: round(s.energy) })),
+    chords: chords.map((c) => ({ time: round(c.time), duration: round(c.duration), chord: c.chord })),
+    instruments: score.tracks.map((t) => ({ name: t.name, program: t.isDrums ? null : t.program, notes: t.notes.length })),
+    outputs: input.outputs,
+    audio: input.audio,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
