@@ -19,8 +19,10 @@ export const TEMPO_RANGE_BPM = { slowest: 70, fastest: 140 } as const;
 const MOTION_FOR_FULL_ENERGY = 12;
 /** Mean luma above which a picture reads as bright, and the music as major. */
 const BRIGHT_PICTURE_LUMA = 0.35;
-/** Cuts closer than this to the start or end do not start a section of their own. */
+/** Cuts closer than this to the previous section start do not start a section of their own. */
 const MIN_SECTION_SECONDS = 0.5;
+/** A cut this close to the end is not worth a hit: the last chord is already sounding. */
+const MIN_FINAL_SECTION_SECONDS = 0.25;
 const BEATS_PER_BAR = 4;
 
 export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rng): ScorePlan {
@@ -59,7 +61,7 @@ function chooseStyle(meanEnergy: number): StyleName {
 function planSections(timeline: VideoTimeline, tempoBpm: number, energyPerSecond: number[]): Section[] {
   const boundaries = [0];
   for (const cut of timeline.cuts) {
-    if (cut.time - boundaries[boundaries.length - 1]! >= MIN_SECTION_SECONDS && timeline.duration - cut.time >= MIN_SECTION_SECONDS) {
+    if (cut.time - boundaries[boundaries.length - 1]! >= MIN_SECTION_SECONDS && timeline.duration - cut.time >= MIN_FINAL_SECTION_SECONDS) {
       boundaries.push(cut.time);
     }
   }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeVideo } from '../../src/analysis/index.js';
+import { detectCuts, DEFAULT_CUT_DETECTOR, sceneOffsetPerSecond } from '../../src/analysis/cuts.js';
+import { probe } from '../../src/media/probe.js';
+import { ffmpeg, media, temporaryFolder } from '../helpers.js';
+
+async function timelineOf(file: string) {
+  return analyzeVideo(await probe(file));
+}
+
+describe('cut detection', () => {
+  it('finds the four hard cuts of bikes-fastcuts-10s', async () => {
+    const timeline = await timelineOf(media('bikes-fastcuts-10s.mp4'));
+    assert.equal(timeline.cuts.length, 4, JSON.stringify(timeline.cuts));
+  });
+
+  for (const clip of ['juggling-10s.mp4', 'dog-play-10s.mp4', 'flower-timelapse-5s.mp4']) {
+    it(`reports no cut in the single shot ${clip}`, async () => {
+      const timeline = await timelineOf(media(clip));
+      assert.deepEqual(timeline.cuts, []);
+    });
+  }
+
+  it('recovers the planted cut times of a montage within one frame', async () => {
+    const folder = temporaryFolder();
+    const montage = path.join(folder, 'montage.mp4');
+    // Segments of 2.2 s, 1.6 s, 3.1 s and 2.4 s from four different clips, all at 25 fps.
+    const parts = [
+      ['juggling-10s.mp4', 1, 2.2],
+      ['parking-topdown-30s.mp4', 5, 1.6],
+      ['kids-jumping-7s.mp4', 0.5, 3.1],
+      ['flower-timelapse-5s.mp4', 1, 2.4],
+    ] as const;
+    const inputs = parts.flatMap(([clip, start, length]) => ['-ss', String(start), '-t', String(length), '-i', media(clip)]);
+    const chains = parts.map((_, i) => `[${i}:v]fps=25,scale=320:180,setsar=1,setpts=PTS-STARTPTS[v${i}]`).join(';');
+    const concat = `${parts.map((_, i) => `[v${i}]`).join('')}concat=n=${parts.length}:v=1:a=0[out]`;
+    ffmpeg([...inputs, '-filter_complex', `${chains};${concat}`, '-map', '[out]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', montage]);
+
+    const timeline = await timelineOf(montage);
+    const planted = [2.2, 3.8, 6.9];
+    assert.equal(timeline.cuts.length, planted.length, JSON.stringify(timeline.cuts));
+    timeline.cuts.forEach((cut, i) => assert.ok(Math.abs(cut.time - planted[i]!) <= 1 / 25 + 1e-6, `cut ${cut.time} vs ${planted[i]}`));
+    assert.deepEqual(timeline.features.sceneOffset.slice(0, 5), [0, 1, 0, 0, 1]);
+  });
+
+  it('ignores fast motion that is not a cut: a lone spike needs to stand out from its neighbours', () => {
+    const steadyMotion = [0, 0.3, 0.32, 0.31, 0.33, 0.3, 0.31];
+    assert.deepEqual(detectCuts(steadyMotion, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: 25 }), []);
+    const withCut = [0, 0.02, 0.03, 0.02, 0.9, 0.02, 0.03, 0.02];
+    assert.deepEqual(detectCuts(withCut, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: 4 }), [{ time: 1, strength: 0.9 }]);
+  });
+
+  it('counts scene offset in whole seconds since the last cut, as MuVi-Sync does', () => {
+    assert.deepEqual(sceneOffsetPerSecond([{ time: 2.5, strength: 1 }], 6), [0, 1, 0, 1, 2, 3]);
+  });
+});
+
+describe('motion and brightness', () => {
+  it('gives one value per second and reads the energetic clip as moving more than the parking lot', async () => {
+    const kids = await timelineOf(media('kids-jumping-7s.mp4'));
+    const parking = await timelineOf(media('parking-topdown-30s.mp4'));
+    assert.equal(kids.features.motion.length, 7);
+    assert.equal(parking.features.motion.length, 31);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    assert.ok(mean(kids.features.motionMean) > mean(parking.features.motionMean));
+    assert.ok(kids.features.brightness.every((b) => b >= 0 && b <= 1));
+    assert.deepEqual(JSON.parse(JSON.stringify(kids)), kids, 'the timeline round-trips through JSON');
+  });
+
+  it('reads a frozen picture as no motion', async () => {
+    const folder = temporaryFolder();
+    const frozen = path.join(folder, 'frozen.mp4');
+    ffmpeg(['-ss', '3', '-i', media('bbb-180p-10s.webm'), '-frames:v', '1', path.join(folder, 'still.png')]);
+    ffmpeg(['-loop', '1', '-framerate', '25', '-t', '3', '-i', path.join(folder, 'still.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', frozen]);
+    const timeline = await timelineOf(frozen);
+    assert.ok(timeline.features.motionMean.every((m) => m < 0.5), JSON.stringify(timeline.features.motionMean));
+    assert.deepEqual(timeline.cuts, []);
+  });
+});

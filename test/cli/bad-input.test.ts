@@ -1,0 +1,109 @@
+// Every bad input named in the foundation issue: the exit code, a message that says what was wrong,
+// nothing left in the output folder, and the input untouched.
+
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { EXIT_CODES } from '../../src/errors.js';
+import { ffmpeg, listFolder, media, runCli, sha256, temporaryFolder } from '../helpers.js';
+
+const fixtures = temporaryFolder('v2m-bad-input-');
+
+interface BadCase {
+  name: string;
+  input: () => string;
+  output?: (input: string) => string;
+  code: number;
+  message: RegExp;
+}
+
+function fixture(name: string): string {
+  return path.join(fixtures, name);
+}
+
+const cases: BadCase[] = [
+  { name: 'a missing file', input: () => fixture('does-not-exist.mp4'), code: EXIT_CODES.BAD_INPUT, message: /No such file.*Check the path/ },
+  { name: 'a directory', input: () => fixture('a-folder'), code: EXIT_CODES.BAD_INPUT, message: /is a folder, not a video file/ },
+  { name: 'a text file renamed .mp4', input: () => fixture('text.mp4'), code: EXIT_CODES.BAD_INPUT, message: /not a video v2m can read/ },
+  { name: 'a zero-byte file', input: () => fixture('empty.mp4'), code: EXIT_CODES.BAD_INPUT, message: /is empty \(0 bytes\)/ },
+  { name: 'a truncated mp4 (index at the end)', input: () => fixture('truncated.mp4'), code: EXIT_CODES.BAD_INPUT, message: /not a video v2m can read.*truncated or corrupt/ },
+  { name: 'a truncated mp4 (index at the start)', input: () => fixture('truncated-faststart.mp4'), code: EXIT_CODES.BAD_INPUT, message: /truncated/ },
+  { name: 'an audio-only file', input: () => fixture('audio-only.m4a'), code: EXIT_CODES.BAD_INPUT, message: /has only audio and no video stream/ },
+  { name: 'an image', input: () => fixture('picture.png'), code: EXIT_CODES.BAD_INPUT, message: /is a still image/ },
+  { name: 'a video shorter than 1 s', input: () => fixture('short.mp4'), code: EXIT_CODES.BAD_INPUT, message: /needs at least 1 s/ },
+  {
+    name: 'an output path in a missing folder',
+    input: () => fixture('good.mp4'),
+    output: () => fixture('no-such-folder/out.mp4'),
+    code: EXIT_CODES.USAGE,
+    message: /output folder .* does not exist/,
+  },
+  { name: 'an output path equal to the input', input: () => fixture('good.mp4'), output: (input) => input, code: EXIT_CODES.USAGE, message: /is the input file/ },
+  {
+    name: 'an output whose WAV would overwrite the input',
+    // A video named .wav: its music would be written to clip.wav, on top of it.
+    input: () => fixture('clip.wav'),
+    output: () => fixture('clip.mp4'),
+    code: EXIT_CODES.USAGE,
+    message: /clip\.wav' is the input file/,
+  },
+];
+
+describe('bad input', () => {
+  before(() => {
+    mkdirSync(fixture('a-folder'));
+    writeFileSync(fixture('text.mp4'), 'Not a video, just text.\n'.repeat(100));
+    writeFileSync(fixture('empty.mp4'), '');
+    const bikes = readFileSync(media('bikes-fastcuts-10s.mp4'));
+    writeFileSync(fixture('truncated.mp4'), bikes.subarray(0, Math.floor(bikes.length * 0.4)));
+    ffmpeg(['-i', media('bikes-fastcuts-10s.mp4'), '-c', 'copy', '-movflags', '+faststart', fixture('faststart.mp4')]);
+    const faststart = readFileSync(fixture('faststart.mp4'));
+    writeFileSync(fixture('truncated-faststart.mp4'), faststart.subarray(0, Math.floor(faststart.length * 0.4)));
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'aac', fixture('audio-only.m4a')]);
+    copyFileSync(media('bikes-fastcuts-10s.mp4'), fixture('clip.wav'));
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=25', '-frames:v', '1', fixture('picture.png')]);
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=25:duration=0.5', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', fixture('short.mp4')]);
+    copyFileSync(media('bikes-fastcuts-10s.mp4'), fixture('good.mp4'));
+  });
+
+  for (const badCase of cases) {
+    it(`refuses ${badCase.name} with exit code ${badCase.code}, a clear message and no output left behind`, () => {
+      const input = badCase.input();
+      const output = badCase.output ? badCase.output(input) : fixture('out.mp4');
+      const before = listFolder(fixtures);
+      const inputHash = safeHash(input);
+      const result = runCli(['score', input, '-o', output]);
+      assert.equal(result.code, badCase.code, result.stderr);
+      assert.match(result.stderr, badCase.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at .*\.(js|ts):\d+/, 'no stack trace for a bad input');
+      assert.deepEqual(listFolder(fixtures), before, 'no file was added or removed');
+      assert.equal(safeHash(input), inputHash, 'the input is unchanged');
+    });
+  }
+
+  it('names the valid values of a bad option', () => {
+    const result = runCli(['score', fixture('good.mp4'), '--style', 'polka', '-o', fixture('out.mp4')]);
+    assert.equal(result.code, EXIT_CODES.USAGE);
+    assert.match(result.stderr, /Unknown style 'polka'. Choose one of: auto, piano/);
+    const key = runCli(['score', fixture('good.mp4'), '--key', 'H', '-o', fixture('out.mp4')]);
+    assert.equal(key.code, EXIT_CODES.USAGE);
+    assert.match(key.stderr, /Unknown key 'H'/);
+  });
+
+  it('answers an unknown command or missing argument with usage and exit code 2', () => {
+    assert.equal(runCli(['frobnicate']).code, EXIT_CODES.USAGE);
+    assert.equal(runCli(['score']).code, EXIT_CODES.USAGE);
+    const help = runCli(['--help']);
+    assert.equal(help.code, EXIT_CODES.OK);
+    assert.match(help.stdout, /score/);
+  });
+});
+
+function safeHash(file: string): string | undefined {
+  try {
+    return sha256(file);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+// Slow end-to-end test: the whole `v2m score` on two shared clips, judged from the outputs themselves
+// with independent tools (ffprobe for streams and lengths, ffmpeg's ebur128 for loudness, midi-file
+// for the MIDI).
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseMidi } from 'midi-file';
+import { measureLoudness } from '../../src/media/audio.js';
+import type { CueSheet } from '../../src/report/cues.js';
+import { ffprobeStreams, listFolder, media, runCli, sha256, temporaryFolder } from '../helpers.js';
+
+const LENGTH_TOLERANCE_SECONDS = 0.05;
+
+for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
+  describe(`v2m score ${clip} (slow, end to end)`, () => {
+    const folder = temporaryFolder('v2m-e2e-');
+    const output = path.join(folder, 'out.mp4');
+    const inputHash = sha256(media(clip));
+    const run = runCli(['score', media(clip), '-o', output, '--seed', '7']);
+
+    it('exits 0 and writes the four outputs, nothing else', () => {
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(listFolder(folder), ['out.cues.json', 'out.mid', 'out.mp4', 'out.wav']);
+      assert.equal(sha256(media(clip)), inputHash, 'the input is unchanged');
+    });
+
+    it('writes a video with one video and one audio stream, the audio as long as the video', () => {
+      const probed = ffprobeStreams(output);
+      const video = probed.streams.filter((s) => s.codec_type === 'video');
+      const audio = probed.streams.filter((s) => s.codec_type === 'audio');
+      assert.equal(video.length, 1);
+      assert.equal(audio.length, 1);
+      assert.equal(audio[0]!.codec_name, 'aac');
+      const videoLength = Number(video[0]!.duration ?? probed.format.duration);
+      const inputLength = Number(ffprobeStreams(media(clip)).format.duration);
+      assert.ok(Math.abs(Number(audio[0]!.duration) - videoLength) <= LENGTH_TOLERANCE_SECONDS, `audio ${audio[0]!.duration} s vs video ${videoLength} s`);
+      assert.ok(Math.abs(videoLength - inputLength) <= LENGTH_TOLERANCE_SECONDS);
+      const wavLength = Number(ffprobeStreams(path.join(folder, 'out.wav')).streams[0]!.duration);
+      assert.ok(Math.abs(wavLength - inputLength) <= LENGTH_TOLERANCE_SECONDS, `wav ${wavLength} s vs ${inputLength} s`);
+    });
+
+    it('is real, loudness-normalised music: -14 ± 1 LUFS, true peak ≤ -1 dBTP', async () => {
+      const wav = await measureLoudness(path.join(folder, 'out.wav'));
+      assert.ok(Math.abs(wav.integratedLufs + 14) <= 1, `WAV at ${wav.integratedLufs} LUFS`);
+      assert.ok(wav.truePeakDbtp <= -1, `WAV true peak ${wav.truePeakDbtp} dBTP`);
+      const scored = await measureLoudness(output);
+      assert.ok(Math.abs(scored.integratedLufs + 14) <= 1, `scored video at ${scored.integratedLufs} LUFS`);
+    });
+
+    it('writes a MIDI file with at least three tracks that have notes', () => {
+      const parsed = parseMidi(readFileSync(path.join(folder, 'out.mid')));
+      const withNotes = parsed.tracks.filter((track) => track.some((event) => event.type === 'noteOn'));
+      assert.ok(withNotes.length >= 3, `${withNotes.length} tracks with notes`);
+    });
+
+    it('writes a cue sheet with the cuts, chords and one feature value per second', () => {
+      const cues = JSON.parse(readFileSync(path.join(folder, 'out.cues.json'), 'utf8')) as CueSheet;
+      assert.equal(cues.version, 1);
+      assert.equal(cues.input.path, media(clip));
+      assert.ok(cues.tempo >= 40 && cues.tempo <= 240);
+      assert.match(cues.key, /^[A-G][b#]? (major|minor)$/);
+      assert.equal(cues.features.motion.length, Math.ceil(cues.input.duration - 1e-6));
+      assert.ok(cues.chords.length > 0 && cues.chords.every((c) => typeof c.chord === 'string' && c.duration > 0));
+      if (clip.startsWith('bikes')) {
+        assert.equal(cues.cuts.length, 4);
+        // Each cut lands on a downbeat of the music.
+        for (const cut of cues.cuts) assert.ok(cues.downbeats.some((d) => Math.abs(d - cut.time) <= 0.05), `cut at ${cut.time} is not on a downbeat`);
+      } else {
+        assert.deepEqual(cues.cuts, []);
+      }
+    });
+  });
+}

@@ -1,0 +1,58 @@
+// Shared by the tests: where the shared clips are, how to run the built CLI, fixtures made with ffmpeg.
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toolPath } from '../src/media/tools.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const SHARED_MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
+export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+
+export function media(name: string): string {
+  return path.join(SHARED_MEDIA, name);
+}
+
+export function temporaryFolder(prefix = 'v2m-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[]): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs ffmpeg for a fixture; throws with ffmpeg's stderr if it fails. */
+export function ffmpeg(args: string[]): void {
+  const result = spawnSync(toolPath('ffmpeg'), ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+export interface ProbedStream {
+  codec_type: string;
+  codec_name: string;
+  duration?: string;
+}
+
+export function ffprobeStreams(file: string): { streams: ProbedStream[]; format: { duration: string } } {
+  const result = spawnSync(toolPath('ffprobe'), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`ffprobe failed on ${file}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { streams: ProbedStream[]; format: { duration: string } };
+}
+
+export function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+export function listFolder(folder: string): string[] {
+  return readdirSync(folder).sort();
+}
