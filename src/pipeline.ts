@@ -12,7 +12,6 @@ import type { VideoTimeline } from './analysis/timeline.js';
 import { compose } from './compose/index.js';
 import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
 import { usageError } from './errors.js';
-import { measureLoudness } from './media/audio.js';
 import { mux } from './media/mux.js';
 import { probe, type MediaInfo } from './media/probe.js';
 import { parseKey, type MusicalKey } from './music/theory.js';
@@ -80,8 +79,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
       onProgress: (f) => report('synthesize', f),
     });
     report('master', 0);
-    await master(raw, temporary.audio, info.duration);
-    const loudness = await measureLoudness(temporary.audio);
+    const loudness = await master(raw, temporary.audio, info.duration);
     report('mux', 0);
     await mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192 });
     await writeFile(temporary.midi, midi);

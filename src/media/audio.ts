@@ -1,5 +1,5 @@
-// Audio through ffmpeg: loudness measurement (EBU R128 integrated loudness and true peak) and the
-// two-pass loudness normalisation that turns the synthesizer's raw output into a finished track.
+// Audio through ffmpeg: loudness measurement (EBU R128 integrated loudness and true peak, ffmpeg's
+// ebur128 filter) and the normalisation that turns the synthesizer's raw output into a finished track.
 
 import { internalError } from '../errors.js';
 import { runTool } from './run.js';
@@ -30,21 +30,22 @@ export interface NormaliseOptions {
 
 /** EBU R128 of `file` (any format ffmpeg reads), measured by ffmpeg's ebur128 filter. */
 export async function measureLoudness(file: string): Promise<LoudnessMeasurement> {
-  const args = ['-hide_banner', '-nostdin', '-i', file, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'];
-  const { stderr } = await runTool('ffmpeg', args, (tail) => internalError(`could not measure the loudness of '${file}': ${tail}`));
-  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
-  const integratedLufs = readNumber(summary, /I:\s+(-?[\d.]+|-inf) LUFS/);
-  const loudnessRangeLu = readNumber(summary, /LRA:\s+(-?[\d.]+) LU/);
-  const truePeakDbtp = readNumber(summary, /Peak:\s+(-?[\d.]+|-inf) dBFS/);
-  return { integratedLufs, truePeakDbtp, loudnessRangeLu };
+  return runEbur128(['-i', file, '-map', '0:a:0'], 'anull', `the loudness of '${file}'`);
 }
+
+/** Samples may peak this far under the true-peak ceiling: inter-sample peaks rise up to ~0.5 dB above them. */
+const INTER_SAMPLE_HEADROOM_DB = 0.5;
+/** Normalisation is redone with a corrected gain if the limiter pulled the loudness further than this off target. */
+const LOUDNESS_TOLERANCE_LU = 0.3;
+const MAX_GAIN_PASSES = 3;
 
 /**
  * Writes `output`: the input cut or padded to exactly `durationSeconds`, faded out at the end, and
- * normalised to `targetLufs` with true peaks at most `truePeakDbtp` (ffmpeg loudnorm, two passes:
- * the first measures, the second applies the measured values).
+ * normalised to `targetLufs` with true peaks at most `truePeakDbtp`. One ebur128 pass measures; a
+ * linear gain and, where the peaks would pass the ceiling, a limiter bring it to target; a check
+ * pass measures the result and corrects the gain if the limiter cost loudness.
  */
-export async function normaliseLoudness(options: NormaliseOptions): Promise<void> {
+export async function normaliseLoudness(options: NormaliseOptions): Promise<LoudnessMeasurement> {
   const totalSamples = Math.round(options.durationSeconds * options.sampleRateHz);
   const fadeStart = Math.max(0, options.durationSeconds - options.fadeOutSeconds);
   const shape = [
@@ -53,55 +54,50 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<void
     `atrim=end_sample=${totalSamples}`,
     `afade=t=out:st=${fadeStart.toFixed(4)}:d=${options.fadeOutSeconds.toFixed(4)}`,
   ].join(',');
-  const target = `I=${options.targetLufs}:TP=${options.truePeakDbtp}:LRA=20`;
   const inputArgs = rawInputArgs(options.input);
+  const raw = await runEbur128(inputArgs, shape, 'the loudness of the rendered music');
+  if (!Number.isFinite(raw.integratedLufs)) {
+    throw internalError('the rendered music is silent, so it cannot be normalised. This is a bug in v2m: please report it.');
+  }
+  let gainDb = options.targetLufs - raw.integratedLufs;
+  let sampleCeilingDb = options.truePeakDbtp - INTER_SAMPLE_HEADROOM_DB;
+  let result = raw;
+  for (let pass = 0; pass < MAX_GAIN_PASSES; pass++) {
+    const limiter = raw.truePeakDbtp + gainDb > sampleCeilingDb
+      ? `,alimiter=limit=${dbToLinear(sampleCeilingDb).toFixed(5)}:attack=5:release=50:level=disabled`
+      : '';
+    await runTool(
+      'ffmpeg',
+      ['-hide_banner', '-nostdin', '-y', ...inputArgs, '-af', `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`, '-c:a', 'pcm_s16le', '-f', 'wav', options.output],
+      (tail) => internalError(`loudness normalisation failed: ${tail}`),
+    );
+    result = await measureLoudness(options.output);
+    const loudnessOk = Math.abs(result.integratedLufs - options.targetLufs) <= LOUDNESS_TOLERANCE_LU;
+    const peakOk = result.truePeakDbtp <= options.truePeakDbtp;
+    if (loudnessOk && peakOk) break;
+    gainDb += options.targetLufs - result.integratedLufs;
+    if (!peakOk) sampleCeilingDb -= result.truePeakDbtp - options.truePeakDbtp + 0.1;
+  }
+  return result;
+}
 
-  const firstPass = await runTool(
-    'ffmpeg',
-    ['-hide_banner', '-nostdin', ...inputArgs, '-af', `${shape},loudnorm=${target}:print_format=json`, '-f', 'null', '-'],
-    (tail) => internalError(`loudness measurement failed: ${tail}`),
-  );
-  const measured = readLoudnormJson(firstPass.stderr);
-  const apply = [
-    `loudnorm=${target}`,
-    `measured_I=${measured.input_i}`,
-    `measured_TP=${measured.input_tp}`,
-    `measured_LRA=${measured.input_lra}`,
-    `measured_thresh=${measured.input_thresh}`,
-    `offset=${measured.target_offset}`,
-    'linear=true',
-  ].join(':');
-  // loudnorm works at 192 kHz; resample back and re-assert the exact length after it.
-  const after = `aresample=${options.sampleRateHz},apad=whole_len=${totalSamples},atrim=end_sample=${totalSamples}`;
-  await runTool(
-    'ffmpeg',
-    ['-hide_banner', '-nostdin', '-y', ...inputArgs, '-af', `${shape},${apply},${after}`, '-c:a', 'pcm_s16le', '-f', 'wav', options.output],
-    (tail) => internalError(`loudness normalisation failed: ${tail}`),
-  );
+async function runEbur128(inputArgs: string[], filters: string, what: string): Promise<LoudnessMeasurement> {
+  const args = ['-hide_banner', '-nostdin', ...inputArgs, '-af', `${filters},ebur128=peak=true`, '-f', 'null', '-'];
+  const { stderr } = await runTool('ffmpeg', args, (tail) => internalError(`could not measure ${what}: ${tail}`));
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  return {
+    integratedLufs: readNumber(summary, /I:\s+(-?[\d.]+|-inf) LUFS/),
+    loudnessRangeLu: readNumber(summary, /LRA:\s+(-?[\d.]+) LU/),
+    truePeakDbtp: readNumber(summary, /Peak:\s+(-?[\d.]+|-inf) dBFS/),
+  };
+}
+
+function dbToLinear(db: number): number {
+  return 10 ** (db / 20);
 }
 
 function rawInputArgs(input: RawPcmFile): string[] {
   return ['-f', 'f32le', '-ar', String(input.sampleRateHz), '-ac', String(input.channels), '-i', input.path];
-}
-
-interface LoudnormReport {
-  input_i: string;
-  input_tp: string;
-  input_lra: string;
-  input_thresh: string;
-  target_offset: string;
-}
-
-function readLoudnormJson(stderr: string): LoudnormReport {
-  const start = stderr.lastIndexOf('{');
-  const end = stderr.lastIndexOf('}');
-  if (start < 0 || end < start) throw internalError('ffmpeg loudnorm printed no measurement.');
-  const report = JSON.parse(stderr.slice(start, end + 1)) as LoudnormReport;
-  // A silent track measures -inf; loudnorm cannot lift silence, so say so instead of failing later.
-  if (!Number.isFinite(Number(report.input_i))) {
-    throw internalError('the rendered music is silent, so it cannot be normalised. This is a bug in v2m: please report it.');
-  }
-  return report;
 }
 
 function readNumber(text: string, pattern: RegExp): number {

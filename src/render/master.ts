@@ -1,7 +1,7 @@
 // master: the finished track — exactly the video's length, a short fade on the last frame, and
 // loudness-normalised (EBU R128) so it plays as loud as other online video without clipping.
 
-import { normaliseLoudness, type RawPcmFile } from '../media/audio.js';
+import { normaliseLoudness, type LoudnessMeasurement, type RawPcmFile } from '../media/audio.js';
 
 export interface MasterOptions {
   /** Integrated loudness target in LUFS (-14 is what the big video platforms normalise to). */
@@ -15,8 +15,8 @@ export interface MasterOptions {
 
 export const DEFAULT_MASTER: MasterOptions = { targetLufs: -14, truePeakDbtp: -1.5, fadeOutSeconds: 2, sampleRateHz: 48000 };
 
-export async function master(raw: RawPcmFile, output: string, durationSeconds: number, options: MasterOptions = DEFAULT_MASTER): Promise<void> {
-  await normaliseLoudness({
+export async function master(raw: RawPcmFile, output: string, durationSeconds: number, options: MasterOptions = DEFAULT_MASTER): Promise<LoudnessMeasurement> {
+  return normaliseLoudness({
     input: raw,
     output,
     durationSeconds,
