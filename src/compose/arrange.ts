@@ -3,16 +3,14 @@
 
 import { chordPitchClasses, pitchAtOrAbove, rootPitchClass, voiceLead } from '../music/theory.js';
 import type { Rng } from '../music/random.js';
+import { drumPart } from './drums.js';
+import { energyAt, velocity } from './dynamics.js';
 import { chordAt } from './harmony.js';
 import type { Beat, ChordEvent, Note, ScorePlan, Track } from './score.js';
 import { STYLES, type StyleSpec } from './styles.js';
 
-/** General MIDI percussion keys (channel 10). */
-const DRUM = { kick: 36, sideStick: 37, snare: 38, closedHat: 42, openHat: 46, crash: 49, ride: 51 } as const;
 /** Registers (MIDI note ranges) per role. */
 const RANGE = { chords: [52, 76], pad: [55, 74], bass: [36, 52] } as const;
-/** Energy thresholds for drum levels 1, 2, 3. */
-const DRUM_LEVEL_ENERGY = [0.2, 0.45, 0.7] as const;
 
 export interface ArrangementInput {
   plan: ScorePlan;
@@ -23,21 +21,14 @@ export interface ArrangementInput {
 
 export function arrange(input: ArrangementInput, rng: Rng): Track[] {
   const style = STYLES[input.plan.style];
+  const drums = drumPart(input, style, rng);
   return [
     { name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
     { name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
     { name: style.bass.name, program: style.bass.program, isDrums: false, notes: bassPart(input) },
-    { name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
+    ...(style.hits ? [{ name: style.hits.name, program: style.hits.program, isDrums: false, notes: hitPart(input) }] : []),
+    { name: 'Drums', program: 0, isDrums: true, notes: drums },
   ].map((track) => ({ ...track, notes: track.notes.map((note) => clip(note, input.duration)) }));
-}
-
-function energyAt(plan: ScorePlan, time: number): number {
-  const curve = plan.energyPerSecond;
-  return curve[Math.min(curve.length - 1, Math.max(0, Math.floor(time)))] ?? 0;
-}
-
-function velocity(energy: number, accent = 0): number {
-  return Math.round(Math.min(127, Math.max(20, 48 + 58 * energy + accent)));
 }
 
 function chordPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] {
@@ -52,9 +43,9 @@ function chordPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] 
     }
     const energy = energyAt(input.plan, beat.time);
     const accent = beat.beatInBar === 0 ? 8 : 0;
-    if (style.chords.figure === 'arpeggio') {
+    if (style.chords.figure === 'arpeggio' || style.chords.figure === 'arpeggio16') {
       // Video2Music renders chords as piano arpeggios; busier pictures get finer subdivisions.
-      const steps = energy >= 0.5 ? 4 : 2;
+      const steps = style.chords.figure === 'arpeggio16' || energy >= 0.5 ? 4 : 2;
       const tones = [...voicing!, voicing![0]! + 12];
       for (let step = 0; step < steps; step++) {
         const index = (beat.beatInBar * steps + step) % tones.length;
@@ -104,36 +95,16 @@ function bassPart(input: ArrangementInput): Note[] {
   return notes;
 }
 
-function drumPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] {
+/** Hit points: a swell on the tonic-and-fifth of each new section's chord, so every cut is marked. */
+function hitPart(input: ArrangementInput): Note[] {
   const notes: Note[] = [];
-  const hit = (time: number, midi: number, energy: number, accent = 0) =>
-    notes.push({ time, duration: 0.1, midi, velocity0to127: Math.round(velocity(energy, accent + Math.round(rng() * 6 - 3)) * style.drums.velocityScale) });
-  let section = -1;
-  for (const beat of input.beats) {
-    const energy = energyAt(input.plan, beat.time);
-    const level = Math.min(style.drums.maxLevel, DRUM_LEVEL_ENERGY.filter((threshold) => energy >= threshold).length);
-    // A new section starts at a cut: mark it with a crash once the drums are playing at all.
-    if (beat.section !== section) {
-      section = beat.section;
-      if (section > 0 && level >= 1) hit(beat.time, DRUM.crash, energy, 10);
-    }
-    if (level === 0) continue;
-    const b = beat.beatInBar;
-    if (level === 1) {
-      if (b === 0) hit(beat.time, DRUM.kick, energy);
-      if (b === 2) hit(beat.time, DRUM.sideStick, energy, -6);
-      hit(beat.time, style.drums.maxLevel === 1 ? DRUM.ride : DRUM.closedHat, energy, -14);
-      continue;
-    }
-    if (b === 0 || b === 2) hit(beat.time, DRUM.kick, energy, 4);
-    if (b === 1 || b === 3) hit(beat.time, DRUM.snare, energy, 2);
-    const hatsPerBeat = level === 3 ? 4 : 2;
-    for (let h = 0; h < hatsPerBeat; h++) {
-      hit(beat.time + (h * beat.duration) / hatsPerBeat, DRUM.closedHat, energy, h === 0 ? -8 : -16);
-    }
-    if (level === 3 && b === 2) hit(beat.time + beat.duration / 2, DRUM.kick, energy, -4);
-    if (level === 3 && b === 3) hit(beat.time + beat.duration / 2, DRUM.openHat, energy, -10);
-  }
+  input.plan.sections.forEach((section, index) => {
+    if (index === 0) return;
+    const chord = chordAt(input.chords, section.start);
+    const root = pitchAtOrAbove(rootPitchClass(chord.chord), 48);
+    const length = Math.min(section.end - section.start, 1.5);
+    for (const midi of [root, root + 7, root + 12]) notes.push({ time: section.start, duration: length, midi, velocity0to127: velocity(section.energy, 14) });
+  });
   return notes;
 }
 

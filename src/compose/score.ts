@@ -3,7 +3,7 @@
 
 import type { MusicalKey } from '../music/theory.js';
 
-export const STYLE_NAMES = ['piano', 'ambient', 'band'] as const;
+export const STYLE_NAMES = ['piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi'] as const;
 export type StyleName = (typeof STYLE_NAMES)[number];
 
 /** A stretch of music between two hit points (cuts, start, end), with its own steady tempo. */

@@ -1,9 +1,10 @@
 // Styles: which General MIDI instruments play which role, how the chords are played and how busy
 // the drums may get. A style is data; the arranger reads it.
 
+import type { Groove } from './drums.js';
 import type { StyleName } from './score.js';
 
-export type ChordFigure = 'arpeggio' | 'strum' | 'sustain';
+export type ChordFigure = 'arpeggio' | 'arpeggio16' | 'strum' | 'sustain';
 
 export interface StyleSpec {
   name: StyleName;
@@ -12,8 +13,10 @@ export interface StyleSpec {
   chords: { program: number; figure: ChordFigure; name: string };
   pad: { program: number; name: string };
   bass: { program: number; name: string };
-  /** Highest drum density level (0 = no drums … 3 = sixteenth hats) and a velocity scale. */
-  drums: { maxLevel: 0 | 1 | 2 | 3; velocityScale: number };
+  /** An instrument that swells on every cut (brass in film scores); none if absent. */
+  hits?: { program: number; name: string };
+  /** Groove, highest density level (0 = no drums … 3 = busiest), velocity scale, swing (0.5 = straight). */
+  drums: { groove: Groove; maxLevel: 0 | 1 | 2 | 3; velocityScale: number; swing: number };
 }
 
 /** General MIDI program numbers (0-based), from the GM 1 sound set. */
@@ -21,11 +24,18 @@ const GM = {
   acousticGrandPiano: 0,
   electricPiano1: 4,
   electricGuitarClean: 27,
+  vibraphone: 11,
   acousticBass: 32,
   electricBassFinger: 33,
   fretlessBass: 35,
+  synthBass1: 38,
+  contrabass: 43,
   stringEnsemble1: 48,
+  brassSection: 61,
+  frenchHorn: 60,
+  leadSquare: 80,
   warmPad: 89,
+  polysynthPad: 90,
   choirPad: 91,
 } as const;
 
@@ -36,7 +46,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.acousticGrandPiano, figure: 'arpeggio', name: 'Piano' },
     pad: { program: GM.stringEnsemble1, name: 'Strings' },
     bass: { program: GM.acousticBass, name: 'Bass' },
-    drums: { maxLevel: 2, velocityScale: 0.75 },
+    drums: { groove: 'kit', maxLevel: 2, velocityScale: 0.75, swing: 0.5 },
   },
   ambient: {
     name: 'ambient',
@@ -44,7 +54,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.electricPiano1, figure: 'sustain', name: 'Electric piano' },
     pad: { program: GM.warmPad, name: 'Warm pad' },
     bass: { program: GM.fretlessBass, name: 'Fretless bass' },
-    drums: { maxLevel: 1, velocityScale: 0.6 },
+    drums: { groove: 'minimal', maxLevel: 1, velocityScale: 0.6, swing: 0.5 },
   },
   band: {
     name: 'band',
@@ -52,6 +62,31 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.electricGuitarClean, figure: 'strum', name: 'Guitar' },
     pad: { program: GM.electricPiano1, name: 'Keys' },
     bass: { program: GM.electricBassFinger, name: 'Bass' },
-    drums: { maxLevel: 3, velocityScale: 1 },
+    drums: { groove: 'kit', maxLevel: 3, velocityScale: 1, swing: 0.5 },
+  },
+  cinematic: {
+    name: 'cinematic',
+    description: 'sustained strings and horns, contrabass, brass swells on every cut, timpani',
+    chords: { program: GM.stringEnsemble1, figure: 'sustain', name: 'Strings' },
+    pad: { program: GM.frenchHorn, name: 'Horns' },
+    bass: { program: GM.contrabass, name: 'Contrabass' },
+    hits: { program: GM.brassSection, name: 'Brass' },
+    drums: { groove: 'orchestral', maxLevel: 3, velocityScale: 0.9, swing: 0.5 },
+  },
+  electronic: {
+    name: 'electronic',
+    description: 'sixteenth-note square-lead arpeggiator, polysynth pad, synth bass, four-on-the-floor',
+    chords: { program: GM.leadSquare, figure: 'arpeggio16', name: 'Arpeggiator' },
+    pad: { program: GM.polysynthPad, name: 'Synth pad' },
+    bass: { program: GM.synthBass1, name: 'Synth bass' },
+    drums: { groove: 'four-on-the-floor', maxLevel: 3, velocityScale: 0.95, swing: 0.5 },
+  },
+  lofi: {
+    name: 'lofi',
+    description: 'mellow electric piano and vibraphone, upright bass, soft swung drums',
+    chords: { program: GM.electricPiano1, figure: 'strum', name: 'Electric piano' },
+    pad: { program: GM.vibraphone, name: 'Vibraphone' },
+    bass: { program: GM.acousticBass, name: 'Bass' },
+    drums: { groove: 'lofi', maxLevel: 2, velocityScale: 0.65, swing: 0.62 },
   },
 };

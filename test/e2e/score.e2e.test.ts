@@ -73,3 +73,18 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
     });
   });
 }
+
+describe('every style renders to a finished track (slow, end to end)', () => {
+  for (const style of ['piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi']) {
+    it(`renders ${style}`, async () => {
+      const folder = temporaryFolder('v2m-style-');
+      const output = path.join(folder, `${style}.mp4`);
+      const run = runCli(['score', media('sign-language-4s.mkv'), '-o', output, '--style', style, '-q', '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const cues = JSON.parse(run.stdout) as CueSheet;
+      assert.equal(cues.style, style);
+      const wav = await measureLoudness(path.join(folder, `${style}.wav`));
+      assert.ok(Math.abs(wav.integratedLufs + 14) <= 1, `${style} at ${wav.integratedLufs} LUFS`);
+    });
+  }
+});

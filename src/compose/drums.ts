@@ -1,0 +1,89 @@
+// drums: one groove per style (a rock kit, four-on-the-floor, a swung lo-fi beat, orchestral
+// timpani, a bare ride), thinned or filled by the picture's energy, with a crash or a roll on cuts.
+
+import type { Rng } from '../music/random.js';
+import type { ArrangementInput } from './arrange.js';
+import { energyAt, velocity } from './dynamics.js';
+import type { Beat, Note } from './score.js';
+import type { StyleSpec } from './styles.js';
+
+/** General MIDI percussion keys (channel 10). */
+const DRUM = {
+  kick: 36, sideStick: 37, snare: 38, clap: 39, closedHat: 42, openHat: 46, crash: 49, ride: 51, tambourine: 54,
+} as const;
+/** Timpani are a pitched GM program, but played here as percussion on the drum channel's low tom. */
+const LOW_TOM = 41;
+/** Energy thresholds for density levels 1, 2, 3. */
+const LEVEL_ENERGY = [0.2, 0.45, 0.7] as const;
+
+export type Groove = 'kit' | 'four-on-the-floor' | 'lofi' | 'orchestral' | 'minimal';
+
+type Hit = (time: number, key: number, accent?: number) => void;
+
+export function drumPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] {
+  const notes: Note[] = [];
+  let section = -1;
+  for (const beat of input.beats) {
+    const energy = energyAt(input.plan, beat.time);
+    const level = Math.min(style.drums.maxLevel, LEVEL_ENERGY.filter((threshold) => energy >= threshold).length);
+    const hit: Hit = (time, key, accent = 0) =>
+      notes.push({ time, duration: 0.1, midi: key, velocity0to127: Math.round(velocity(energy, accent + Math.round(rng() * 6 - 3)) * style.drums.velocityScale) });
+    // A new section starts at a cut: mark it once the drums are playing at all.
+    if (beat.section !== section) {
+      section = beat.section;
+      if (section > 0 && level >= 1) hit(beat.time, style.drums.groove === 'orchestral' ? LOW_TOM : DRUM.crash, 10);
+    }
+    if (level > 0) GROOVES[style.drums.groove](beat, level, hit, style.drums.swing);
+  }
+  return notes;
+}
+
+/** Offbeat eighths land at `swing` of the beat (0.5 straight, ~0.62 lazy swing). */
+function offbeat(beat: Beat, swing: number): number {
+  return beat.time + beat.duration * swing;
+}
+
+const GROOVES: Record<Groove, (beat: Beat, level: number, hit: Hit, swing: number) => void> = {
+  kit(beat, level, hit, swing) {
+    const b = beat.beatInBar;
+    if (level === 1) {
+      if (b === 0) hit(beat.time, DRUM.kick);
+      if (b === 2) hit(beat.time, DRUM.sideStick, -6);
+      hit(beat.time, DRUM.closedHat, -14);
+      return;
+    }
+    if (b === 0 || b === 2) hit(beat.time, DRUM.kick, 4);
+    if (b === 1 || b === 3) hit(beat.time, DRUM.snare, 2);
+    hit(beat.time, DRUM.closedHat, -8);
+    if (level === 3) {
+      for (const quarter of [0.25, 0.5, 0.75]) hit(beat.time + beat.duration * quarter, DRUM.closedHat, -16);
+      if (b === 2) hit(beat.time + beat.duration / 2, DRUM.kick, -4);
+      if (b === 3) hit(offbeat(beat, swing), DRUM.openHat, -10);
+    } else {
+      hit(offbeat(beat, swing), DRUM.closedHat, -16);
+    }
+  },
+  'four-on-the-floor'(beat, level, hit) {
+    hit(beat.time, DRUM.kick, 6);
+    if (level >= 2 && beat.beatInBar % 2 === 1) hit(beat.time, DRUM.clap, 2);
+    hit(beat.time + beat.duration / 2, DRUM.openHat, -12);
+    if (level === 3) for (const quarter of [0.25, 0.75]) hit(beat.time + beat.duration * quarter, DRUM.closedHat, -18);
+  },
+  lofi(beat, level, hit, swing) {
+    const b = beat.beatInBar;
+    if (b === 0) hit(beat.time, DRUM.kick, 2);
+    if (b === 1 && level >= 2) hit(offbeat(beat, swing), DRUM.kick, -8);
+    if (b === 1 || b === 3) hit(beat.time, level >= 2 ? DRUM.snare : DRUM.sideStick, -4);
+    hit(beat.time, DRUM.closedHat, -14);
+    hit(offbeat(beat, swing), DRUM.closedHat, -20);
+  },
+  orchestral(beat, level, hit) {
+    if (beat.beatInBar === 0) hit(beat.time, LOW_TOM, 6);
+    if (level === 3) for (const step of [0.25, 0.5, 0.75]) hit(beat.time + beat.duration * step, LOW_TOM, -12);
+    else if (level === 2 && beat.beatInBar === 2) hit(beat.time, LOW_TOM, -4);
+  },
+  minimal(beat, _level, hit) {
+    hit(beat.time, DRUM.ride, -16);
+    if (beat.beatInBar === 0) hit(beat.time, DRUM.tambourine, -20);
+  },
+};

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { VideoTimeline } from '../../src/analysis/timeline.js';
+import { compose, STYLE_NAMES, type StyleName } from '../../src/compose/index.js';
+
+function busyTimeline(): VideoTimeline {
+  const seconds = 12;
+  const motion = Array(seconds).fill(14);
+  return {
+    duration: seconds,
+    analysisFps: 25,
+    seconds,
+    cuts: [{ time: 5.2, strength: 0.7 }],
+    features: { motion, motionMean: motion, brightness: Array(seconds).fill(0.5), sceneOffset: Array(seconds).fill(0) },
+  };
+}
+
+/** A style's drum groove as the set of (drum key, position in the beat) pairs it plays. */
+function grooveSignature(style: StyleName): string {
+  const { score, beats } = compose(busyTimeline(), { style, seed: 1 });
+  const drums = score.tracks.find((t) => t.isDrums)!;
+  const pairs = new Set<string>();
+  for (const note of drums.notes) {
+    const beat = [...beats].reverse().find((b) => b.time <= note.time + 1e-9)!;
+    pairs.add(`${note.midi}@${beat.beatInBar}+${((note.time - beat.time) / beat.duration).toFixed(2)}`);
+  }
+  return [...pairs].sort().join(' ');
+}
+
+describe('styles', () => {
+  it('offers six styles', () => {
+    assert.deepEqual([...STYLE_NAMES].sort(), ['ambient', 'band', 'cinematic', 'electronic', 'lofi', 'piano']);
+  });
+
+  it('gives every style its own General MIDI instruments', () => {
+    const instrumentSets = STYLE_NAMES.map((style) =>
+      compose(busyTimeline(), { style, seed: 1 })
+        .score.tracks.filter((t) => !t.isDrums)
+        .map((t) => t.program)
+        .join(','),
+    );
+    assert.equal(new Set(instrumentSets).size, STYLE_NAMES.length, instrumentSets.join(' | '));
+  });
+
+  it('gives every style its own drum pattern', () => {
+    const grooves = STYLE_NAMES.map(grooveSignature);
+    assert.equal(new Set(grooves).size, STYLE_NAMES.length);
+  });
+
+  it('swings the lo-fi hats and keeps the electronic kick on every beat', () => {
+    assert.match(grooveSignature('lofi'), /42@\d\+0\.62/);
+    const electronic = compose(busyTimeline(), { style: 'electronic', seed: 1 });
+    const kicks = electronic.score.tracks.find((t) => t.isDrums)!.notes.filter((n) => n.midi === 36);
+    assert.ok(electronic.beats.every((b) => kicks.some((k) => Math.abs(k.time - b.time) < 1e-9)));
+  });
+
+  it('marks the cut with a brass swell in the cinematic style', () => {
+    const { score } = compose(busyTimeline(), { style: 'cinematic', seed: 1 });
+    const brass = score.tracks.find((t) => t.name === 'Brass')!;
+    assert.ok(brass.notes.some((n) => Math.abs(n.time - 5.2) < 1e-9));
+  });
+});
