@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
     }
     if (isV2mError(error)) {
-      process.stderr.write(`\nv2m: ${error.message}\n`);
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}v2m: ${error.message}\n`);
       return EXIT_CODES[error.code];
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
