@@ -9,10 +9,12 @@ export type StyleChoice = StyleName | 'auto';
 export const STYLE_CHOICES: readonly StyleChoice[] = ['auto', ...STYLE_NAMES];
 export const MUX_MODES: readonly MuxMode[] = ['replace', 'mix'];
 /** Containers the scored video can be written in (the video stream is copied, never re-encoded). */
-export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov'] as const;
+export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.mkv'] as const;
+/** Video codecs an MP4/MOV can carry as they are; anything else (VP8, Theora…) goes into Matroska. */
+export const MP4_VIDEO_CODECS = ['h264', 'hevc', 'mpeg4', 'vp9', 'av1', 'mpeg2video', 'mjpeg', 'prores'] as const;
 
 export interface ScoreOptions {
-  /** Path of the scored video; the WAV, MIDI and cue sheet go beside it with the same stem. Default: `<input>.v2m.mp4`. */
+  /** Path of the scored video; the WAV, MIDI and cue sheet go beside it with the same stem. Default: `<input>.v2m.mp4` (`.mkv` for codecs MP4 cannot hold). */
   output?: string;
   /** Seed of every random choice: same input + same seed → the same MIDI, byte for byte. */
   seed: number;

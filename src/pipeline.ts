@@ -10,7 +10,7 @@ import path from 'node:path';
 import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
 import type { VideoTimeline } from './analysis/timeline.js';
 import { compose } from './compose/index.js';
-import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
+import { DEFAULT_OPTIONS, MP4_VIDEO_CODECS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
 import { usageError } from './errors.js';
 import { mux } from './media/mux.js';
 import { probe, type MediaInfo } from './media/probe.js';
@@ -59,7 +59,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
   const plan = checkOptions(settings);
   report('probe', 0);
   const info = await probe(input);
-  const outputs = outputPaths(input, settings.output);
+  const outputs = outputPaths(info, settings.output);
 
   report('analyze', 0);
   const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
@@ -135,11 +135,19 @@ function checkOptions(options: ScoreOptions): CheckedOptions {
 }
 
 /** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */
-export function outputPaths(input: string, output: string | undefined): OutputPaths {
-  const video = path.resolve(output ?? defaultOutput(input));
+export function outputPaths(info: MediaInfo, output: string | undefined): OutputPaths {
+  const input = info.path;
+  const fitsMp4 = (MP4_VIDEO_CODECS as readonly string[]).includes(info.video.codec);
+  const video = path.resolve(output ?? defaultOutput(input, fitsMp4 ? '.mp4' : '.mkv'));
   const extension = path.extname(video).toLowerCase();
   if (!(VIDEO_EXTENSIONS as readonly string[]).includes(extension)) {
-    throw usageError(`The output '${video}' must end in ${VIDEO_EXTENSIONS.join(', ')}: the scored video keeps the input's video stream in an MP4/MOV container.`);
+    throw usageError(`The output '${video}' must end in ${VIDEO_EXTENSIONS.join(', ')}: the scored video keeps the input's video stream in an MP4, MOV or MKV container.`);
+  }
+  if (extension !== '.mkv' && !fitsMp4) {
+    throw usageError(
+      `The video stream of '${input}' is ${info.video.codec}, which an ${extension.slice(1).toUpperCase()} file cannot hold without re-encoding, ` +
+        `and v2m copies the picture untouched. Write a Matroska file instead: -o ${path.basename(video, extension)}.mkv`,
+    );
   }
   const folder = path.dirname(video);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
@@ -156,9 +164,9 @@ export function outputPaths(input: string, output: string | undefined): OutputPa
   return outputs;
 }
 
-function defaultOutput(input: string): string {
+function defaultOutput(input: string, extension: string): string {
   const parsed = path.parse(path.resolve(input));
-  return path.join(parsed.dir, `${parsed.name}.v2m.mp4`);
+  return path.join(parsed.dir, `${parsed.name}.v2m${extension}`);
 }
 
 function temporaryPaths(outputs: OutputPaths): OutputPaths {

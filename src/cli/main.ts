@@ -37,7 +37,7 @@ function buildProgram(): Command {
     .command('score')
     .description('score a video: writes OUT.mp4 (scored video), OUT.wav, OUT.mid and OUT.cues.json')
     .argument('<video>', 'the video to score (MP4, MOV, MKV, WebM…); it is only read, never changed')
-    .option('-o, --output <file>', 'scored video path (.mp4, .m4v or .mov); the other outputs go beside it (default: <video>.v2m.mp4)')
+    .option('-o, --output <file>', 'scored video path (.mp4, .m4v, .mov or .mkv); the other outputs go beside it (default: <video>.v2m.mp4)')
     .option('--seed <n>', 'seed for every random choice: same video + same seed → the same music', wholeNumber, DEFAULT_OPTIONS.seed)
     .option('--style <name>', `arrangement style: ${STYLE_CHOICES.join(', ')} (auto picks from the picture's energy)`, DEFAULT_OPTIONS.style)
     .option('--key <key>', "key, e.g. 'A minor' or Eb (default: from the picture's light)")

@@ -37,11 +37,18 @@ export async function mux(options: MuxOptions): Promise<void> {
     '-c:v', 'copy',
     '-c:a', 'aac', '-b:a', `${options.audioBitrateKbps}k`,
     '-map_metadata', '0',
-    '-movflags', '+faststart',
-    '-f', options.output.toLowerCase().endsWith('.mov') ? 'mov' : 'mp4',
+    ...(containerFormat(options.output) === 'matroska' ? [] : ['-movflags', '+faststart']),
+    '-f', containerFormat(options.output),
     options.output,
   ];
   await runTool('ffmpeg', args, (tail) =>
     internalError(`could not write the scored video '${options.output}' (ffmpeg says: ${tail}).`),
   );
+}
+
+/** ffmpeg muxer for the output's extension; temporary names keep the extension, so this is safe on them. */
+function containerFormat(output: string): 'mp4' | 'mov' | 'matroska' {
+  const lower = output.toLowerCase();
+  if (lower.endsWith('.mkv')) return 'matroska';
+  return lower.endsWith('.mov') ? 'mov' : 'mp4';
 }

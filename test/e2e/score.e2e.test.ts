@@ -88,3 +88,34 @@ describe('every style renders to a finished track (slow, end to end)', () => {
     });
   }
 });
+
+describe('mux modes and determinism (slow, end to end)', () => {
+  it('refuses to put a VP8 stream in an MP4 and names the way out', () => {
+    const folder = temporaryFolder('v2m-vp8-');
+    const run = runCli(['score', media('tears-of-steel-2s.webm'), '-o', path.join(folder, 'out.mp4'), '-q']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /vp8, which an MP4 file cannot hold.*-o out\.mkv/);
+    assert.deepEqual(listFolder(folder), []);
+  });
+
+  it('keeps the original sound under the music with --mux mix (VP8 copied into Matroska)', () => {
+    const folder = temporaryFolder('v2m-mix-');
+    const output = path.join(folder, 'mixed.mkv');
+    const run = runCli(['score', media('tears-of-steel-2s.webm'), '-o', output, '--mux', 'mix', '--original-gain', '-6', '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    const audio = ffprobeStreams(output).streams.filter((s) => s.codec_type === 'audio');
+    assert.equal(audio.length, 1);
+    assert.equal(audio[0]!.codec_name, 'aac');
+  });
+
+  it('writes byte-identical MIDI for the same seed and different music for another seed', () => {
+    const folder = temporaryFolder('v2m-seed-');
+    const midiFor = (name: string, seed: string) => {
+      const run = runCli(['score', media('sign-language-4s.mkv'), '-o', path.join(folder, `${name}.mp4`), '--seed', seed, '-q']);
+      assert.equal(run.code, 0, run.stderr);
+      return sha256(path.join(folder, `${name}.mid`));
+    };
+    assert.equal(midiFor('a', '42'), midiFor('b', '42'));
+    assert.notEqual(midiFor('a', '42'), midiFor('c', '43'));
+  });
+});
