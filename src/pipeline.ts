@@ -4,7 +4,6 @@
 
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
@@ -20,6 +19,7 @@ import { scoreToMidi } from './render/midi.js';
 import { soundFontPath } from './render/soundfont.js';
 import { synthesize } from './render/synth.js';
 import { analysisSheet, cueSheet, type AnalysisSheet, type CueSheet } from './report/cues.js';
+import { V2M_VERSION } from './version.js';
 
 export type Stage = 'probe' | 'analyze' | 'compose' | 'synthesize' | 'master' | 'mux' | 'done';
 
@@ -50,8 +50,6 @@ const STAGE_SPAN: Record<Exclude<Stage, 'done'>, [number, number]> = {
   master: [0.8, 0.93],
   mux: [0.93, 1],
 };
-
-const packageVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export async function scoreVideo(input: string, options: Partial<ScoreOptions> = {}, onProgress?: (progress: Progress) => void): Promise<ScoreResult> {
   const settings: ScoreOptions = { ...DEFAULT_OPTIONS, ...options };
@@ -87,7 +85,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
       info,
       timeline,
       composition,
-      generator: { name: 'v2m', version: packageVersion, soundFont: soundFontPath().name },
+      generator: { name: 'v2m', version: V2M_VERSION, soundFont: soundFontPath().name },
       outputs,
       audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
     });

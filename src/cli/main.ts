@@ -3,14 +3,12 @@
 // --json), progress and errors on stderr, and exit codes from EXIT_CODES (see README).
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createRequire } from 'node:module';
 import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions } from '../config.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError } from '../errors.js';
 import { analyzeFile, scoreVideo } from '../pipeline.js';
+import { V2M_VERSION } from '../version.js';
 import { progressPrinter } from './progress.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 function wholeNumber(value: string): number {
   const parsed = Number(value);
@@ -28,7 +26,7 @@ function buildProgram(): Command {
   const program = new Command()
     .name('v2m')
     .description('Writes original music for a video: it watches the cuts, motion and light, composes to them and returns the scored video, WAV, MIDI and a cue sheet.')
-    .version(version, '-V, --version')
+    .version(V2M_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

@@ -10,7 +10,9 @@ import type { Beat, ChordEvent, Note, ScorePlan, Track } from './score.js';
 import { STYLES, type StyleSpec } from './styles.js';
 
 /** Registers (MIDI note ranges) per role. */
-const RANGE = { chords: [52, 76], pad: [55, 74], bass: [36, 52] } as const;
+const RANGE = { chords: [52, 76], pad: [55, 74], bass: [36, 52], hits: [48, 67] } as const;
+/** A swell on a cut lasts at most this long (or until the next cut). */
+const HIT_MAX_SECONDS = 1.5;
 
 export interface ArrangementInput {
   plan: ScorePlan;
@@ -21,13 +23,12 @@ export interface ArrangementInput {
 
 export function arrange(input: ArrangementInput, rng: Rng): Track[] {
   const style = STYLES[input.plan.style];
-  const drums = drumPart(input, style, rng);
   return [
     { name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
     { name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
     { name: style.bass.name, program: style.bass.program, isDrums: false, notes: bassPart(input) },
     ...(style.hits ? [{ name: style.hits.name, program: style.hits.program, isDrums: false, notes: hitPart(input) }] : []),
-    { name: 'Drums', program: 0, isDrums: true, notes: drums },
+    { name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
   ].map((track) => ({ ...track, notes: track.notes.map((note) => clip(note, input.duration)) }));
 }
 
@@ -95,15 +96,16 @@ function bassPart(input: ArrangementInput): Note[] {
   return notes;
 }
 
-/** Hit points: a swell on the tonic-and-fifth of each new section's chord, so every cut is marked. */
+/** Hit points: a swell on the chord that starts each new section, so every cut is marked. */
 function hitPart(input: ArrangementInput): Note[] {
   const notes: Note[] = [];
   input.plan.sections.forEach((section, index) => {
     if (index === 0) return;
     const chord = chordAt(input.chords, section.start);
-    const root = pitchAtOrAbove(rootPitchClass(chord.chord), 48);
-    const length = Math.min(section.end - section.start, 1.5);
-    for (const midi of [root, root + 7, root + 12]) notes.push({ time: section.start, duration: length, midi, velocity0to127: velocity(section.energy, 14) });
+    const length = Math.min(section.end - section.start, HIT_MAX_SECONDS);
+    for (const midi of voiceLead(chordPitchClasses(chord.chord), undefined, RANGE.hits[0], RANGE.hits[1])) {
+      notes.push({ time: section.start, duration: length, midi, velocity0to127: velocity(section.energy, 14) });
+    }
   });
   return notes;
 }
