@@ -11,13 +11,16 @@ import type { VideoTimeline } from './analysis/timeline.js';
 import { compose } from './compose/index.js';
 import { DEFAULT_OPTIONS, MP4_VIDEO_CODECS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
 import { usageError } from './errors.js';
+import { temporaryPathFor } from './files.js';
 import { mux } from './media/mux.js';
 import { probe, type MediaInfo } from './media/probe.js';
 import { parseKey, type MusicalKey } from './music/theory.js';
-import { DEFAULT_MASTER, master } from './render/master.js';
-import { scoreToMidi } from './render/midi.js';
+import { analyzeAudio } from './measure/audio.js';
+import { pictureEvents, trackMetrics } from './measure/metrics.js';
+import { readMidi } from './measure/midi.js';
+import { renderAudio } from './render/index.js';
+import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
-import { synthesize } from './render/synth.js';
 import { analysisSheet, cueSheet, type AnalysisSheet, type CueSheet } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
 
@@ -34,6 +37,7 @@ export interface OutputPaths {
   audio: string;
   midi: string;
   cues: string;
+  report: string;
 }
 
 export interface ScoreResult {
@@ -63,24 +67,25 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
   const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
   report('compose', 0);
   const composition = compose(timeline, { style: plan.style, key: plan.key, tempoBpm: settings.tempo, seed: settings.seed });
-  const midi = scoreToMidi(composition.score, path.basename(input));
 
   const workFolder = await mkdtemp(path.join(os.tmpdir(), 'v2m-'));
   const temporary = temporaryPaths(outputs);
   try {
-    report('synthesize', 0);
-    const raw = await synthesize({
-      midi,
-      output: path.join(workFolder, 'synth.f32'),
-      durationSeconds: info.duration + 0.5,
-      sampleRateHz: DEFAULT_MASTER.sampleRateHz,
-      onProgress: (f) => report('synthesize', f),
+    const { midi, loudness } = await renderAudio({
+      score: composition.score,
+      title: path.basename(input),
+      audioPath: temporary.audio,
+      workFolder,
+      onProgress: report,
     });
-    report('master', 0);
-    const loudness = await master(raw, temporary.audio, info.duration);
     report('mux', 0);
-    await mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192 });
+    // Muxing (ffmpeg) and listening to the result (mostly JavaScript) use different cores: run them together.
+    const [, audio] = await Promise.all([
+      mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192 }),
+      analyzeAudio(temporary.audio),
+    ]);
     await writeFile(temporary.midi, midi);
+    const metrics = trackMetrics({ picture: pictureEvents(timeline), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp });
     const cues = cueSheet({
       info,
       timeline,
@@ -88,8 +93,11 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
       generator: { name: 'v2m', version: V2M_VERSION, soundFont: soundFontPath().name },
       outputs,
       audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
+      metrics,
     });
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
+    const videoHref = path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
+    await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref }));
     for (const key of Object.keys(outputs) as Array<keyof OutputPaths>) await rename(temporary[key], outputs[key]);
     report('done', 1);
     return { outputs, cues };
@@ -152,7 +160,7 @@ export function outputPaths(info: MediaInfo, output: string | undefined): Output
     throw usageError(`The output folder '${folder}' does not exist. Create it first or choose another output path with -o.`);
   }
   const stem = video.slice(0, -extension.length);
-  const outputs: OutputPaths = { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json` };
+  const outputs: OutputPaths = { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html` };
   const inputReal = realpathSync(input);
   for (const file of Object.values(outputs)) {
     if (path.resolve(file) === inputReal || (existsSync(file) && realpathSync(file) === inputReal)) {
@@ -168,9 +176,7 @@ function defaultOutput(input: string, extension: string): string {
 }
 
 function temporaryPaths(outputs: OutputPaths): OutputPaths {
-  const tag = `${process.pid}-${Date.now().toString(36)}`;
-  const hide = (file: string) => path.join(path.dirname(file), `.v2m-tmp-${tag}-${path.basename(file)}`);
-  return { video: hide(outputs.video), audio: hide(outputs.audio), midi: hide(outputs.midi), cues: hide(outputs.cues) };
+  return Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, temporaryPathFor(file)])) as unknown as OutputPaths;
 }
 
 function progressReporter(onProgress?: (progress: Progress) => void): (stage: Stage, stageFraction: number) => void {

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolPath } from '../src/media/tools.js';
+import { fixedEmotion } from '../src/analysis/emotion.js';
+import type { VideoTimeline } from '../src/analysis/timeline.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED_MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
@@ -55,4 +57,30 @@ export function sha256(file: string): string {
 
 export function listFolder(folder: string): string[] {
   return readdirSync(folder).sort();
+}
+
+/** A timeline made by hand: per-second motion and brightness, cuts at the given times (no decoding). */
+export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[], brightness = 0.5): VideoTimeline {
+  const seconds = motionPerSecond.length;
+  const cuts = cutTimes.map((time) => ({ time, strength: 0.6 }));
+  return {
+    duration: seconds,
+    analysisFps: 25,
+    seconds,
+    cuts,
+    visualBeats: cuts.map((cut) => ({ time: cut.time, strength: 1, kind: 'cut' as const })),
+    visualTempoBpm: 0,
+    motionCurve: { rateHz: 10, values: motionPerSecond.flatMap((m) => Array(10).fill(m)) },
+    features: {
+      motion: motionPerSecond,
+      motionMean: motionPerSecond,
+      brightness: Array(seconds).fill(brightness),
+      contrast: Array(seconds).fill(0.2),
+      saturation: Array(seconds).fill(0.3),
+      colourfulness: Array(seconds).fill(0.2),
+      warmth: Array(seconds).fill(0),
+      sceneOffset: Array(seconds).fill(0),
+    },
+    emotion: fixedEmotion('neutral', seconds),
+  };
 }

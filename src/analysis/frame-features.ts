@@ -1,20 +1,8 @@
 // Per-frame measurements that every later analysis step is built from: a colour histogram (for
-// cuts), the mean absolute difference to the previous frame (for motion) and the mean luma.
+// cuts), the mean absolute difference to the previous frame (for motion), and light and colour.
 
 /** Histogram bins per RGB channel; 16 keeps the score robust to noise and small lighting changes. */
 export const HISTOGRAM_BINS_PER_CHANNEL = 16;
-
-export interface FrameFeatures {
-  time: number;
-  /** Normalised RGB histogram (3 × bins), sums to 3. */
-  histogram: Float32Array;
-  /** Mean absolute RGB difference to the previous frame, 0–255 (0 for the first frame). */
-  differenceToPrevious: number;
-  /** Histogram distance to the previous frame, 0 (same) – 1 (disjoint). */
-  histogramChange: number;
-  /** Mean Rec. 601 luma, 0–1. */
-  brightness: number;
-}
 
 export function colourHistogram(rgb: Uint8Array): Float32Array {
   const bins = HISTOGRAM_BINS_PER_CHANNEL;
@@ -43,8 +31,56 @@ export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
   return sum / a.length;
 }
 
-export function meanBrightness(rgb: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2];
-  return sum / (rgb.length / 3) / 255;
+/** Light and colour of one frame, each 0–1 except warmth (−1 cool … 1 warm). */
+export interface ColourStats {
+  /** Mean Rec. 601 luma. */
+  brightness: number;
+  /** Standard deviation of luma (RMS contrast). */
+  contrast: number;
+  /** Mean HSV saturation. */
+  saturation: number;
+  /** Hasler & Süsstrunk's colourfulness, divided by 255. */
+  colourfulness: number;
+  /** Mean (R − B) / 255: positive for warm (orange, red) pictures, negative for cool (blue) ones. */
+  warmth: number;
+}
+
+export function colourStats(rgb: Uint8Array): ColourStats {
+  const pixels = rgb.length / 3;
+  let luma = 0;
+  let lumaSquares = 0;
+  let saturation = 0;
+  let rg = 0;
+  let rgSquares = 0;
+  let yb = 0;
+  let ybSquares = 0;
+  let warmth = 0;
+  for (let i = 0; i < rgb.length; i += 3) {
+    const r = rgb[i]!;
+    const g = rgb[i + 1]!;
+    const b = rgb[i + 2]!;
+    const y = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    luma += y;
+    lumaSquares += y * y;
+    const max = Math.max(r, g, b);
+    if (max > 0) saturation += (max - Math.min(r, g, b)) / max;
+    const redGreen = r - g;
+    const yellowBlue = 0.5 * (r + g) - b;
+    rg += redGreen;
+    rgSquares += redGreen * redGreen;
+    yb += yellowBlue;
+    ybSquares += yellowBlue * yellowBlue;
+    warmth += r - b;
+  }
+  const meanLuma = luma / pixels;
+  const meanRg = rg / pixels;
+  const meanYb = yb / pixels;
+  const spread = Math.sqrt(Math.max(0, rgSquares / pixels - meanRg ** 2) + Math.max(0, ybSquares / pixels - meanYb ** 2));
+  return {
+    brightness: meanLuma,
+    contrast: Math.sqrt(Math.max(0, lumaSquares / pixels - meanLuma ** 2)),
+    saturation: saturation / pixels,
+    colourfulness: (spread + 0.3 * Math.sqrt(meanRg ** 2 + meanYb ** 2)) / 255,
+    warmth: warmth / pixels / 255,
+  };
 }

@@ -5,8 +5,11 @@ import { badInput } from '../errors.js';
 import { readFrames, type FrameStream } from '../media/frames.js';
 import type { MediaInfo } from '../media/probe.js';
 import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
-import { colourHistogram, histogramDistance, meanAbsoluteDifference, meanBrightness } from './frame-features.js';
+import { emotionTimeline } from './emotion.js';
+import { motionToEnergy } from './energy.js';
+import { colourHistogram, colourStats, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
 import type { VideoTimeline } from './timeline.js';
+import { motionCurve, visualBeats, visualTempoBpm } from './visual-beats.js';
 
 export type { Cut } from './cuts.js';
 export type { TimelineFeatures, VideoTimeline } from './timeline.js';
@@ -41,11 +44,10 @@ interface FrameAnalysisContext {
 export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisContext): Promise<VideoTimeline> {
   const seconds = Math.max(1, Math.ceil(context.duration - 1e-6));
   const histogramChange: number[] = [];
+  const frameDifference: number[] = [];
   const motion = new Array<number>(seconds).fill(0);
-  const motionSum = new Array<number>(seconds).fill(0);
-  const motionCount = new Array<number>(seconds).fill(0);
-  const brightnessSum = new Array<number>(seconds).fill(0);
-  const brightnessCount = new Array<number>(seconds).fill(0);
+  const motionMean = new PerSecondMean(seconds);
+  const colour = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, new PerSecondMean(seconds)])) as Record<keyof ColourStats, PerSecondMean>;
 
   let previous: { rgb: Uint8Array; histogram: Float32Array } | undefined;
   let lastTime = -1;
@@ -55,14 +57,12 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     const histogram = colourHistogram(frame.rgb);
     const difference = previous ? meanAbsoluteDifference(previous.rgb, frame.rgb) : 0;
     histogramChange.push(previous ? histogramDistance(previous.histogram, histogram) : 0);
-    if (previous) {
-      motionSum[second] += difference;
-      motionCount[second] += 1;
-    }
+    frameDifference.push(difference);
+    if (previous) motionMean.add(second, difference);
     // The first frame of each second: its difference to the frame before is MuVi-Sync's motion value.
     if (previous && Math.floor(lastTime + 1e-9) < second) motion[second] = difference;
-    brightnessSum[second] += meanBrightness(frame.rgb);
-    brightnessCount[second] += 1;
+    const stats = colourStats(frame.rgb);
+    for (const name of COLOUR_FEATURES) colour[name].add(second, stats[name]);
     previous = { rgb: frame.rgb, histogram };
     lastTime = frame.time;
     frameCount += 1;
@@ -78,27 +78,61 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
   }
 
   const cuts = detectCuts(histogramChange, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: context.analysisFps });
+  const curve = motionCurve(frameDifference, context.analysisFps, context.duration);
+  const perSecond = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, colour[name].values()])) as Record<keyof ColourStats, number[]>;
+  const motionMeanValues = motionMean.values();
   return {
     duration: context.duration,
     analysisFps: context.analysisFps,
     seconds,
     cuts,
+    visualBeats: visualBeats(curve, cuts),
+    visualTempoBpm: visualTempoBpm(curve),
+    motionCurve: curve,
     features: {
       motion: motion.map(round4),
-      motionMean: fillGaps(motionSum.map((sum, s) => (motionCount[s] ? sum / motionCount[s]! : Number.NaN))).map(round4),
-      brightness: fillGaps(brightnessSum.map((sum, s) => (brightnessCount[s] ? sum / brightnessCount[s]! : Number.NaN))).map(round4),
+      motionMean: motionMeanValues,
+      ...perSecond,
       sceneOffset: sceneOffsetPerSecond(cuts, seconds),
     },
+    emotion: emotionTimeline({
+      energy: motionMeanValues.map(motionToEnergy),
+      cutTimes: cuts.map((cut) => cut.time),
+      brightness: perSecond.brightness,
+      contrast: perSecond.contrast,
+      saturation: perSecond.saturation,
+      warmth: perSecond.warmth,
+    }),
   };
 }
 
-/** Seconds without a frame (a very low frame rate) take the previous second's value, never NaN. */
-function fillGaps(values: number[]): number[] {
-  let last = values.find((v) => Number.isFinite(v)) ?? 0;
-  return values.map((value) => {
-    if (Number.isFinite(value)) last = value;
-    return last;
-  });
+const COLOUR_FEATURES = ['brightness', 'contrast', 'saturation', 'colourfulness', 'warmth'] as const satisfies ReadonlyArray<keyof ColourStats>;
+
+/** Running means per second; a second without a frame (very low frame rates) takes the previous second's value, never NaN. */
+class PerSecondMean {
+  private readonly sums: Float64Array;
+  private readonly counts: Uint32Array;
+
+  constructor(seconds: number) {
+    this.sums = new Float64Array(seconds);
+    this.counts = new Uint32Array(seconds);
+  }
+
+  add(second: number, value: number): void {
+    this.sums[second] += value;
+    this.counts[second] += 1;
+  }
+
+  values(): number[] {
+    const means: number[] = [];
+    let last = Number.NaN;
+    this.sums.forEach((sum, s) => {
+      if (this.counts[s]! > 0) last = sum / this.counts[s]!;
+      means.push(last);
+    });
+    const first = means.find((v) => Number.isFinite(v)) ?? 0;
+    return means.map((v) => round4(Number.isFinite(v) ? v : first));
+  }
 }
 
 function round4(value: number): number {

@@ -2,6 +2,8 @@
 // reads only this; it round-trips through JSON and is the `analysis` part of the cue sheet.
 
 import type { Cut } from './cuts.js';
+import type { EmotionTimeline } from './emotion.js';
+import type { MotionCurve, VisualBeat } from './visual-beats.js';
 
 export interface TimelineFeatures {
   /** MuVi-Sync's `vevo_motion`: mean absolute RGB difference (0–255) of the two frames at each second boundary. */
@@ -10,6 +12,14 @@ export interface TimelineFeatures {
   motionMean: number[];
   /** Mean luma per second, 0–1. */
   brightness: number[];
+  /** Luma standard deviation (RMS contrast) per second, 0–1. */
+  contrast: number[];
+  /** Mean HSV saturation per second, 0–1. */
+  saturation: number[];
+  /** Hasler & Süsstrunk colourfulness per second, ÷255. */
+  colourfulness: number[];
+  /** Mean (R − B)/255 per second: > 0 warm, < 0 cool. */
+  warmth: number[];
   /** Seconds since the current shot began (MuVi-Sync's `vevo_scene_offset`). */
   sceneOffset: number[];
 }
@@ -22,5 +32,13 @@ export interface VideoTimeline {
   /** Number of per-second values in each feature array: ceil(duration). */
   seconds: number;
   cuts: Cut[];
+  /** Cuts and motion peaks, in time order. */
+  visualBeats: VisualBeat[];
+  /** Tempo of the picture's motion (autocorrelation of its rises), BPM; 0 when it has none. */
+  visualTempoBpm: number;
+  /** Motion energy at 10 Hz, finer than the per-second features. */
+  motionCurve: MotionCurve;
   features: TimelineFeatures;
+  /** Six-class emotion probabilities, valence and arousal per second (see analysis/emotion.ts). */
+  emotion: EmotionTimeline;
 }

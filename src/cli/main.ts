@@ -3,9 +3,11 @@
 // --json), progress and errors on stderr, and exit codes from EXIT_CODES (see README).
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions } from '../config.js';
+import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions, type StyleChoice } from '../config.js';
 import { STYLES } from '../compose/styles.js';
-import { EXIT_CODES, isV2mError } from '../errors.js';
+import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
+import { evaluate, evaluationJson, evaluationText, readCutsFile } from '../eval/index.js';
+import { writeEvaluationReport } from '../report/html.js';
 import { analyzeFile, scoreVideo } from '../pipeline.js';
 import { V2M_VERSION } from '../version.js';
 import { progressPrinter } from './progress.js';
@@ -62,7 +64,7 @@ function buildProgram(): Command {
         const { cues, outputs } = result;
         process.stdout.write(
           `Scored video: ${outputs.video}\n` +
-            `Music: ${outputs.audio}  MIDI: ${outputs.midi}  Cue sheet: ${outputs.cues}\n` +
+            `Music: ${outputs.audio}  MIDI: ${outputs.midi}  Cue sheet: ${outputs.cues}  Report: ${outputs.report}\n` +
             `${cues.style}, ${cues.key}, ${cues.tempo} BPM, ${cues.cuts.length} cut(s) on downbeats, ${cues.audio.integratedLufs.toFixed(1)} LUFS\n`,
         );
       }
@@ -87,7 +89,43 @@ function buildProgram(): Command {
           `mean motion: ${(motion.reduce((a, b) => a + b, 0) / motion.length).toFixed(2)} (0–255)\n`,
       );
     });
+  program
+    .command('eval')
+    .description('score videos the v2m way and two baseline ways (fixed: 120 BPM piano arpeggios; random: random tempo and key), render all, and print the metrics of EVALUATION.md side by side')
+    .argument('<target>', 'a video, or a folder of videos')
+    .option('--styles <list>', `comma-separated styles to evaluate: ${STYLE_CHOICES.join(', ')}`, 'auto')
+    .option('--seeds <n>', 'seeds 1…n per style (n ≥ 2 also measures seed diversity)', wholeNumber, 1)
+    .option('--cuts <file>', 'ground-truth cut times for a single video: a JSON list of seconds')
+    .option('--report <file>', 'also write an HTML report comparing the videos and baselines')
+    .option('--keep <folder>', 'keep every rendered WAV and MIDI in this folder')
+    .option('--json', 'print the results as JSON on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (target: string, flags: EvalFlags) => {
+      const styles = flags.styles.split(',').map((s) => s.trim()) as StyleChoice[];
+      const unknown = styles.filter((s) => !STYLE_CHOICES.includes(s));
+      if (unknown.length > 0) throw usageError(`Unknown style '${unknown[0]}' in --styles. Choose from: ${STYLE_CHOICES.join(', ')}.`);
+      if (flags.seeds < 1) throw usageError('--seeds must be at least 1.');
+      const cuts = flags.cuts ? await readCutsFile(flags.cuts) : undefined;
+      const log = flags.quiet || flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
+      const result = await evaluate(target, { styles, seeds: flags.seeds, cuts, keepFolder: flags.keep, onProgress: log });
+      if (flags.report) await writeEvaluationReport(result.evaluations, flags.report);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ ...(evaluationJson(result.evaluations) as object), skipped: result.skipped }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${evaluationText(result)}\n`);
+    });
   return program;
+}
+
+interface EvalFlags {
+  styles: string;
+  seeds: number;
+  cuts?: string;
+  report?: string;
+  keep?: string;
+  json?: boolean;
+  quiet?: boolean;
 }
 
 interface ScoreFlags {

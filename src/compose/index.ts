@@ -21,15 +21,19 @@ export interface Composition {
 }
 
 export function compose(timeline: VideoTimeline, options: PlanOptions): Composition {
+  return composeFromPlan(planScore(timeline, options, createRng(options.seed)), timeline.duration);
+}
+
+/** Everything after the plan: beat grid, chords, arrangement. Baselines enter here with plans of their own. */
+export function composeFromPlan(plan: ScorePlan, duration: number): Composition {
   // Separate streams per decision, so that changing one part (say the drums) leaves the others alone.
-  const plan = planScore(timeline, options, createRng(options.seed));
   const beats = beatGrid(plan);
-  const chords = chordTrack(plan, beats, createRng(options.seed + 1));
-  const tracks = arrange({ plan, beats, chords, duration: timeline.duration }, createRng(options.seed + 2));
+  const chords = chordTrack(plan, beats, createRng(plan.seed + 1));
+  const tracks = arrange({ plan, beats, chords, duration }, createRng(plan.seed + 2));
   return {
     plan,
     beats,
     chords,
-    score: { duration: timeline.duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, tracks },
+    score: { duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, tracks },
   };
 }

@@ -1,6 +1,7 @@
 // plan: the long view of the whole video — style, key, reference tempo, and sections between cuts
 // whose tempi are bent just enough that every cut falls exactly on a downbeat.
 
+import { motionToEnergy } from '../analysis/energy.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { pick, type Rng } from '../music/random.js';
 import { TONICS, type MusicalKey } from '../music/theory.js';
@@ -15,8 +16,6 @@ export interface PlanOptions {
 
 /** Tempo range the picture's motion maps onto (still picture → slow, busy picture → fast). */
 export const TEMPO_RANGE_BPM = { slowest: 70, fastest: 140 } as const;
-/** Motion (mean absolute frame difference, 0–255) at which energy saturates: MuVi-Sync's 90th percentile is ~18 at full size; tiny frames read lower. */
-const MOTION_FOR_FULL_ENERGY = 12;
 /** Mean luma above which a picture reads as bright, and the music as major. */
 const BRIGHT_PICTURE_LUMA = 0.35;
 /** Cuts closer than this to the previous section start do not start a section of their own. */
@@ -28,23 +27,28 @@ const BEATS_PER_BAR = 4;
 export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rng): ScorePlan {
   const energyPerSecond = timeline.features.motionMean.map(motionToEnergy);
   const meanEnergy = mean(energyPerSecond);
+  const meanBrightness = mean(timeline.features.brightness);
   const tempoBpm = options.tempoBpm ?? Math.round(TEMPO_RANGE_BPM.slowest + (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest) * meanEnergy);
-  const key = options.key ?? chooseKey(mean(timeline.features.brightness), rng);
+  const key = options.key ?? chooseKey(meanBrightness, rng);
   const style = options.style === 'auto' ? chooseStyle(meanEnergy) : options.style;
+  const energyWords = `mean picture energy ${meanEnergy.toFixed(2)} (0–1, from motion)`;
   return {
     style,
     key,
     tempoBpm,
+    reasons: {
+      tempo: options.tempoBpm !== undefined ? 'set by the user' : `${energyWords} on a ${TEMPO_RANGE_BPM.slowest}–${TEMPO_RANGE_BPM.fastest} BPM scale`,
+      key:
+        options.key !== undefined
+          ? 'set by the user'
+          : `${key.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${key.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}; tonic from the seed`,
+      style: options.style !== 'auto' ? 'set by the user' : `auto: ${energyWords}`,
+    },
     beatsPerBar: BEATS_PER_BAR,
     seed: options.seed,
     sections: planSections(timeline, tempoBpm, energyPerSecond),
     energyPerSecond,
   };
-}
-
-/** 0–1 energy from motion; a square root so that small motions are still heard. */
-export function motionToEnergy(motion: number): number {
-  return Math.min(1, Math.sqrt(Math.max(0, motion) / MOTION_FOR_FULL_ENERGY));
 }
 
 function chooseKey(meanBrightness: number, rng: Rng): MusicalKey {

@@ -22,6 +22,8 @@ export interface ScorePlan {
   key: MusicalKey;
   /** The piece's reference tempo (from the picture's motion); sections bend it slightly to meet cuts. */
   tempoBpm: number;
+  /** Why the plan chose its tempo, key and style, in words (for the cue sheet and the report). */
+  reasons: { tempo: string; key: string; style: string };
   beatsPerBar: number;
   seed: number;
   sections: Section[];

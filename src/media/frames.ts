@@ -3,7 +3,8 @@
 
 import { badInput } from '../errors.js';
 import type { MediaInfo } from './probe.js';
-import { keepTail, lastLines, spawnTool } from './run.js';
+import { fixedSizeRecords } from './chunks.js';
+import { lastLines, streamTool } from './run.js';
 
 export interface FrameStreamOptions {
   /** Frames per second to sample (ffmpeg's fps filter: drops or repeats frames to hit the rate). */
@@ -47,41 +48,21 @@ export async function* readFrames(info: MediaInfo, options: FrameStreamOptions):
     '-vf', `fps=${options.framesPerSecond},scale=${width}:${height}:flags=area`,
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ];
-  const child = spawnTool('ffmpeg', args, ['ignore', 'pipe', 'pipe']);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = keepTail(stderr + chunk.toString('utf8'));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.on('error', () => undefined); // reported through `exited` and the empty stream
-
+  const ffmpeg = streamTool('ffmpeg', args);
   let index = 0;
-  let frame = new Uint8Array(frameBytes);
-  let filled = 0;
   let finished = false;
   try {
-    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const take = Math.min(frameBytes - filled, chunk.length - offset);
-        frame.set(chunk.subarray(offset, offset + take), filled);
-        filled += take;
-        offset += take;
-        if (filled === frameBytes) {
-          yield { index, time: index / options.framesPerSecond, width, height, rgb: frame };
-          index += 1;
-          frame = new Uint8Array(frameBytes);
-          filled = 0;
-        }
-      }
+    for await (const rgb of fixedSizeRecords(ffmpeg.stdout, frameBytes)) {
+      yield { index, time: index / options.framesPerSecond, width, height, rgb };
+      index += 1;
     }
-    const exitCode = await exited;
+    const exitCode = await ffmpeg.exited;
     finished = true;
     if (exitCode !== 0 && index === 0) {
-      throw badInput(`No frame of '${info.path}' could be decoded (ffmpeg says: ${lastLines(stderr)}). The file may be corrupt.`);
+      throw badInput(`No frame of '${info.path}' could be decoded (ffmpeg says: ${lastLines(ffmpeg.stderrTail())}). The file may be corrupt.`);
     }
   } finally {
-    if (!finished) child.kill('SIGKILL');
+    if (!finished) ffmpeg.stop();
   }
 }
 

@@ -43,6 +43,27 @@ export function spawnTool(
   return spawn(toolPath(tool), args, { stdio, windowsHide: true });
 }
 
+/** A tool whose stdout is read as a stream (frames, samples), with its stderr kept for messages. */
+export interface StreamingTool {
+  stdout: AsyncIterable<Buffer>;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  stderrTail: () => string;
+  /** Stops the tool early (the reader broke out of its loop). */
+  stop: () => void;
+}
+
+export function streamTool(tool: MediaTool, args: readonly string[]): StreamingTool {
+  const child = spawnTool(tool, args, ['ignore', 'pipe', 'pipe']);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = keepTail(stderr + chunk.toString('utf8'));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.on('error', () => undefined); // reported through `exited` and the empty stream
+  return { stdout: child.stdout! as AsyncIterable<Buffer>, exited, stderrTail: () => stderr, stop: () => child.kill('SIGKILL') };
+}
+
 export function keepTail(text: string): string {
   return text.length > STDERR_TAIL_CHARS ? text.slice(-STDERR_TAIL_CHARS) : text;
 }

@@ -5,6 +5,7 @@ import type { Cut } from '../analysis/cuts.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import type { Composition } from '../compose/index.js';
 import type { MediaInfo } from '../media/probe.js';
+import type { TrackMetrics } from '../measure/metrics.js';
 import { keyName } from '../music/theory.js';
 
 export const CUE_SHEET_VERSION = 1;
@@ -14,7 +15,11 @@ export interface AnalysisSheet {
   input: { path: string; duration: number; width: number; height: number; framesPerSecond: number; hasAudio: boolean };
   analysisFps: number;
   cuts: Cut[];
+  visualBeats: VideoTimeline['visualBeats'];
+  visualTempoBpm: number;
+  motionCurve: VideoTimeline['motionCurve'];
   features: VideoTimeline['features'];
+  emotion: VideoTimeline['emotion'];
 }
 
 export interface CueSheet extends AnalysisSheet {
@@ -31,8 +36,12 @@ export interface CueSheet extends AnalysisSheet {
   sections: Array<{ start: number; end: number; beats: number; tempo: number; energy: number }>;
   chords: Array<{ time: number; duration: number; chord: string }>;
   instruments: Array<{ name: string; program: number | null; notes: number }>;
-  outputs: { video: string; audio: string; midi: string; cues: string };
+  /** Why the plan chose its style, key and tempo. */
+  reasons: { style: string; key: string; tempo: string };
+  outputs: { video: string; audio: string; midi: string; cues: string; report: string };
   audio: { duration: number; integratedLufs: number; truePeakDbtp: number };
+  /** EVALUATION.md's metrics, measured on the rendered WAV and MIDI. */
+  metrics: TrackMetrics;
 }
 
 export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): AnalysisSheet {
@@ -48,7 +57,11 @@ export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): Analysi
     },
     analysisFps: timeline.analysisFps,
     cuts: timeline.cuts.map((cut) => ({ time: round(cut.time), strength: round(cut.strength) })),
+    visualBeats: timeline.visualBeats.map((beat) => ({ ...beat, time: round(beat.time) })),
+    visualTempoBpm: timeline.visualTempoBpm,
+    motionCurve: timeline.motionCurve,
     features: timeline.features,
+    emotion: timeline.emotion,
   };
 }
 
@@ -59,6 +72,7 @@ export interface CueSheetInput {
   generator: CueSheet['generator'];
   outputs: CueSheet['outputs'];
   audio: CueSheet['audio'];
+  metrics: TrackMetrics;
 }
 
 export function cueSheet(input: CueSheetInput): CueSheet {
@@ -76,9 +90,15 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     sections: plan.sections.map((s) => ({ start: round(s.start), end: round(s.end), beats: s.beats, tempo: round(s.tempoBpm), energy: round(s.energy) })),
     chords: chords.map((c) => ({ time: round(c.time), duration: round(c.duration), chord: c.chord })),
     instruments: score.tracks.map((t) => ({ name: t.name, program: t.isDrums ? null : t.program, notes: t.notes.length })),
+    reasons: plan.reasons,
     outputs: input.outputs,
     audio: input.audio,
+    metrics: roundNumbers(input.metrics),
   };
+}
+
+function roundNumbers<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, typeof value === 'number' ? round(value) : value])) as T;
 }
 
 function round(value: number): number {

@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VideoTimeline } from '../../src/analysis/timeline.js';
 import { compose } from '../../src/compose/index.js';
+import { syntheticTimeline } from '../helpers.js';
 import { chordPitchClasses, scalePitchClasses } from '../../src/music/theory.js';
 
 /** A 20 s timeline with cuts at irregular times, calm first and busy after the second cut. */
 function plantedTimeline(): VideoTimeline {
-  const seconds = 20;
-  const motion = Array.from({ length: seconds }, (_, s) => (s < 7 ? 0.5 : 14));
-  return {
-    duration: seconds,
-    analysisFps: 25,
-    seconds,
-    cuts: [
-      { time: 3.36, strength: 0.6 },
-      { time: 7.04, strength: 0.8 },
-      { time: 12.52, strength: 0.5 },
-    ],
-    features: { motion, motionMean: motion, brightness: Array(seconds).fill(0.2), sceneOffset: Array(seconds).fill(0) },
-  };
+  const motion = Array.from({ length: 20 }, (_, s) => (s < 7 ? 0.5 : 14));
+  return syntheticTimeline(motion, [3.36, 7.04, 12.52], 0.2);
 }
 
 describe('compose', () => {

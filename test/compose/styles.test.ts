@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VideoTimeline } from '../../src/analysis/timeline.js';
+import { syntheticTimeline } from '../helpers.js';
 import { compose, STYLE_NAMES, type StyleName } from '../../src/compose/index.js';
 
 function busyTimeline(): VideoTimeline {
-  const seconds = 12;
-  const motion = Array(seconds).fill(14);
-  return {
-    duration: seconds,
-    analysisFps: 25,
-    seconds,
-    cuts: [{ time: 5.2, strength: 0.7 }],
-    features: { motion, motionMean: motion, brightness: Array(seconds).fill(0.5), sceneOffset: Array(seconds).fill(0) },
-  };
+  return syntheticTimeline(Array(12).fill(14), [5.2]);
 }
 
 /** A style's drum groove as the set of (drum key, position in the beat) pairs it plays. */

@@ -1,0 +1,149 @@
+// metrics: the figures of EVALUATION.md §1, §2 and §4 for one rendered track, computed from what
+// was rendered (the audio and the MIDI file) against what the picture holds (cuts, motion).
+
+import type { VideoTimeline } from '../analysis/timeline.js';
+import type { AudioAnalysis } from './audio.js';
+import { estimateKey, keyLabel, pearson, scalePitchClasses, type EstimatedKey } from './key.js';
+import type { MidiAnalysis, MidiNote } from './midi.js';
+
+/** A cut is hit when a beat and an audible onset both fall within this distance of it. */
+export const CUT_TOLERANCE_SECONDS = 0.05;
+/** A music onset hits a visual beat within this distance (the beat hit score of the literature). */
+export const BEAT_TOLERANCE_SECONDS = 0.1;
+/** The last 250 ms must sit this far under the track's median level to count as a fade-out. */
+const FADE_DEPTH_DB = 20;
+
+/** What the picture offers the music, in seconds and per second. */
+export interface PictureEvents {
+  duration: number;
+  cuts: number[];
+  /** Cuts and motion peaks: the visual beats. */
+  visualBeats: number[];
+  motionPerSecond: number[];
+}
+
+/** The events of a timeline; `groundTruthCuts` (a montage's known cut times) replace the detected cuts. */
+export function pictureEvents(timeline: VideoTimeline, groundTruthCuts?: readonly number[]): PictureEvents {
+  const cuts = groundTruthCuts ? [...groundTruthCuts] : timeline.cuts.map((cut) => cut.time);
+  const motionBeats = timeline.visualBeats.filter((beat) => beat.kind === 'motion').map((beat) => beat.time);
+  return {
+    duration: timeline.duration,
+    cuts,
+    visualBeats: [...cuts, ...motionBeats].sort((a, b) => a - b),
+    motionPerSecond: timeline.features.motionMean,
+  };
+}
+
+export interface TrackMetrics {
+  /** Share of cuts with a MIDI beat and an audio onset within ±50 ms; null without cuts. */
+  cutHitRate: number | null;
+  /** The same, from the MIDI tempo map alone and from the audio onsets alone. */
+  cutHitRateMidi: number | null;
+  cutHitRateAudio: number | null;
+  beatHitScore: number | null;
+  beatCoverage: number | null;
+  motionLoudnessR: number;
+  motionDensityR: number;
+  integratedLufs: number;
+  truePeakDbtp: number;
+  lengthErrorSeconds: number;
+  longestSilenceSeconds: number;
+  key: string | null;
+  inKeyRatio: number;
+  endsOnTonic: boolean;
+  fadesOut: boolean;
+  audioTempoBpm: number;
+  onsets: number;
+}
+
+export interface MetricsInput {
+  picture: PictureEvents;
+  audio: AudioAnalysis;
+  midi: MidiAnalysis;
+  /** True peak from ffmpeg's ebur128 (4× oversampled), which v2m does not measure itself. */
+  truePeakDbtp: number;
+}
+
+export function trackMetrics({ picture, audio, midi, truePeakDbtp }: MetricsInput): TrackMetrics {
+  const onsetTimes = audio.onsets.map((onset) => onset.time);
+  const pitched = midi.notes.filter((note) => !note.isDrums);
+  const key = estimateKey(pitched);
+  const seconds = picture.motionPerSecond.length;
+  const onsetsPerSecond = countPerSecond(midi.notes.map((note) => note.time), seconds);
+  const silence = audio.longestSilence;
+  return {
+    cutHitRate: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [midi.beats, onsetTimes], CUT_TOLERANCE_SECONDS),
+    cutHitRateMidi: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [midi.beats], CUT_TOLERANCE_SECONDS),
+    cutHitRateAudio: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [onsetTimes], CUT_TOLERANCE_SECONDS),
+    beatHitScore: onsetTimes.length === 0 ? null : hitRate(onsetTimes, [picture.visualBeats], BEAT_TOLERANCE_SECONDS),
+    beatCoverage: picture.visualBeats.length === 0 ? null : onsetTimes.length / picture.visualBeats.length,
+    motionLoudnessR: pearson(picture.motionPerSecond, audio.rmsDbPerSecond.slice(0, seconds)),
+    motionDensityR: pearson(picture.motionPerSecond, onsetsPerSecond),
+    integratedLufs: audio.integratedLufs,
+    truePeakDbtp,
+    lengthErrorSeconds: Math.abs(audio.duration - picture.duration),
+    longestSilenceSeconds: silence ? silence.end - silence.start : 0,
+    key: key ? keyLabel(key) : null,
+    inKeyRatio: key ? inKeyRatio(pitched, key) : 0,
+    endsOnTonic: key ? endsOnTonic(pitched, key) : false,
+    fadesOut: fadesOut(audio.rmsDbPerSecond, audio.endingRmsDb),
+    audioTempoBpm: audio.tempoBpm,
+    onsets: onsetTimes.length,
+  };
+}
+
+/** Share of `targets` that have, in every one of `eventLists`, an event within ±`tolerance`. */
+export function hitRate(targets: readonly number[], eventLists: ReadonlyArray<readonly number[]>, tolerance: number): number {
+  if (targets.length === 0) return 0;
+  const sortedLists = eventLists.map((events) => [...events].sort((a, b) => a - b));
+  const hits = targets.filter((target) => sortedLists.every((events) => nearestDistance(events, target) <= tolerance + 1e-9));
+  return hits.length / targets.length;
+}
+
+/** Distance from `time` to the nearest of `sorted` (Infinity when empty). */
+export function nearestDistance(sorted: readonly number[], time: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < time) low = middle + 1;
+    else high = middle;
+  }
+  const after = sorted[low];
+  const before = sorted[low - 1];
+  return Math.min(after === undefined ? Infinity : after - time, before === undefined ? Infinity : time - before);
+}
+
+export function countPerSecond(times: readonly number[], seconds: number): number[] {
+  const counts = new Array<number>(seconds).fill(0);
+  for (const time of times) {
+    const second = Math.floor(time);
+    if (second >= 0 && second < seconds) counts[second] += 1;
+  }
+  return counts;
+}
+
+/** Share of pitched notes (weighted by count) whose pitch class is in the key's scale. */
+export function inKeyRatio(notes: readonly MidiNote[], key: EstimatedKey): number {
+  if (notes.length === 0) return 0;
+  const scale = scalePitchClasses(key);
+  return notes.filter((note) => scale.has(note.midi % 12)).length / notes.length;
+}
+
+/** Whether the lowest note of the last chord (the notes that start with the last bass note) is the tonic. */
+export function endsOnTonic(notes: readonly MidiNote[], key: EstimatedKey): boolean {
+  if (notes.length === 0) return false;
+  const lastStart = notes.reduce((latest, note) => Math.max(latest, note.time), 0);
+  // The final chord: everything still sounding at the last onset.
+  const sounding = notes.filter((note) => note.time <= lastStart + 1e-6 && note.time + note.duration >= lastStart - 1e-6);
+  const bass = sounding.reduce((low, note) => (note.midi < low.midi ? note : low));
+  return bass.midi % 12 === key.tonicPitchClass;
+}
+
+/** Whether the track ends well under its median level: a fade on the last frame. */
+export function fadesOut(rmsDbPerSecond: readonly number[], endingRmsDb: number): boolean {
+  if (rmsDbPerSecond.length < 2) return false;
+  const sorted = [...rmsDbPerSecond].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return endingRmsDb <= median - FADE_DEPTH_DB;
+}

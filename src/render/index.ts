@@ -1,0 +1,44 @@
+// render: a Score becomes a Standard MIDI File and a finished WAV — synthesized with the
+// SoundFont into a work folder, then mastered to the video's exact length and loudness.
+
+import path from 'node:path';
+import type { Score } from '../compose/score.js';
+import type { LoudnessMeasurement } from '../media/audio.js';
+import { DEFAULT_MASTER, master } from './master.js';
+import { scoreToMidi } from './midi.js';
+import { synthesize } from './synth.js';
+
+export interface RenderRequest {
+  score: Score;
+  /** Title written into the MIDI file. */
+  title: string;
+  /** The WAV to write. */
+  audioPath: string;
+  /** A private folder for the raw synthesizer output. */
+  workFolder: string;
+  onProgress?: (stage: 'synthesize' | 'master', fraction: number) => void;
+}
+
+export interface RenderedAudio {
+  midi: Uint8Array;
+  loudness: LoudnessMeasurement;
+}
+
+/** Synthesis runs half a second past the end, so the last notes' release is there for the fade to shape. */
+const SYNTH_TAIL_SECONDS = 0.5;
+
+export async function renderAudio(request: RenderRequest): Promise<RenderedAudio> {
+  const duration = request.score.duration;
+  const midi = scoreToMidi(request.score, request.title);
+  request.onProgress?.('synthesize', 0);
+  const raw = await synthesize({
+    midi,
+    output: path.join(request.workFolder, `synth-${path.basename(request.audioPath)}.f32`),
+    durationSeconds: duration + SYNTH_TAIL_SECONDS,
+    sampleRateHz: DEFAULT_MASTER.sampleRateHz,
+    onProgress: (f) => request.onProgress?.('synthesize', f),
+  });
+  request.onProgress?.('master', 0);
+  const loudness = await master(raw, request.audioPath, duration);
+  return { midi, loudness };
+}
