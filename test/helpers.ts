@@ -84,3 +84,26 @@ export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[],
     emotion: fixedEmotion('neutral', seconds),
   };
 }
+
+export type MontagePart = readonly [clip: string, start: number, length: number];
+
+/**
+ * Joins segments of shared clips into one video (25 fps, 320×180, H.264) with ffmpeg's concat
+ * filter; returns the file and the cut times it planted. Each segment is trimmed to a whole number
+ * of frames after the rate change, so the planted times are exact to the frame.
+ */
+export function buildMontage(parts: readonly MontagePart[], file: string): { file: string; cuts: number[] } {
+  const fps = 25;
+  const frames = parts.map(([, , length]) => Math.round(length * fps));
+  const inputs = parts.flatMap(([clip, start, length]) => ['-ss', String(start), '-t', String(length + 0.5), '-i', media(clip)]);
+  const chains = parts.map((_, i) => `[${i}:v]fps=${fps},scale=320:180,setsar=1,trim=end_frame=${frames[i]},setpts=PTS-STARTPTS[v${i}]`).join(';');
+  const concat = `${parts.map((_, i) => `[v${i}]`).join('')}concat=n=${parts.length}:v=1:a=0[out]`;
+  ffmpeg([...inputs, '-filter_complex', `${chains};${concat}`, '-map', '[out]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+  const cuts: number[] = [];
+  let frame = 0;
+  for (const count of frames.slice(0, -1)) {
+    frame += count;
+    cuts.push(frame / fps);
+  }
+  return { file, cuts };
+}

@@ -28,15 +28,15 @@ export const DEFAULT_CUT_DETECTOR: Omit<CutDetectorOptions, 'framesPerSecond'> =
   minimumSceneSeconds: 0.5,
 };
 
-/** `histogramChange[i]` is the change from frame i−1 to frame i (index 0 is ignored). */
-export function detectCuts(histogramChange: ArrayLike<number>, options: CutDetectorOptions): Cut[] {
+/** `contentChange[i]` is the change from frame i−1 to frame i, 0–1 (index 0 is ignored). */
+export function detectCuts(contentChange: ArrayLike<number>, options: CutDetectorOptions): Cut[] {
   const cuts: Cut[] = [];
   const minimumSceneFrames = Math.max(1, Math.round(options.minimumSceneSeconds * options.framesPerSecond));
   let lastCutFrame = 0;
-  for (let frame = 1; frame < histogramChange.length; frame++) {
-    const change = histogramChange[frame] ?? 0;
+  for (let frame = 1; frame < contentChange.length; frame++) {
+    const change = contentChange[frame] ?? 0;
     if (change < options.minimumChange) continue;
-    if (change < options.neighbourRatio * neighbourAverage(histogramChange, frame, options.neighbourFrames)) continue;
+    if (change < options.neighbourRatio * neighbourAverage(contentChange, frame, options.neighbourFrames)) continue;
     if (frame - lastCutFrame < minimumSceneFrames) continue;
     cuts.push({ time: frame / options.framesPerSecond, strength: Math.min(1, change) });
     lastCutFrame = frame;

@@ -84,3 +84,19 @@ export function colourStats(rgb: Uint8Array): ColourStats {
     warmth: warmth / pixels / 255,
   };
 }
+
+/** Mean absolute pixel difference (0–255) at which the pixel half of the content score is full. */
+const PIXEL_CHANGE_FOR_FULL_SCORE = 64;
+/** Below this pixel difference two frames are the same shot whatever their histograms say (dark frames of a fade flicker across bins). */
+const MIN_PIXEL_CHANGE = 6;
+
+/**
+ * How different two consecutive frames are, 0–1: the mean of the histogram distance (what colours
+ * are there) and the scaled pixel difference (where they are). Either alone misses cuts: two shots
+ * with the same palette (a dissolve-free cut inside one film) change little in histogram but a lot
+ * in pixels; a pan changes pixels but not the palette — the neighbour test in cuts.ts handles that.
+ */
+export function contentChange(histogramChange: number, pixelDifference: number): number {
+  if (pixelDifference < MIN_PIXEL_CHANGE) return 0;
+  return (histogramChange + Math.min(1, pixelDifference / PIXEL_CHANGE_FOR_FULL_SCORE)) / 2;
+}

@@ -7,7 +7,7 @@ import type { MediaInfo } from '../media/probe.js';
 import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
 import { emotionTimeline } from './emotion.js';
 import { motionToEnergy } from './energy.js';
-import { colourHistogram, colourStats, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
+import { colourHistogram, colourStats, contentChange, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
 import type { VideoTimeline } from './timeline.js';
 import { motionCurve, visualBeats, visualTempoBpm } from './visual-beats.js';
 
@@ -43,7 +43,7 @@ interface FrameAnalysisContext {
 
 export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisContext): Promise<VideoTimeline> {
   const seconds = Math.max(1, Math.ceil(context.duration - 1e-6));
-  const histogramChange: number[] = [];
+  const contentChanges: number[] = [];
   const frameDifference: number[] = [];
   const motion = new Array<number>(seconds).fill(0);
   const motionMean = new PerSecondMean(seconds);
@@ -56,7 +56,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     const second = Math.min(seconds - 1, Math.floor(frame.time + 1e-9));
     const histogram = colourHistogram(frame.rgb);
     const difference = previous ? meanAbsoluteDifference(previous.rgb, frame.rgb) : 0;
-    histogramChange.push(previous ? histogramDistance(previous.histogram, histogram) : 0);
+    contentChanges.push(previous ? contentChange(histogramDistance(previous.histogram, histogram), difference) : 0);
     frameDifference.push(difference);
     if (previous) motionMean.add(second, difference);
     // The first frame of each second: its difference to the frame before is MuVi-Sync's motion value.
@@ -77,7 +77,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     );
   }
 
-  const cuts = detectCuts(histogramChange, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: context.analysisFps });
+  const cuts = detectCuts(contentChanges, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: context.analysisFps });
   const curve = motionCurve(frameDifference, context.analysisFps, context.duration);
   const perSecond = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, colour[name].values()])) as Record<keyof ColourStats, number[]>;
   const motionMeanValues = motionMean.values();

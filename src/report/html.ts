@@ -246,7 +246,7 @@ if (player) {
 `;
 
 function page(title: string, body: string, withScript: boolean): string {
-  return `<!doctype html>
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMidi } from 'midi-file';
+import { HtmlValidate } from 'html-validate';
 import { measureLoudness } from '../../src/media/audio.js';
+import { SCORE_REPORT_FEATURES } from '../../src/report/html.js';
 import type { CueSheet } from '../../src/report/cues.js';
 import { ffprobeStreams, listFolder, media, runCli, sha256, temporaryFolder } from '../helpers.js';
 
@@ -20,9 +22,9 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
     const inputHash = sha256(media(clip));
     const run = runCli(['score', media(clip), '-o', output, '--seed', '7']);
 
-    it('exits 0 and writes the four outputs, nothing else', () => {
+    it('exits 0 and writes the five outputs, nothing else', () => {
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(listFolder(folder), ['out.cues.json', 'out.mid', 'out.mp4', 'out.wav']);
+      assert.deepEqual(listFolder(folder), ['out.cues.json', 'out.mid', 'out.mp4', 'out.report.html', 'out.wav']);
       assert.equal(sha256(media(clip)), inputHash, 'the input is unchanged');
     });
 
@@ -64,12 +66,32 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
       assert.equal(cues.features.motion.length, Math.ceil(cues.input.duration - 1e-6));
       assert.ok(cues.chords.length > 0 && cues.chords.every((c) => typeof c.chord === 'string' && c.duration > 0));
       if (clip.startsWith('bikes')) {
-        assert.equal(cues.cuts.length, 4);
+        assert.equal(cues.cuts.length, 5);
         // Each cut lands on a downbeat of the music.
         for (const cut of cues.cuts) assert.ok(cues.downbeats.some((d) => Math.abs(d - cut.time) <= 0.05), `cut at ${cut.time} is not on a downbeat`);
       } else {
         assert.deepEqual(cues.cuts, []);
       }
+    });
+
+    it('measures its own output in the cue sheet: every cut hit, in key, ending on the tonic or fading', () => {
+      const cues = JSON.parse(readFileSync(path.join(folder, 'out.cues.json'), 'utf8')) as CueSheet;
+      if (cues.cuts.length > 0) assert.equal(cues.metrics.cutHitRate, 1);
+      assert.ok(cues.metrics.inKeyRatio >= 0.95, `in key ${cues.metrics.inKeyRatio}`);
+      assert.ok(cues.metrics.endsOnTonic || cues.metrics.fadesOut);
+      assert.ok(Math.abs(cues.metrics.integratedLufs + 14) <= 1);
+      assert.ok(cues.metrics.lengthErrorSeconds <= LENGTH_TOLERANCE_SECONDS);
+    });
+
+    it('writes a valid, self-contained HTML report with one timeline per feature and the video beside it', async () => {
+      const html = readFileSync(path.join(folder, 'out.report.html'), 'utf8');
+      const report = await new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off' } }).validateString(html);
+      assert.ok(report.valid, JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`)).slice(0, 5)));
+      for (const feature of SCORE_REPORT_FEATURES) {
+        assert.equal(html.split(`data-feature="${feature}"`).length - 1, 1, `one ${feature} timeline`);
+      }
+      assert.match(html, /<video[^>]+src="out\.mp4"/);
+      assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'nothing is fetched from the network');
     });
   });
 }
