@@ -14,6 +14,7 @@ import { usageError } from './errors.js';
 import { temporaryPathFor } from './files.js';
 import { mux } from './media/mux.js';
 import { probe, type MediaInfo } from './media/probe.js';
+import { jpegThumbnail } from './media/thumbnail.js';
 import { parseKey, type MusicalKey } from './music/theory.js';
 import { analyzeAudio } from './measure/audio.js';
 import { pictureEvents, trackMetrics } from './measure/metrics.js';
@@ -97,7 +98,8 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
     });
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
     const videoHref = path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
-    await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref }));
+    const poster = await jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined);
+    await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster }));
     for (const key of Object.keys(outputs) as Array<keyof OutputPaths>) await rename(temporary[key], outputs[key]);
     report('done', 1);
     return { outputs, cues };

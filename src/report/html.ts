@@ -28,6 +28,8 @@ export interface ScoreReportInput {
   metrics: TrackMetrics;
   /** Where the report finds the scored video, relative to the report. */
   videoHref: string;
+  /** A JPEG frame shown before playback (embedded as a data URL). */
+  poster?: Uint8Array;
 }
 
 export function scoreReportHtml(input: ScoreReportInput): string {
@@ -50,10 +52,13 @@ export function scoreReportHtml(input: ScoreReportInput): string {
   const body = `
 <header><h1>${escapeHtml(path.basename(cues.input.path))}</h1>
 <p>${duration.toFixed(2)} s · ${cues.input.width}×${cues.input.height} · scored by v2m ${escapeHtml(cues.generator.version)} · seed ${cues.seed}</p></header>
-<section class="player"><video id="player" controls preload="metadata" src="${escapeHtml(input.videoHref)}"></video></section>
+<section class="player"><video id="player" controls preload="metadata"${input.poster ? ` poster="data:image/jpeg;base64,${Buffer.from(input.poster).toString('base64')}"` : ''} src="${escapeHtml(input.videoHref)}"></video></section>
 <section class="timelines" aria-label="timelines">${lanes.map((lane) => laneSvg(axis, lane)).join('\n')}${timeTicks(axis)}</section>
 <p class="legend"><span class="swatch hit"></span> cut with a musical onset within ±${CUT_TOLERANCE_SECONDS * 1000} ms
-<span class="swatch miss"></span> cut without · emotion: ${EMOTIONS.map((e, i) => `<span class="swatch band-${i}"></span> ${e}`).join(' ')}</p>
+<span class="swatch miss"></span> cut without ·
+light: <span class="swatch brightness"></span> brightness <span class="swatch saturation"></span> saturation <span class="swatch warmth"></span> warmth ·
+loudness: <span class="swatch rms"></span> RMS dBFS <span class="swatch lufs"></span> LUFS<br>
+emotion: ${EMOTIONS.map((e, i) => `<span class="swatch band-${i}"></span> ${e}`).join(' ')}</p>
 <section><h2>What v2m chose, and why</h2>
 <table><thead><tr><th>decision</th><th>choice</th><th>why</th></tr></thead><tbody>
 ${plan.map(([what, choice, why]) => `<tr><td>${escapeHtml(what!)}</td><td>${escapeHtml(choice!)}</td><td>${escapeHtml(why!)}</td></tr>`).join('\n')}
@@ -216,6 +221,8 @@ polyline { fill: none; stroke-width: 1.5; }
 .tick { stroke: var(--muted); } .tick-label { font-size: 11px; fill: var(--muted); text-anchor: middle; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 2px 0 8px; }
 .swatch.hit { background: var(--hit); } .swatch.miss { background: var(--miss); }
+.swatch.brightness { background: #f59f00; } .swatch.saturation { background: #e64980; } .swatch.warmth { background: #862e9c; }
+.swatch.rms { background: #364fc7; } .swatch.lufs { background: #94d82d; }
 table { border-collapse: collapse; background: #fff; } th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
