@@ -32,7 +32,7 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
   const midi = scoreToMidi(request.score, request.title);
   request.onProgress?.('synthesize', 0);
   const raw = await synthesize({
-    midi,
+    score: request.score,
     output: path.join(request.workFolder, `synth-${path.basename(request.audioPath)}.f32`),
     durationSeconds: duration + SYNTH_TAIL_SECONDS,
     sampleRateHz: DEFAULT_MASTER.sampleRateHz,

@@ -1,49 +1,73 @@
-// midi: the Score as a Standard MIDI File — one track per instrument, the tempo map that puts every
-// beat on its second, General MIDI programs, drums on channel 10.
+// midi: the Score as a Standard MIDI File (format 1) — a conductor track with the tempo map that puts
+// every beat on its second, then one track per instrument with its General MIDI program, drums on
+// channel 10. Written with midi-file from plain event lists, so even a two-hour piece stays small.
 
-import tonejsMidi from '@tonejs/midi';
-import type { Score } from '../compose/score.js';
+import { writeMidi, type MidiEvent } from 'midi-file';
+import type { Score, Track } from '../compose/score.js';
+import { TempoTimeline } from './tempo.js';
 
-const { Midi } = tonejsMidi;
 /** MIDI channel 10 (index 9) is the General MIDI percussion channel. */
-const DRUM_CHANNEL = 9;
-const PULSES_PER_QUARTER = 480;
+export const DRUM_CHANNEL = 9;
+const TICKS_PER_BEAT = 480;
+
+/** The channel of each track (in Score order; tracks without notes get none): drums on 10, others in turn. */
+export function assignChannels(tracks: readonly Track[]): Array<number | undefined> {
+  let next = 0;
+  return tracks.map((track) => {
+    if (track.notes.length === 0) return undefined;
+    if (track.isDrums) return DRUM_CHANNEL;
+    if (next === DRUM_CHANNEL) next += 1;
+    return next++;
+  });
+}
 
 export function scoreToMidi(score: Score, title = 'v2m'): Uint8Array {
-  const midi = new Midi();
-  midi.name = title;
-  midi.header.tempos = [];
-  let ticks = 0;
-  score.tempoMap.forEach((change, index) => {
-    midi.header.tempos.push({ ticks: Math.round(ticks), bpm: change.tempoBpm });
-    const next = score.tempoMap[index + 1]?.time ?? score.duration;
-    ticks += ((next - change.time) * change.tempoBpm * PULSES_PER_QUARTER) / 60;
+  const tempo = TempoTimeline.fromSeconds(score.tempoMap, TICKS_PER_BEAT);
+  const conductor: AbsoluteEvent[] = [
+    { ticks: 0, event: { deltaTime: 0, type: 'trackName', text: title } },
+    { ticks: 0, event: { deltaTime: 0, type: 'timeSignature', numerator: score.beatsPerBar, denominator: 4, metronome: 24, thirtyseconds: 8 } },
+    ...tempo.segments.map((segment) => ({
+      ticks: segment.ticks,
+      event: { deltaTime: 0, type: 'setTempo', microsecondsPerBeat: Math.round(segment.secondsPerTick * TICKS_PER_BEAT * 1e6) } as MidiEvent,
+    })),
+  ];
+  const channels = assignChannels(score.tracks);
+  const tracks = score.tracks.flatMap((track, index) => {
+    const channel = channels[index];
+    return channel === undefined ? [] : [instrumentTrack(track, channel, tempo)];
   });
-  midi.header.timeSignatures.push({ ticks: 0, timeSignature: [score.beatsPerBar, 4] });
-  midi.header.update();
+  const bytes = writeMidi({ header: { format: 1, numTracks: tracks.length + 1, ticksPerBeat: TICKS_PER_BEAT }, tracks: [withDeltas(conductor), ...tracks] }, { running: true });
+  return Uint8Array.from(bytes);
+}
 
-  let nextChannel = 0;
-  for (const part of score.tracks) {
-    if (part.notes.length === 0) continue;
-    const track = midi.addTrack();
-    track.name = part.name;
-    if (part.isDrums) {
-      track.channel = DRUM_CHANNEL;
-    } else {
-      if (nextChannel === DRUM_CHANNEL) nextChannel += 1;
-      track.channel = nextChannel++;
-      track.instrument.number = part.program;
-    }
-    for (const note of part.notes) {
-      const startTicks = midi.header.secondsToTicks(note.time);
-      const endTicks = midi.header.secondsToTicks(note.time + note.duration);
-      track.addNote({
-        midi: note.midi,
-        ticks: startTicks,
-        durationTicks: Math.max(1, endTicks - startTicks),
-        velocity: note.velocity0to127 / 127,
-      });
-    }
+interface AbsoluteEvent {
+  ticks: number;
+  event: MidiEvent;
+}
+
+function instrumentTrack(track: Track, channel: number, tempo: TempoTimeline): MidiEvent[] {
+  const events: AbsoluteEvent[] = [{ ticks: 0, event: { deltaTime: 0, type: 'trackName', text: track.name } }];
+  if (!track.isDrums) events.push({ ticks: 0, event: { deltaTime: 0, type: 'programChange', channel, programNumber: track.program } });
+  for (const note of track.notes) {
+    const on = tempo.secondsToTicks(note.time);
+    const off = Math.max(on + 1, tempo.secondsToTicks(note.time + note.duration));
+    const velocity = Math.max(1, Math.min(127, Math.round(note.velocity0to127)));
+    events.push({ ticks: on, event: { deltaTime: 0, type: 'noteOn', channel, noteNumber: note.midi, velocity } });
+    events.push({ ticks: off, event: { deltaTime: 0, type: 'noteOff', channel, noteNumber: note.midi, velocity: 0 } });
   }
-  return midi.toArray();
+  return withDeltas(events);
+}
+
+/** Sorts by time (note-offs before note-ons at the same tick, so repeated notes retrigger) and sets delta times. */
+function withDeltas(events: AbsoluteEvent[]): MidiEvent[] {
+  const order = (e: MidiEvent) => (e.type === 'noteOff' ? 0 : e.type === 'noteOn' ? 2 : 1);
+  events.sort((a, b) => a.ticks - b.ticks || order(a.event) - order(b.event));
+  let previous = 0;
+  const result = events.map(({ ticks, event }) => {
+    const withDelta = { ...event, deltaTime: ticks - previous };
+    previous = ticks;
+    return withDelta;
+  });
+  result.push({ deltaTime: 0, type: 'endOfTrack' });
+  return result;
 }

@@ -1,9 +1,12 @@
-// synth: renders a Standard MIDI File with a SoundFont (spessasynth_core, offline, faster than real
-// time) and streams the audio to disk in blocks, so memory stays flat however long the piece is.
+// synth: plays the Score on a SoundFont synthesizer (spessasynth_core, offline, faster than real time)
+// and streams the audio to disk in blocks. Events come straight from the Score (render/performance),
+// at the synthesizer's own 128-sample resolution, so memory stays flat however long the piece is.
 
 import { open, readFile } from 'node:fs/promises';
-import { BasicMIDI, SoundBankLoader, SpessaLog, SpessaSynthProcessor, SpessaSynthSequencer } from 'spessasynth_core';
+import { SoundBankLoader, SpessaLog, SpessaSynthProcessor } from 'spessasynth_core';
+import type { Score } from '../compose/score.js';
 import type { RawPcmFile } from '../media/audio.js';
+import { performanceEvents, type PerformanceEvent } from './performance.js';
 import { soundFontPath } from './soundfont.js';
 
 /** The synthesizer updates envelopes once per quantum; 128 samples is its own default. */
@@ -12,7 +15,7 @@ const QUANTUM_SAMPLES = 128;
 const BLOCK_SAMPLES = QUANTUM_SAMPLES * 256;
 
 export interface SynthOptions {
-  midi: Uint8Array;
+  score: Score;
   /** Where the raw 32-bit float stereo PCM goes. */
   output: string;
   durationSeconds: number;
@@ -28,11 +31,17 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(toArrayBuffer(soundFont)), 'main');
   await synth.processorInitialized;
 
-  const sequencer = new SpessaSynthSequencer(synth);
-  sequencer.skipToFirstNoteOn = false;
-  sequencer.loopCount = 0;
-  sequencer.loadNewSongList([BasicMIDI.fromArrayBuffer(toArrayBuffer(options.midi))]);
-  sequencer.play();
+  const events = performanceEvents(options.score);
+  let pending: PerformanceEvent | undefined = events.next().value ?? undefined;
+  /** Sends every event due before `seconds` to the synthesizer. */
+  const playUntil = (seconds: number) => {
+    while (pending && pending.time < seconds) {
+      if (pending.kind === 'program') synth.programChange(pending.channel, pending.program);
+      else if (pending.kind === 'on') synth.noteOn(pending.channel, pending.midi, pending.velocity);
+      else synth.noteOff(pending.channel, pending.midi);
+      pending = events.next().value ?? undefined;
+    }
+  };
 
   const totalSamples = Math.ceil(options.durationSeconds * options.sampleRateHz);
   const left = new Float32Array(BLOCK_SAMPLES);
@@ -45,7 +54,7 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
       left.fill(0);
       right.fill(0);
       for (let offset = 0; offset < blockSamples; offset += QUANTUM_SAMPLES) {
-        sequencer.processTick();
+        playUntil((done + offset + QUANTUM_SAMPLES / 2) / options.sampleRateHz);
         synth.process(left, right, offset, Math.min(QUANTUM_SAMPLES, blockSamples - offset));
       }
       for (let i = 0; i < blockSamples; i++) {
