@@ -86,7 +86,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
       analyzeAudio(temporary.audio),
     ]);
     await writeFile(temporary.midi, midi);
-    const metrics = trackMetrics({ picture: pictureEvents(timeline), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp });
+    const metrics = trackMetrics({ picture: pictureEvents(timeline), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
     const cues = cueSheet({
       info,
       timeline,

@@ -4,6 +4,7 @@
 import { chordPitchClasses, pitchAtOrAbove, rootPitchClass, voiceLead } from '../music/theory.js';
 import type { Rng } from '../music/random.js';
 import { drumPart } from './drums.js';
+import { melodyPart } from './melody.js';
 import { energyAt, velocity } from './dynamics.js';
 import { chordAt } from './harmony.js';
 import type { Beat, ChordEvent, Note, ScorePlan, Track } from './score.js';
@@ -23,13 +24,56 @@ export interface ArrangementInput {
 
 export function arrange(input: ArrangementInput, rng: Rng): Track[] {
   const style = STYLES[input.plan.style];
-  return [
-    { name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
-    { name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
-    { name: style.bass.name, program: style.bass.program, isDrums: false, notes: bassPart(input) },
-    ...(style.hits ? [{ name: style.hits.name, program: style.hits.program, isDrums: false, notes: hitPart(input) }] : []),
-    { name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
-  ].map((track) => ({ ...track, notes: track.notes.map((note) => clip(note, input.duration)) }));
+  const tracks: Array<Track & { role: Role }> = [
+    { role: 'chords', name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
+    { role: 'pad', name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
+    { role: 'bass', name: style.bass.name, program: style.bass.program, isDrums: false, notes: bassPart(input) },
+    ...(style.hits ? [{ role: 'hits' as const, name: style.hits.name, program: style.hits.program, isDrums: false, notes: hitPart(input) }] : []),
+    ...(style.melody
+      ? [{ role: 'melody' as const, name: style.melody.name, program: style.melody.program, isDrums: false, notes: melodyPart({ ...input, range: style.melody.range }, rng) }]
+      : []),
+    { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
+  ];
+  const ending = endingChord(input);
+  return tracks.map(({ role, ...track }) => ({ ...track, notes: withEnding(track.notes, role, ending, input).map((note) => clip(note, input.duration)) }));
+}
+
+type Role = keyof typeof RANGE | 'melody' | 'drums';
+
+/** The final tonic chord, held from its downbeat to the last frame (a chord shorter than this is not worth holding). */
+function endingChord(input: ArrangementInput): ChordEvent | undefined {
+  const last = input.chords[input.chords.length - 1];
+  return last && input.duration - last.time >= 0.25 ? last : undefined;
+}
+
+/**
+ * The proper ending: every part stops its pattern at the final chord and holds it to the last
+ * frame — chords, pad and hits voiced, bass on the root, the melody on the top chord tone — over
+ * one last kick and crash (a low tom in the orchestra).
+ */
+function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, input: ArrangementInput): Note[] {
+  if (!ending) return notes;
+  const kept = notes.filter((note) => note.time < ending.time - 1e-6);
+  const length = input.duration - ending.time;
+  const loud = velocity(energyAt(input.plan, ending.time), 6);
+  const pcs = chordPitchClasses(ending.chord);
+  const held = (midis: number[], scale = 1) => midis.map((midi) => ({ time: ending.time, duration: length, midi, velocity0to127: Math.round(loud * scale) }));
+  switch (role) {
+    case 'drums': {
+      const style = STYLES[input.plan.style];
+      if (style.drums.maxLevel < 2) return kept;
+      const keys = style.drums.groove === 'orchestral' ? [41] : [36, 49];
+      return [...kept, ...keys.map((midi) => ({ time: ending.time, duration: 0.1, midi, velocity0to127: Math.round(loud * style.drums.velocityScale) }))];
+    }
+    case 'bass':
+      return [...kept, ...held([pitchAtOrAbove(pcs[0]!, RANGE.bass[0])])];
+    case 'melody': {
+      const range = STYLES[input.plan.style].melody!.range;
+      return [...kept, ...held([pitchAtOrAbove(pcs[0]!, range[0])], 0.85)];
+    }
+    default:
+      return [...kept, ...held(voiceLead(pcs, undefined, RANGE[role][0], RANGE[role][1]), role === 'pad' ? 0.7 : 0.9)];
+  }
 }
 
 function chordPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] {

@@ -3,9 +3,10 @@
 //   fixed  — Video2Music's published rendering recipe: 120 BPM, one chord per second, piano arpeggios;
 //   random — a random tempo and key, with the same instruments as the v2m score it is compared with.
 
+import type { Emotion } from '../analysis/emotion.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { createRng, pick } from '../music/random.js';
-import { TONICS, type MusicalKey } from '../music/theory.js';
+import { conventionalKey, TONICS, type MusicalKey } from '../music/theory.js';
 import { composeFromPlan, type Composition } from './index.js';
 import { TEMPO_RANGE_BPM } from './plan.js';
 import type { ScorePlan, StyleName } from './score.js';
@@ -27,7 +28,7 @@ export function composeBaseline(name: BaselineName, timeline: VideoTimeline, sty
     const piano = STYLES.piano.chords.name;
     return { ...composition, score: { ...composition.score, tracks: composition.score.tracks.filter((track) => track.name === piano) } };
   }
-  const key: MusicalKey = { tonic: pick(rng, TONICS), mode: rng() < 0.5 ? 'major' : 'minor' };
+  const key = conventionalKey({ tonic: pick(rng, TONICS), mode: rng() < 0.5 ? 'major' : 'minor' });
   const tempoBpm = Math.round(TEMPO_RANGE_BPM.slowest + rng() * (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest));
   return composeFromPlan(steadyPlan(timeline, style, key, tempoBpm, 4, seed), timeline.duration);
 }
@@ -45,5 +46,6 @@ function steadyPlan(timeline: VideoTimeline, style: StyleName, key: MusicalKey, 
     seed,
     sections: [{ start: 0, end: beats * beatSeconds, beats, tempoBpm, energy: FLAT_ENERGY }],
     energyPerSecond: new Array<number>(timeline.seconds).fill(FLAT_ENERGY),
+    moods: new Array<Emotion>(timeline.seconds).fill('neutral'),
   };
 }

@@ -23,7 +23,7 @@ type Hit = (time: number, key: number, accent?: number) => void;
 export function drumPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] {
   const notes: Note[] = [];
   let section = -1;
-  for (const beat of input.beats) {
+  input.beats.forEach((beat, index) => {
     const energy = energyAt(input.plan, beat.time);
     const level = Math.min(style.drums.maxLevel, LEVEL_ENERGY.filter((threshold) => energy >= threshold).length);
     const hit: Hit = (time, key, accent = 0) =>
@@ -33,9 +33,20 @@ export function drumPart(input: ArrangementInput, style: StyleSpec, rng: Rng): N
       section = beat.section;
       if (section > 0 && level >= 1) hit(beat.time, style.drums.groove === 'orchestral' ? LOW_TOM : DRUM.crash, 10);
     }
-    if (level > 0) GROOVES[style.drums.groove](beat, level, hit, style.drums.swing);
-  }
+    // The last beat before a cut, when the drums are busy, is a fill that leads into the hit.
+    const beforeCut = input.beats[index + 1] !== undefined && input.beats[index + 1]!.section !== beat.section;
+    if (beforeCut && level >= 2) fill(beat, style.drums.groove, hit);
+    else if (level > 0) GROOVES[style.drums.groove](beat, level, hit, style.drums.swing);
+  });
   return notes;
+}
+
+/** Sixteenths that grow louder into the next downbeat: snare for kits, low toms for the orchestra. */
+function fill(beat: Beat, groove: Groove, hit: Hit): void {
+  const key = groove === 'orchestral' ? LOW_TOM : groove === 'minimal' ? DRUM.tambourine : DRUM.snare;
+  // Dance music never drops its kick, fill or not.
+  if (groove === 'four-on-the-floor') hit(beat.time, DRUM.kick, 6);
+  [0, 0.25, 0.5, 0.75].forEach((step, i) => hit(beat.time + beat.duration * step, key, -10 + 6 * i));
 }
 
 /** Offbeat eighths land at `swing` of the beat (0.5 straight, ~0.62 lazy swing). */

@@ -1,8 +1,11 @@
-// harmony: one chord per bar from a diatonic progression in the plan's key. Each section (each scene)
-// starts a new phrase on the tonic; the piece ends on a cadence, V → I.
+// harmony: one chord per bar from a diatonic progression in the plan's key, coloured by the bar's
+// mood (compose/colour). Each section (each scene) starts a new phrase on the tonic; the piece ends
+// on a cadence, V → I.
 
+import type { Emotion } from '../analysis/emotion.js';
 import { pick, type Rng } from '../music/random.js';
-import { diatonicTriads } from '../music/theory.js';
+import { diatonicTriads, scalePitchClasses } from '../music/theory.js';
+import { colourChord } from './colour.js';
 import type { Beat, ChordEvent, ScorePlan } from './score.js';
 
 /** Progressions as scale degrees (0 = I/i), the loops of most pop and film cues. */
@@ -21,6 +24,31 @@ const PROGRESSIONS: Record<'major' | 'minor', number[][]> = {
     [0, 6, 5, 6], // i VII VI VII
   ],
 };
+/**
+ * Progressions for a mood, chosen so that every chord can take a colour that mood allows (see
+ * compose/colour): a relaxed scene avoids minor chords, a fearful one lives on i, ii° and iv, a sad
+ * one avoids the major V. Neutral scenes use the mode's loops above.
+ */
+const MOOD_PROGRESSIONS: Partial<Record<Emotion, number[][]>> = {
+  relaxing: [
+    [0, 3, 0, 4], // I IV I V
+    [0, 4, 3, 0], // I V IV I
+    [0, 3, 4, 3], // I IV V IV
+  ],
+  fearful: [
+    [0, 1, 3, 0], // i ii° iv i
+    [0, 3, 1, 3], // i iv ii° iv
+  ],
+  tense: [
+    [0, 4, 3, 4], // i V iv V
+    [0, 1, 4, 0], // i ii° V i
+    [0, 6, 3, 4], // i VII iv V
+  ],
+  sad: [
+    [0, 3, 0, 5], // i iv i VI
+    [0, 5, 3, 6], // i VI iv VII
+  ],
+};
 const TONIC = 0;
 const DOMINANT = 4;
 
@@ -29,26 +57,29 @@ const MIN_BEATS_FOR_CHANGE = 2;
 
 export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): ChordEvent[] {
   const triads = diatonicTriads(plan.key);
+  const scale = new Set(scalePitchClasses(plan.key));
   const bars = mergeShortBars(groupIntoBars(beats));
   const chords: ChordEvent[] = [];
-  let progression = pick(rng, PROGRESSIONS[plan.key.mode]);
+  const moodAt = (time: number): Emotion => plan.moods[Math.min(plan.moods.length - 1, Math.floor(time))] ?? 'neutral';
+  let progression: number[] = [];
   let barInPhrase = 0;
   let section = -1;
   bars.forEach((bar, index) => {
     if (bar.section !== section) {
       section = bar.section;
-      progression = pick(rng, PROGRESSIONS[plan.key.mode]);
+      progression = pick(rng, MOOD_PROGRESSIONS[moodAt(bar.start)] ?? PROGRESSIONS[plan.key.mode]);
       barInPhrase = 0;
     }
     const barsLeft = bars.length - 1 - index;
     const degree = barsLeft === 0 ? TONIC : barsLeft === 1 ? DOMINANT : progression[barInPhrase % progression.length]!;
-    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: triads[degree]! });
+    const mood = moodAt(bar.start);
+    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: colourChord(triads[degree]!, mood, scale) });
     barInPhrase += 1;
   });
   return chords;
 }
 
-interface Bar {
+export interface Bar {
   start: number;
   end: number;
   beats: number;
@@ -70,7 +101,7 @@ function mergeShortBars(bars: Bar[]): Bar[] {
   return merged;
 }
 
-function groupIntoBars(beats: readonly Beat[]): Bar[] {
+export function groupIntoBars(beats: readonly Beat[]): Bar[] {
   const bars: Bar[] = [];
   for (const beat of beats) {
     const last = bars[bars.length - 1];

@@ -1,16 +1,19 @@
 // plan: the long view of the whole video — style, key, reference tempo, and sections between cuts
 // whose tempi are bent just enough that every cut falls exactly on a downbeat.
 
+import { topEmotion, type Emotion } from '../analysis/emotion.js';
 import { motionToEnergy } from '../analysis/energy.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { pick, type Rng } from '../music/random.js';
-import { TONICS, type MusicalKey } from '../music/theory.js';
+import { conventionalKey, TONICS, type MusicalKey, type Mode } from '../music/theory.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
 
 export interface PlanOptions {
   style: StyleName | 'auto';
   key?: MusicalKey;
   tempoBpm?: number;
+  /** One mood for the whole piece instead of the picture's per-second emotion. */
+  mood?: Emotion;
   seed: number;
 }
 
@@ -28,10 +31,14 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
   const energyPerSecond = timeline.features.motionMean.map(motionToEnergy);
   const meanEnergy = mean(energyPerSecond);
   const meanBrightness = mean(timeline.features.brightness);
+  const moods = options.mood ? new Array<Emotion>(timeline.seconds).fill(options.mood) : timeline.emotion.probabilities.map((_, s) => topEmotion(timeline.emotion, s).emotion);
+  const mainMood = mostFrequent(moods);
   const tempoBpm = options.tempoBpm ?? Math.round(TEMPO_RANGE_BPM.slowest + (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest) * meanEnergy);
-  const key = options.key ?? chooseKey(meanBrightness, rng);
-  const style = options.style === 'auto' ? chooseStyle(meanEnergy) : options.style;
+  const mode = chooseMode(mainMood, meanBrightness);
+  const key = options.key ?? conventionalKey({ tonic: pick(rng, TONICS), mode });
+  const style = options.style === 'auto' ? chooseStyle(mainMood, meanEnergy) : options.style;
   const energyWords = `mean picture energy ${meanEnergy.toFixed(2)} (0–1, from motion)`;
+  const moodWords = `${options.mood ? 'mood set by the user' : 'the picture reads mostly'} ${mainMood}`;
   return {
     style,
     key,
@@ -41,9 +48,12 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
       key:
         options.key !== undefined
           ? 'set by the user'
-          : `${key.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${key.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}; tonic from the seed`,
-      style: options.style !== 'auto' ? 'set by the user' : `auto: ${energyWords}`,
+          : mainMood === 'neutral'
+            ? `${key.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${key.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}; tonic from the seed`
+            : `${key.mode} because ${moodWords}; tonic from the seed`,
+      style: options.style !== 'auto' ? 'set by the user' : `auto: ${moodWords}, ${energyWords}`,
     },
+    moods,
     beatsPerBar: BEATS_PER_BAR,
     seed: options.seed,
     sections: planSections(timeline, tempoBpm, energyPerSecond),
@@ -51,14 +61,34 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
   };
 }
 
-function chooseKey(meanBrightness: number, rng: Rng): MusicalKey {
-  return { tonic: pick(rng, TONICS), mode: meanBrightness >= BRIGHT_PICTURE_LUMA ? 'major' : 'minor' };
+/** Pleasant moods are major, unpleasant ones minor; a neutral picture goes by its light. */
+function chooseMode(mood: Emotion, meanBrightness: number): Mode {
+  if (mood === 'exciting' || mood === 'relaxing') return 'major';
+  if (mood === 'fearful' || mood === 'tense' || mood === 'sad') return 'minor';
+  return meanBrightness >= BRIGHT_PICTURE_LUMA ? 'major' : 'minor';
 }
 
-function chooseStyle(meanEnergy: number): StyleName {
-  if (meanEnergy >= 0.45) return 'band';
-  if (meanEnergy >= 0.2) return 'piano';
-  return 'ambient';
+/** `--style auto`: the mood picks the family, the energy the member. */
+export function chooseStyle(mood: Emotion, meanEnergy: number): StyleName {
+  switch (mood) {
+    case 'exciting':
+      return meanEnergy >= 0.55 ? 'electronic' : 'band';
+    case 'fearful':
+    case 'tense':
+      return 'cinematic';
+    case 'sad':
+      return 'piano';
+    case 'relaxing':
+      return meanEnergy < 0.25 ? 'ambient' : 'lofi';
+    case 'neutral':
+      return meanEnergy >= 0.45 ? 'band' : meanEnergy >= 0.2 ? 'piano' : 'ambient';
+  }
+}
+
+function mostFrequent<T>(values: readonly T[]): T {
+  const counts = new Map<T, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
 }
 
 /** Sections run from cut to cut; each holds a whole number of beats at a tempo near the reference. */

@@ -1,6 +1,7 @@
 // The records composition produces: the plan (the long view), the beat grid with its tempo map, the
 // chord track and the Score — notes per instrument in seconds — that the renderer consumes.
 
+import type { Emotion } from '../analysis/emotion.js';
 import type { MusicalKey } from '../music/theory.js';
 
 export const STYLE_NAMES = ['piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi'] as const;
@@ -29,6 +30,8 @@ export interface ScorePlan {
   sections: Section[];
   /** Per-second energy 0–1 (from motion), the dynamics curve the arrangement follows. */
   energyPerSecond: number[];
+  /** Per-second mood (the picture's top emotion, or the user's --mood), which colours the chords. */
+  moods: Emotion[];
 }
 
 export interface Beat {

@@ -111,7 +111,7 @@ async function measureRun(
   const { midi } = await renderAudio({ score: composition.score, title, audioPath, workFolder });
   if (keepFolder) await writeFile(path.join(folder, `${stem}.mid`), midi);
   const [audio, loudness] = await Promise.all([analyzeAudio(audioPath), measureLoudness(audioPath)]);
-  const metrics = trackMetrics({ picture, audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp });
+  const metrics = trackMetrics({ picture, audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
   if (!keepFolder) await rm(audioPath, { force: true });
   return {
     system,

@@ -14,6 +14,7 @@ export const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string; 
   { metric: 'beatCoverage', label: 'coverage', digits: 2, better: 'target' },
   { metric: 'motionLoudnessR', label: 'motion-loud r', digits: 2, better: 'higher' },
   { metric: 'motionDensityR', label: 'motion-dens r', digits: 2, better: 'higher' },
+  { metric: 'emotionCorrespondence', label: 'emotion', digits: 2, better: 'higher' },
   { metric: 'integratedLufs', label: 'LUFS', digits: 1, better: 'target' },
   { metric: 'truePeakDbtp', label: 'dBTP', digits: 1, better: 'lower' },
   { metric: 'lengthErrorSeconds', label: 'len err s', digits: 3, better: 'lower' },

@@ -1,7 +1,9 @@
 // metrics: the figures of EVALUATION.md §1, §2 and §4 for one rendered track, computed from what
 // was rendered (the audio and the MIDI file) against what the picture holds (cuts, motion).
 
+import { topEmotion, type Emotion, type EmotionTimeline } from '../analysis/emotion.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
+import { chordQuality, type ChordQuality } from '../music/theory.js';
 import type { AudioAnalysis } from './audio.js';
 import { estimateKey, keyLabel, pearson, scalePitchClasses, type EstimatedKey } from './key.js';
 import type { MidiAnalysis, MidiNote } from './midi.js';
@@ -20,6 +22,7 @@ export interface PictureEvents {
   /** Cuts and motion peaks: the visual beats. */
   visualBeats: number[];
   motionPerSecond: number[];
+  emotion: EmotionTimeline;
 }
 
 /** The events of a timeline; `groundTruthCuts` (a montage's known cut times) replace the detected cuts. */
@@ -31,6 +34,7 @@ export function pictureEvents(timeline: VideoTimeline, groundTruthCuts?: readonl
     cuts,
     visualBeats: [...cuts, ...motionBeats].sort((a, b) => a - b),
     motionPerSecond: timeline.features.motionMean,
+    emotion: timeline.emotion,
   };
 }
 
@@ -44,6 +48,8 @@ export interface TrackMetrics {
   beatCoverage: number | null;
   motionLoudnessR: number;
   motionDensityR: number;
+  /** Over seconds whose top emotion has probability ≥ 0.8: share whose chord quality that emotion allows; null without such seconds or chords. */
+  emotionCorrespondence: number | null;
   integratedLufs: number;
   truePeakDbtp: number;
   lengthErrorSeconds: number;
@@ -62,9 +68,11 @@ export interface MetricsInput {
   midi: MidiAnalysis;
   /** True peak from ffmpeg's ebur128 (4× oversampled), which v2m does not measure itself. */
   truePeakDbtp: number;
+  /** The chord symbols the composer wrote (the MIDI holds notes, not names). */
+  chords?: ReadonlyArray<{ time: number; duration: number; chord: string }>;
 }
 
-export function trackMetrics({ picture, audio, midi, truePeakDbtp }: MetricsInput): TrackMetrics {
+export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: MetricsInput): TrackMetrics {
   const onsetTimes = audio.onsets.map((onset) => onset.time);
   const pitched = midi.notes.filter((note) => !note.isDrums);
   const key = estimateKey(pitched);
@@ -79,6 +87,7 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp }: MetricsInpu
     beatCoverage: picture.visualBeats.length === 0 ? null : onsetTimes.length / picture.visualBeats.length,
     motionLoudnessR: pearson(picture.motionPerSecond, audio.rmsDbPerSecond.slice(0, seconds)),
     motionDensityR: pearson(picture.motionPerSecond, onsetsPerSecond),
+    emotionCorrespondence: chords ? emotionCorrespondence(picture.emotion, chords) : null,
     integratedLufs: audio.integratedLufs,
     truePeakDbtp,
     lengthErrorSeconds: Math.abs(audio.duration - picture.duration),
@@ -90,6 +99,34 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp }: MetricsInpu
     audioTempoBpm: audio.tempoBpm,
     onsets: onsetTimes.length,
   };
+}
+
+/** Chord qualities each emotion allows (Video2Music; EVALUATION.md §2). */
+export const ALLOWED_QUALITIES: Record<Emotion, readonly ChordQuality[] | null> = {
+  exciting: ['maj', 'sus4', '7'],
+  fearful: ['dim', 'min7', 'dim7', 'hdim7'],
+  tense: ['dim', 'sus4', 'min7', '7'],
+  sad: ['min7', 'min', 'sus2'],
+  relaxing: ['maj', 'maj6', 'maj7'],
+  neutral: null,
+};
+/** Only seconds whose top emotion is at least this likely are judged. */
+const CONFIDENT_EMOTION = 0.8;
+
+export function emotionCorrespondence(emotion: EmotionTimeline, chords: ReadonlyArray<{ time: number; duration: number; chord: string }>): number | null {
+  let judged = 0;
+  let allowed = 0;
+  emotion.probabilities.forEach((_, second) => {
+    const { emotion: top, probability } = topEmotion(emotion, second);
+    const qualities = ALLOWED_QUALITIES[top];
+    if (probability < CONFIDENT_EMOTION || !qualities) return;
+    const middle = second + 0.5;
+    const chord = chords.find((c) => c.time <= middle && middle < c.time + c.duration);
+    if (!chord) return;
+    judged += 1;
+    if (qualities.includes(chordQuality(chord.chord))) allowed += 1;
+  });
+  return judged === 0 ? null : allowed / judged;
 }
 
 /** Share of `targets` that have, in every one of `eventLists`, an event within ±`tolerance`. */

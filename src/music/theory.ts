@@ -13,6 +13,14 @@ export interface MusicalKey {
 /** Tonics v2m accepts, in the spelling it writes (flats for the black keys, as most charts do). */
 export const TONICS = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'] as const;
 
+/** Minor keys on these tonics are written with sharps (G# minor, not Ab minor with its seven flats). */
+const SHARP_MINOR_TONICS: Record<string, string> = { Db: 'C#', Gb: 'F#', Ab: 'G#' };
+
+/** The key as musicians spell it: a minor key takes the enharmonic tonic with the fewer accidentals. */
+export function conventionalKey(key: MusicalKey): MusicalKey {
+  return key.mode === 'minor' && SHARP_MINOR_TONICS[key.tonic] ? { ...key, tonic: SHARP_MINOR_TONICS[key.tonic]! } : key;
+}
+
 export function keyName(key: MusicalKey): string {
   return `${key.tonic} ${key.mode}`;
 }
@@ -94,4 +102,36 @@ export function scalePitchClasses(key: MusicalKey): number[] {
   const pcs = scale.map((note) => Note.chroma(note) as number);
   if (key.mode === 'minor') pcs.push(((Note.chroma(key.tonic) as number) + 11) % 12);
   return pcs;
+}
+
+/** Chord qualities in the vocabulary of Video2Music / EVALUATION.md §2. */
+export type ChordQuality = 'maj' | 'min' | 'dim' | 'aug' | 'sus2' | 'sus4' | '7' | 'maj7' | 'min7' | 'maj6' | 'dim7' | 'hdim7' | 'other';
+
+const QUALITY_BY_TONAL_TYPE: Record<string, ChordQuality> = {
+  major: 'maj',
+  minor: 'min',
+  diminished: 'dim',
+  augmented: 'aug',
+  'suspended second': 'sus2',
+  'suspended fourth': 'sus4',
+  'dominant seventh': '7',
+  'major seventh': 'maj7',
+  'minor seventh': 'min7',
+  sixth: 'maj6',
+  'diminished seventh': 'dim7',
+  'half-diminished': 'hdim7',
+};
+
+export function chordQuality(symbol: string): ChordQuality {
+  return QUALITY_BY_TONAL_TYPE[Chord.get(symbol).type] ?? 'other';
+}
+
+/** Symbol suffix that spells each quality on a root (tonal's spelling). */
+export const QUALITY_SUFFIX: Record<Exclude<ChordQuality, 'other'>, string> = {
+  maj: '', min: 'm', dim: 'dim', aug: 'aug', sus2: 'sus2', sus4: 'sus4', '7': '7', maj7: 'maj7', min7: 'm7', maj6: '6', dim7: 'dim7', hdim7: 'm7b5',
+};
+
+/** The chord's root as a note name, e.g. "Bb" for "Bbmaj7". */
+export function chordRoot(symbol: string): string {
+  return Chord.get(symbol).tonic ?? symbol;
 }

@@ -182,6 +182,7 @@ const METRIC_HELP: Record<MetricName, string> = {
   beatCoverage: 'music onsets ÷ visual beats',
   motionLoudnessR: 'Pearson r of per-second motion and per-second RMS level',
   motionDensityR: 'Pearson r of per-second motion and per-second note onsets',
+  emotionCorrespondence: 'share of confidently emotional seconds whose chord quality the emotion allows',
   integratedLufs: 'integrated loudness (target −14 ± 1)',
   truePeakDbtp: 'true peak (at most −1 dBTP)',
   lengthErrorSeconds: 'audio length − video length (at most 0.05 s)',

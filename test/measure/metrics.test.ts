@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { fixedEmotion } from '../../src/analysis/emotion.js';
 import type { Score, TempoChange } from '../../src/compose/score.js';
 import { analyzeAudio } from '../../src/measure/audio.js';
 import { estimateKey, pearson } from '../../src/measure/key.js';
-import { endsOnTonic, hitRate, inKeyRatio, trackMetrics } from '../../src/measure/metrics.js';
+import { emotionCorrespondence, endsOnTonic, hitRate, inKeyRatio, trackMetrics } from '../../src/measure/metrics.js';
 import { readMidi, type MidiNote } from '../../src/measure/midi.js';
 import { renderAudio } from '../../src/render/index.js';
 import { scoreToMidi } from '../../src/render/midi.js';
@@ -32,7 +33,7 @@ async function metricsFor(score: Score, folder: string, name: string) {
   const audioPath = path.join(folder, `${name}.wav`);
   const { midi, loudness } = await renderAudio({ score, title: name, audioPath, workFolder: folder });
   const audio = await analyzeAudio(audioPath);
-  const picture = { duration: DURATION, cuts: CUTS, visualBeats: CUTS, motionPerSecond: new Array(DURATION).fill(1) };
+  const picture = { duration: DURATION, cuts: CUTS, visualBeats: CUTS, motionPerSecond: new Array(DURATION).fill(1), emotion: fixedEmotion('neutral', DURATION) };
   return trackMetrics({ picture, audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp });
 }
 
@@ -68,6 +69,13 @@ describe('metric arithmetic', () => {
     assert.ok(Math.abs(pearson([1, 2, 3, 4], [2, 4, 6, 8]) - 1) < 1e-12);
     assert.ok(Math.abs(pearson([1, 2, 3, 4], [8, 6, 4, 2]) + 1) < 1e-12);
     assert.equal(pearson([1, 2, 3], [5, 5, 5]), 0);
+  });
+
+  it('judges chord qualities against the emotion of confident seconds only', () => {
+    const chords = [{ time: 0, duration: 2, chord: 'Cmaj7' }, { time: 2, duration: 2, chord: 'Am' }];
+    assert.equal(emotionCorrespondence(fixedEmotion('relaxing', 4), chords), 0.5);
+    assert.equal(emotionCorrespondence(fixedEmotion('sad', 4), chords), 0.5);
+    assert.equal(emotionCorrespondence(fixedEmotion('neutral', 4), chords), null);
   });
 
   it('estimates the key, counts notes in it and sees a tonic ending', () => {
