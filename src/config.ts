@@ -24,6 +24,16 @@ export interface ScoreOptions {
   key?: string;
   /** Reference tempo in BPM; chosen from the picture's motion when absent. */
   tempo?: number;
+  /** One mood for the whole piece (exciting, fearful, tense, sad, relaxing, neutral) instead of the picture's. */
+  mood?: string;
+  /** Chords to open with, one per bar, e.g. "C Am F G"; the key follows the first unless `key` is given. */
+  primer?: string;
+  /** 0–1: how hard the music pushes; 0.5 follows the picture as it is. */
+  intensity?: number;
+  /** Instruments per role, e.g. "melody=flute,bass=33" (General MIDI programs or names). */
+  instruments?: string;
+  /** A MIDI file whose tempo, instruments, density and swing the arrangement takes on. */
+  styleFrom?: string;
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;

@@ -9,19 +9,19 @@ import path from 'node:path';
 import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
 import type { VideoTimeline } from './analysis/timeline.js';
 import { compose } from './compose/index.js';
-import { DEFAULT_OPTIONS, MP4_VIDEO_CODECS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
+import { DEFAULT_OPTIONS, MP4_VIDEO_CODECS, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
 import { usageError } from './errors.js';
 import { temporaryPathFor } from './files.js';
 import { mux } from './media/mux.js';
 import { probe, type MediaInfo } from './media/probe.js';
 import { jpegThumbnail } from './media/thumbnail.js';
-import { parseKey, type MusicalKey } from './music/theory.js';
 import { analyzeAudio } from './measure/audio.js';
 import { pictureEvents, trackMetrics } from './measure/metrics.js';
 import { readMidi } from './measure/midi.js';
 import { renderAudio } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
+import { checkOptions } from './options.js';
 import { analysisSheet, cueSheet, type AnalysisSheet, type CueSheet } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
 
@@ -59,7 +59,7 @@ const STAGE_SPAN: Record<Exclude<Stage, 'done'>, [number, number]> = {
 export async function scoreVideo(input: string, options: Partial<ScoreOptions> = {}, onProgress?: (progress: Progress) => void): Promise<ScoreResult> {
   const settings: ScoreOptions = { ...DEFAULT_OPTIONS, ...options };
   const report = progressReporter(onProgress);
-  const plan = checkOptions(settings);
+  const controls = await checkOptions(settings);
   report('probe', 0);
   const info = await probe(input);
   const outputs = outputPaths(info, settings.output);
@@ -67,7 +67,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
   report('analyze', 0);
   const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
   report('compose', 0);
-  const composition = compose(timeline, { style: plan.style, key: plan.key, tempoBpm: settings.tempo, seed: settings.seed });
+  const composition = compose(timeline, { ...controls, seed: settings.seed });
 
   const workFolder = await mkdtemp(path.join(os.tmpdir(), 'v2m-'));
   const temporary = temporaryPaths(outputs);
@@ -116,30 +116,6 @@ export async function analyzeFile(input: string, onProgress?: (progress: Progres
   const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
   report('done', 1);
   return { sheet: analysisSheet(info, timeline), timeline };
-}
-
-interface CheckedOptions {
-  style: ScoreOptions['style'];
-  key?: MusicalKey;
-}
-
-/** Option values are checked before any work starts, with messages that list the valid values. */
-function checkOptions(options: ScoreOptions): CheckedOptions {
-  if (!STYLE_CHOICES.includes(options.style)) {
-    throw usageError(`Unknown style '${options.style}'. Choose one of: ${STYLE_CHOICES.join(', ')}.`);
-  }
-  if (!MUX_MODES.includes(options.mux)) throw usageError(`Unknown mux mode '${options.mux}'. Choose one of: ${MUX_MODES.join(', ')}.`);
-  if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw usageError(`--seed must be a whole number ≥ 0, not '${options.seed}'.`);
-  if (options.tempo !== undefined && !(options.tempo >= TEMPO_LIMITS_BPM.min && options.tempo <= TEMPO_LIMITS_BPM.max)) {
-    throw usageError(`--tempo must be between ${TEMPO_LIMITS_BPM.min} and ${TEMPO_LIMITS_BPM.max} BPM, not '${options.tempo}'.`);
-  }
-  if (!Number.isFinite(options.originalGainDb)) throw usageError(`--original-gain must be a number of dB, not '${options.originalGainDb}'.`);
-  let key: MusicalKey | undefined;
-  if (options.key !== undefined) {
-    key = parseKey(options.key);
-    if (!key) throw usageError(`Unknown key '${options.key}'. Write a note A–G, optionally # or b, and major or minor: e.g. 'A minor', 'Eb', 'F# major'.`);
-  }
-  return { style: options.style, key };
 }
 
 /** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */

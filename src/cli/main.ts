@@ -4,6 +4,7 @@
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions, type StyleChoice } from '../config.js';
+import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
 import { evaluate, evaluationJson, evaluationText, readCutsFile } from '../eval/index.js';
@@ -42,6 +43,11 @@ function buildProgram(): Command {
     .option('--style <name>', `arrangement style: ${STYLE_CHOICES.join(', ')} (auto picks from the picture's energy)`, DEFAULT_OPTIONS.style)
     .option('--key <key>', "key, e.g. 'A minor' or Eb (default: from the picture's light)")
     .option('--tempo <bpm>', "reference tempo in BPM (default: from the picture's motion)", decimal)
+    .option('--mood <mood>', `one mood for the whole piece instead of the picture's: ${EMOTIONS.join(', ')}`)
+    .option('--primer <chords>', "chords to open with, one per bar, e.g. 'C Am F G' (the key follows the first unless --key is given)")
+    .option('--intensity <0-1>', 'how hard the music pushes: 0 holds back, 1 pushes, 0.5 follows the picture', decimal)
+    .option('--instruments <list>', "instruments per role (chords, pad, bass, melody), e.g. 'melody=flute,bass=33': General MIDI names or programs 0–127")
+    .option('--style-from <file.mid>', 'take tempo, instruments, density and swing from a MIDI file (style by example)')
     .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
     .option('--json', 'print the cue sheet as JSON on stdout')
@@ -54,6 +60,11 @@ function buildProgram(): Command {
         style: flags.style as ScoreOptions['style'],
         key: flags.key,
         tempo: flags.tempo,
+        mood: flags.mood,
+        primer: flags.primer,
+        intensity: flags.intensity,
+        instruments: flags.instruments,
+        styleFrom: flags.styleFrom,
         mux: flags.mux as ScoreOptions['mux'],
         originalGainDb: flags.originalGain,
       };
@@ -134,6 +145,11 @@ interface ScoreFlags {
   style: string;
   key?: string;
   tempo?: number;
+  mood?: string;
+  primer?: string;
+  intensity?: number;
+  instruments?: string;
+  styleFrom?: string;
   mux: string;
   originalGain: number;
   json?: boolean;

@@ -8,7 +8,7 @@ import { melodyPart } from './melody.js';
 import { energyAt, velocity } from './dynamics.js';
 import { chordAt } from './harmony.js';
 import type { Beat, ChordEvent, Note, ScorePlan, Track } from './score.js';
-import { STYLES, type StyleSpec } from './styles.js';
+import type { StyleSpec } from './styles.js';
 
 /** Registers (MIDI note ranges) per role. */
 const RANGE = { chords: [52, 76], pad: [55, 74], bass: [36, 52], hits: [48, 67] } as const;
@@ -23,7 +23,7 @@ export interface ArrangementInput {
 }
 
 export function arrange(input: ArrangementInput, rng: Rng): Track[] {
-  const style = STYLES[input.plan.style];
+  const style = input.plan.spec;
   const tracks: Array<Track & { role: Role }> = [
     { role: 'chords', name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
     { role: 'pad', name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
@@ -60,7 +60,7 @@ function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, i
   const held = (midis: number[], scale = 1) => midis.map((midi) => ({ time: ending.time, duration: length, midi, velocity0to127: Math.round(loud * scale) }));
   switch (role) {
     case 'drums': {
-      const style = STYLES[input.plan.style];
+      const style = input.plan.spec;
       if (style.drums.maxLevel < 2) return kept;
       const keys = style.drums.groove === 'orchestral' ? [41] : [36, 49];
       return [...kept, ...keys.map((midi) => ({ time: ending.time, duration: 0.1, midi, velocity0to127: Math.round(loud * style.drums.velocityScale) }))];
@@ -68,7 +68,7 @@ function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, i
     case 'bass':
       return [...kept, ...held([pitchAtOrAbove(pcs[0]!, RANGE.bass[0])])];
     case 'melody': {
-      const range = STYLES[input.plan.style].melody!.range;
+      const range = input.plan.spec.melody!.range;
       return [...kept, ...held([pitchAtOrAbove(pcs[0]!, range[0])], 0.85)];
     }
     default:

@@ -47,5 +47,7 @@ function steadyPlan(timeline: VideoTimeline, style: StyleName, key: MusicalKey, 
     sections: [{ start: 0, end: beats * beatSeconds, beats, tempoBpm, energy: FLAT_ENERGY }],
     energyPerSecond: new Array<number>(timeline.seconds).fill(FLAT_ENERGY),
     moods: new Array<Emotion>(timeline.seconds).fill('neutral'),
+    spec: STYLES[style],
+    primer: [],
   };
 }

@@ -1,6 +1,6 @@
 // harmony: one chord per bar from a diatonic progression in the plan's key, coloured by the bar's
-// mood (compose/colour). Each section (each scene) starts a new phrase on the tonic; the piece ends
-// on a cadence, V → I.
+// mood (compose/colour), in four-bar phrases. Every cut changes the chord; the piece ends on a
+// cadence, V → I.
 
 import type { Emotion } from '../analysis/emotion.js';
 import { pick, type Rng } from '../music/random.js';
@@ -50,6 +50,7 @@ const MOOD_PROGRESSIONS: Partial<Record<Emotion, number[][]>> = {
   ],
 };
 const TONIC = 0;
+const SUBDOMINANT = 3;
 const DOMINANT = 4;
 
 /** A bar needs at least this many beats to get its own chord; shorter leftovers extend the previous one. */
@@ -62,19 +63,28 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
   const chords: ChordEvent[] = [];
   const moodAt = (time: number): Emotion => plan.moods[Math.min(plan.moods.length - 1, Math.floor(time))] ?? 'neutral';
   let progression: number[] = [];
-  let barInPhrase = 0;
-  let section = -1;
+  let step = 0;
+  let previousDegree = -1;
   bars.forEach((bar, index) => {
-    if (bar.section !== section) {
-      section = bar.section;
-      progression = pick(rng, MOOD_PROGRESSIONS[moodAt(bar.start)] ?? PROGRESSIONS[plan.key.mode]);
-      barInPhrase = 0;
+    const cut = index === 0 || bar.section !== bars[index - 1]!.section;
+    // A new four-bar phrase draws a new progression (suited to the mood there).
+    if (step % 4 === 0) progression = pick(rng, MOOD_PROGRESSIONS[moodAt(bar.start)] ?? PROGRESSIONS[plan.key.mode]);
+    let degree = progression[step % progression.length]!;
+    // A cut always changes the chord: if the progression would repeat the last one, it moves on.
+    if (cut && degree === previousDegree) {
+      step += 1;
+      degree = progression[step % progression.length]!;
     }
     const barsLeft = bars.length - 1 - index;
-    const degree = barsLeft === 0 ? TONIC : barsLeft === 1 ? DOMINANT : progression[barInPhrase % progression.length]!;
+    if (barsLeft === 0) degree = TONIC;
+    // V → I; after a V already, IV → I (plagal), so the last cut still changes the chord.
+    else if (barsLeft === 1) degree = previousDegree === DOMINANT ? SUBDOMINANT : DOMINANT;
+    previousDegree = degree;
     const mood = moodAt(bar.start);
-    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: colourChord(triads[degree]!, mood, scale) });
-    barInPhrase += 1;
+    // The primer opens the piece as given (the last bar still resolves to the tonic).
+    const primed = index < plan.primer.length && barsLeft > 0 ? plan.primer[index] : undefined;
+    step += 1;
+    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: primed ?? colourChord(triads[degree]!, mood, scale) });
   });
   return chords;
 }

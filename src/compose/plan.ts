@@ -5,7 +5,9 @@ import { topEmotion, type Emotion } from '../analysis/emotion.js';
 import { motionToEnergy } from '../analysis/energy.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { pick, type Rng } from '../music/random.js';
-import { conventionalKey, TONICS, type MusicalKey, type Mode } from '../music/theory.js';
+import { chordQuality, chordRoot, conventionalKey, TONICS, type MusicalKey, type Mode } from '../music/theory.js';
+import type { Role, StyleReference } from './reference.js';
+import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
 
 export interface PlanOptions {
@@ -14,8 +16,19 @@ export interface PlanOptions {
   tempoBpm?: number;
   /** One mood for the whole piece instead of the picture's per-second emotion. */
   mood?: Emotion;
+  /** Chords the piece opens with, one per bar (Video2Music's primer); the generator continues after them. */
+  primer?: string[];
+  /** 0 (hold back) … 1 (push): shifts the energy curve that drives tempo, density and loudness; 0.5 leaves it as the picture says. */
+  intensity?: number;
+  /** General MIDI programs that replace the style's, per role. */
+  instruments?: Partial<Record<Role, number>>;
+  /** A MIDI file's tempo, instruments, density and swing (`--style-from`). */
+  reference?: StyleReference;
   seed: number;
 }
+
+/** How far intensity 0 or 1 moves the energy curve (energy is 0–1). */
+const INTENSITY_SHIFT = 0.6;
 
 /** Tempo range the picture's motion maps onto (still picture → slow, busy picture → fast). */
 export const TEMPO_RANGE_BPM = { slowest: 70, fastest: 140 } as const;
@@ -28,14 +41,17 @@ const MIN_FINAL_SECTION_SECONDS = 0.25;
 const BEATS_PER_BAR = 4;
 
 export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rng): ScorePlan {
-  const energyPerSecond = timeline.features.motionMean.map(motionToEnergy);
+  const intensity = options.intensity ?? (options.reference ? referenceIntensity(options.reference) : 0.5);
+  const shift = (intensity - 0.5) * INTENSITY_SHIFT;
+  const energyPerSecond = timeline.features.motionMean.map((motion) => round3(Math.min(1, Math.max(0, motionToEnergy(motion) + shift))));
   const meanEnergy = mean(energyPerSecond);
   const meanBrightness = mean(timeline.features.brightness);
   const moods = options.mood ? new Array<Emotion>(timeline.seconds).fill(options.mood) : timeline.emotion.probabilities.map((_, s) => topEmotion(timeline.emotion, s).emotion);
   const mainMood = mostFrequent(moods);
-  const tempoBpm = options.tempoBpm ?? Math.round(TEMPO_RANGE_BPM.slowest + (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest) * meanEnergy);
+  const tempoBpm = options.tempoBpm ?? options.reference?.tempoBpm ?? Math.round(TEMPO_RANGE_BPM.slowest + (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest) * meanEnergy);
   const mode = chooseMode(mainMood, meanBrightness);
-  const key = options.key ?? conventionalKey({ tonic: pick(rng, TONICS), mode });
+  const tonic = pick(rng, TONICS);
+  const key = options.key ?? (options.primer?.[0] ? keyOfChord(options.primer[0]) : conventionalKey({ tonic, mode }));
   const style = options.style === 'auto' ? chooseStyle(mainMood, meanEnergy) : options.style;
   const energyWords = `mean picture energy ${meanEnergy.toFixed(2)} (0–1, from motion)`;
   const moodWords = `${options.mood ? 'mood set by the user' : 'the picture reads mostly'} ${mainMood}`;
@@ -44,16 +60,25 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
     key,
     tempoBpm,
     reasons: {
-      tempo: options.tempoBpm !== undefined ? 'set by the user' : `${energyWords} on a ${TEMPO_RANGE_BPM.slowest}–${TEMPO_RANGE_BPM.fastest} BPM scale`,
+      tempo:
+        options.tempoBpm !== undefined
+          ? 'set by the user'
+          : options.reference
+            ? 'the reference MIDI file’s tempo'
+            : `${energyWords} on a ${TEMPO_RANGE_BPM.slowest}–${TEMPO_RANGE_BPM.fastest} BPM scale`,
       key:
         options.key !== undefined
           ? 'set by the user'
-          : mainMood === 'neutral'
+          : options.primer?.[0]
+            ? `from the first primer chord, ${options.primer[0]}`
+            : mainMood === 'neutral'
             ? `${key.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${key.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}; tonic from the seed`
             : `${key.mode} because ${moodWords}; tonic from the seed`,
       style: options.style !== 'auto' ? 'set by the user' : `auto: ${moodWords}, ${energyWords}`,
     },
     moods,
+    spec: resolveStyle(STYLES[style], options.reference, options.instruments),
+    primer: options.primer ?? [],
     beatsPerBar: BEATS_PER_BAR,
     seed: options.seed,
     sections: planSections(timeline, tempoBpm, energyPerSecond),
@@ -83,6 +108,40 @@ export function chooseStyle(mood: Emotion, meanEnergy: number): StyleName {
     case 'neutral':
       return meanEnergy >= 0.45 ? 'band' : meanEnergy >= 0.2 ? 'piano' : 'ambient';
   }
+}
+
+/** The style's instruments and feel, with the reference's and then the user's choices laid over them. */
+function resolveStyle(base: StyleSpec, reference: StyleReference | undefined, instruments: PlanOptions['instruments']): StyleSpec {
+  const programs = { ...reference?.programs, ...instruments };
+  const withProgram = <T extends { program: number }>(part: T, role: Role): T => (programs[role] === undefined ? part : { ...part, program: programs[role]! });
+  return {
+    ...base,
+    chords: withProgram(base.chords, 'chords'),
+    pad: withProgram(base.pad, 'pad'),
+    bass: withProgram(base.bass, 'bass'),
+    melody: base.melody && withProgram(base.melody, 'melody'),
+    drums: {
+      ...base.drums,
+      swing: reference?.swing ?? base.drums.swing,
+      maxLevel: reference && !reference.hasDrums ? 0 : base.drums.maxLevel,
+    },
+  };
+}
+
+/** A reference's density as intensity: 2 notes a second is calm (0.2), 14 or more is busy (1). */
+function referenceIntensity(reference: StyleReference): number {
+  return Math.min(1, Math.max(0, 0.2 + ((reference.notesPerSecond - 2) / 12) * 0.8));
+}
+
+/** The key a chord implies when it opens a piece: its root, minor if it is minor. */
+function keyOfChord(symbol: string): MusicalKey {
+  const quality = chordQuality(symbol);
+  const minor = quality === 'min' || quality === 'min7' || quality === 'dim' || quality === 'hdim7';
+  return { tonic: chordRoot(symbol), mode: minor ? 'minor' : 'major' };
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function mostFrequent<T>(values: readonly T[]): T {

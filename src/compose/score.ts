@@ -3,6 +3,7 @@
 
 import type { Emotion } from '../analysis/emotion.js';
 import type { MusicalKey } from '../music/theory.js';
+import type { StyleSpec } from './styles.js';
 
 export const STYLE_NAMES = ['piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi'] as const;
 export type StyleName = (typeof STYLE_NAMES)[number];
@@ -32,6 +33,10 @@ export interface ScorePlan {
   energyPerSecond: number[];
   /** Per-second mood (the picture's top emotion, or the user's --mood), which colours the chords. */
   moods: Emotion[];
+  /** The style as played: its instruments and feel after `--style-from` and `--instruments`. */
+  spec: StyleSpec;
+  /** Chords the piece opens with, one per bar (may be empty). */
+  primer: string[];
 }
 
 export interface Beat {

@@ -22,7 +22,7 @@ export interface StyleSpec {
 }
 
 /** General MIDI program numbers (0-based), from the GM 1 sound set. */
-const GM = {
+export const GM = {
   acousticGrandPiano: 0,
   celesta: 8,
   overdrivenGuitar: 29,

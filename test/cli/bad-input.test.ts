@@ -91,6 +91,27 @@ describe('bad input', () => {
     assert.match(key.stderr, /Unknown key 'H'/);
   });
 
+  const badOptions: Array<[string, string[], RegExp]> = [
+    ['--tempo 0', ['--tempo', '0'], /--tempo must be between 40 and 240 BPM, not '0'/],
+    ['a primer with an unknown chord', ['--primer', 'C Am Hm G'], /Unknown chord 'Hm' in --primer\. Write a root A–G.*major \(C\), m, dim/],
+    ['an unknown mood', ['--mood', 'happy'], /Unknown mood 'happy'\. Choose one of: exciting, fearful, tense, sad, relaxing, neutral/],
+    ['an intensity out of range', ['--intensity', '2'], /--intensity must be between 0 \(hold back\) and 1 \(push\), not '2'/],
+    ['an unknown role in --instruments', ['--instruments', 'lead=flute'], /role of chords, pad, bass, melody/],
+    ['an unknown instrument', ['--instruments', 'melody=kazoo'], /Unknown instrument 'kazoo' for melody\. Give a General MIDI program 0–127 or one of: .*flute/],
+    ['a missing --style-from file', ['--style-from', 'nowhere.mid'], /Cannot read the --style-from file 'nowhere\.mid' \(ENOENT\)/],
+    ['a --style-from file that is not MIDI', ['--style-from', 'STYLE_TEXT'], /is not a Standard MIDI File v2m can read/],
+  ];
+  for (const [name, args, message] of badOptions) {
+    it(`refuses ${name} before any work, naming what is accepted`, () => {
+      const text = fixture('notes.mid');
+      writeFileSync(text, 'this is not MIDI');
+      const result = runCli(['score', fixture('good.mp4'), ...args.map((a) => (a === 'STYLE_TEXT' ? text : a)), '-o', fixture('options-out.mp4')]);
+      assert.equal(result.code, EXIT_CODES.USAGE, result.stderr);
+      assert.match(result.stderr, message);
+      assert.ok(!listFolder(fixtures).some((f) => f.startsWith('options-out')), 'nothing written');
+    });
+  }
+
   it('answers an unknown command or missing argument with usage and exit code 2', () => {
     assert.equal(runCli(['frobnicate']).code, EXIT_CODES.USAGE);
     assert.equal(runCli(['score']).code, EXIT_CODES.USAGE);

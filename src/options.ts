@@ -1,0 +1,97 @@
+// options: every user option of `v2m score` checked before any work starts, and turned into the
+// composer's controls. Each refusal names the value and lists what would be accepted.
+
+import { readFile } from 'node:fs/promises';
+import { EMOTIONS, type Emotion } from './analysis/emotion.js';
+import type { PlanOptions } from './compose/plan.js';
+import { readStyleReference, type Role, type StyleReference } from './compose/reference.js';
+import { GM } from './compose/styles.js';
+import { MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ScoreOptions } from './config.js';
+import { usageError } from './errors.js';
+import { chordQuality, parseKey } from './music/theory.js';
+
+/** The composer's controls, checked: everything `compose` needs from the user except the seed. */
+export type ComposeControls = Omit<PlanOptions, 'seed'>;
+
+const ROLES: readonly Role[] = ['chords', 'pad', 'bass', 'melody'];
+
+export async function checkOptions(options: ScoreOptions): Promise<ComposeControls> {
+  if (!STYLE_CHOICES.includes(options.style)) throw usageError(`Unknown style '${options.style}'. Choose one of: ${STYLE_CHOICES.join(', ')}.`);
+  if (!MUX_MODES.includes(options.mux)) throw usageError(`Unknown mux mode '${options.mux}'. Choose one of: ${MUX_MODES.join(', ')}.`);
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw usageError(`--seed must be a whole number ≥ 0, not '${options.seed}'.`);
+  if (options.tempo !== undefined && !(options.tempo >= TEMPO_LIMITS_BPM.min && options.tempo <= TEMPO_LIMITS_BPM.max)) {
+    throw usageError(`--tempo must be between ${TEMPO_LIMITS_BPM.min} and ${TEMPO_LIMITS_BPM.max} BPM, not '${options.tempo}'.`);
+  }
+  if (!Number.isFinite(options.originalGainDb)) throw usageError(`--original-gain must be a number of dB, not '${options.originalGainDb}'.`);
+  if (options.intensity !== undefined && !(options.intensity >= 0 && options.intensity <= 1)) {
+    throw usageError(`--intensity must be between 0 (hold back) and 1 (push), not '${options.intensity}'.`);
+  }
+  return {
+    style: options.style,
+    key: options.key === undefined ? undefined : checkKey(options.key),
+    tempoBpm: options.tempo,
+    mood: options.mood === undefined ? undefined : checkMood(options.mood),
+    primer: options.primer === undefined ? undefined : checkPrimer(options.primer),
+    intensity: options.intensity,
+    instruments: options.instruments === undefined ? undefined : checkInstruments(options.instruments),
+    reference: options.styleFrom === undefined ? undefined : await loadReference(options.styleFrom),
+  };
+}
+
+function checkKey(text: string) {
+  const key = parseKey(text);
+  if (!key) throw usageError(`Unknown key '${text}'. Write a note A–G, optionally # or b, and major or minor: e.g. 'A minor', 'Eb', 'F# major'.`);
+  return key;
+}
+
+function checkMood(text: string): Emotion {
+  if (!(EMOTIONS as readonly string[]).includes(text)) throw usageError(`Unknown mood '${text}'. Choose one of: ${EMOTIONS.join(', ')}.`);
+  return text as Emotion;
+}
+
+/** "C Am F G" or "C,Am,F,G": chord symbols, one per bar. */
+export function checkPrimer(text: string): string[] {
+  const chords = text.split(/[\s,]+/).filter((token) => token.length > 0);
+  if (chords.length === 0) throw usageError("--primer needs at least one chord, e.g. --primer 'C Am F G'.");
+  for (const chord of chords) {
+    if (!/^[A-G][#b]?/.test(chord) || chordQuality(chord) === 'other') {
+      throw usageError(
+        `Unknown chord '${chord}' in --primer. Write a root A–G (optionally # or b) and one of: major (C), m, dim, aug, sus2, sus4, 7, maj7, m7, 6, dim7, m7b5 — e.g. 'C Am F G7'.`,
+      );
+    }
+  }
+  return chords;
+}
+
+/** "melody=flute,bass=33": a General MIDI program (0–127) or instrument name per role. */
+export function checkInstruments(text: string): Partial<Record<Role, number>> {
+  const names = Object.keys(GM);
+  const result: Partial<Record<Role, number>> = {};
+  for (const assignment of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [role, value] = assignment.split('=').map((part) => part?.trim());
+    if (!role || !(ROLES as readonly string[]).includes(role) || !value) {
+      throw usageError(`Cannot read '${assignment}' in --instruments. Write role=instrument with a role of ${ROLES.join(', ')}, e.g. 'melody=flute,bass=33'.`);
+    }
+    const byName = names.find((name) => name.toLowerCase() === value.replace(/[-_\s]/g, '').toLowerCase());
+    const program = byName ? GM[byName as keyof typeof GM] : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!(program >= 0 && program <= 127)) {
+      throw usageError(`Unknown instrument '${value}' for ${role}. Give a General MIDI program 0–127 or one of: ${names.join(', ')}.`);
+    }
+    result[role as Role] = program;
+  }
+  return result;
+}
+
+async function loadReference(file: string): Promise<StyleReference> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw usageError(`Cannot read the --style-from file '${file}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Give a Standard MIDI File (.mid).`);
+  }
+  try {
+    return readStyleReference(bytes);
+  } catch (error) {
+    throw usageError(`'${file}' is not a Standard MIDI File v2m can read (${(error as Error).message}). --style-from takes a .mid file.`);
+  }
+}
