@@ -34,6 +34,8 @@ export interface ScoreOptions {
   instruments?: string;
   /** A MIDI file whose tempo, instruments, density and swing the arrangement takes on. */
   styleFrom?: string;
+  /** Look for faces, expressions and objects (they feed the emotion); off makes analysis faster. */
+  faces: boolean;
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;
@@ -42,6 +44,7 @@ export interface ScoreOptions {
 export const DEFAULT_OPTIONS: ScoreOptions = {
   seed: 1,
   style: 'auto',
+  faces: true,
   mux: 'replace',
   originalGainDb: -12,
 };

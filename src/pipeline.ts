@@ -65,7 +65,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
   const outputs = outputPaths(info, settings.output);
 
   report('analyze', 0);
-  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
+  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, onProgress: (f) => report('analyze', f) });
   report('compose', 0);
   const composition = compose(timeline, { ...controls, seed: settings.seed });
 
@@ -110,10 +110,14 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
 }
 
 /** `v2m analyze`: the analysis part of the cue sheet, without composing anything. */
-export async function analyzeFile(input: string, onProgress?: (progress: Progress) => void): Promise<{ sheet: AnalysisSheet; timeline: VideoTimeline }> {
+export async function analyzeFile(
+  input: string,
+  options: { faces: boolean } = { faces: true },
+  onProgress?: (progress: Progress) => void,
+): Promise<{ sheet: AnalysisSheet; timeline: VideoTimeline }> {
   const report = progressReporter(onProgress);
   const info: MediaInfo = await probe(input);
-  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, onProgress: (f) => report('analyze', f) });
+  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: options.faces, onProgress: (f) => report('analyze', f) });
   report('done', 1);
   return { sheet: analysisSheet(info, timeline), timeline };
 }

@@ -81,6 +81,7 @@ export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[],
       warmth: Array(seconds).fill(0),
       sceneOffset: Array(seconds).fill(0),
     },
+    faces: null,
     emotion: fixedEmotion('neutral', seconds),
   };
 }

@@ -2,9 +2,12 @@
 // classes — plus valence (−1 unpleasant … 1 pleasant) and arousal (0 calm … 1 excited).
 //
 // A transparent mapping, not a learned model: arousal rises with motion and cut rate (and a little
-// with contrast); valence with light, saturation and warmth. Each class is a point in the
+// with contrast); valence with light, saturation and warmth; the expressions of faces on screen
+// move both. Each class is a point in the
 // valence–arousal plane (Russell's circumplex); a class's probability falls with the distance from
 // the second's point to it (a softmax over −distance² / temperature).
+
+import { FACE_EXPRESSIONS, type FaceExpression, type FaceTimeline } from './faces.js';
 
 export const EMOTIONS = ['exciting', 'fearful', 'tense', 'sad', 'relaxing', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
@@ -33,7 +36,12 @@ export interface EmotionInputs {
   contrast: number[];
   saturation: number[];
   warmth: number[];
+  /** Faces' expressions per second (FACE_EXPRESSIONS order), when faces were looked for. */
+  faces?: Pick<FaceTimeline, 'count' | 'expressions'>;
 }
+
+/** How much a face's expression moves valence and arousal (the picture's light and motion do the rest). */
+const FACE_WEIGHT = 0.6;
 
 export interface EmotionTimeline {
   labels: readonly Emotion[];
@@ -53,11 +61,24 @@ export function emotionTimeline(inputs: EmotionInputs): EmotionTimeline {
     const cutsPerMinute = (cutsNearby / Math.min(seconds, 2 * CUT_RATE_RADIUS_SECONDS)) * 60;
     const a = clamp(0.65 * inputs.energy[s]! + 0.25 * Math.min(1, cutsPerMinute / FAST_CUTS_PER_MINUTE) + 0.1 * Math.min(1, inputs.contrast[s]! / 0.25), 0, 1);
     const v = clamp(1.6 * (inputs.brightness[s]! - 0.4) + 1.0 * (inputs.saturation[s]! - 0.3) + 0.8 * inputs.warmth[s]!, -1, 1);
-    valence.push(round3(v));
-    arousal.push(round3(a));
-    probabilities.push(classProbabilities(v, a));
+    const [faceValence, faceArousal] = faceAffect(inputs.faces, s);
+    const valenceWithFaces = clamp(v + FACE_WEIGHT * faceValence, -1, 1);
+    const arousalWithFaces = clamp(a + FACE_WEIGHT * faceArousal * 0.5, 0, 1);
+    valence.push(round3(valenceWithFaces));
+    arousal.push(round3(arousalWithFaces));
+    probabilities.push(classProbabilities(valenceWithFaces, arousalWithFaces));
   }
   return { labels: EMOTIONS, probabilities, valence, arousal };
+}
+
+/**
+ * Valence and arousal shifts from the faces on screen in one second: happy faces lift valence;
+ * sad, angry, fearful and disgusted ones lower it; surprise, fear and anger raise arousal.
+ */
+function faceAffect(faces: EmotionInputs['faces'], second: number): [number, number] {
+  if (!faces || !(faces.count[second]! > 0)) return [0, 0];
+  const e = Object.fromEntries(FACE_EXPRESSIONS.map((name, i) => [name, faces.expressions[second]?.[i] ?? 0])) as Record<FaceExpression, number>;
+  return [e.happy - (e.sad + e.angry + e.fear + e.disgust) / 2, e.surprise + e.fear + e.angry - e.neutral / 2];
 }
 
 /** A fixed mood for every second (`--mood`): the class gets probability 1. */

@@ -2,10 +2,11 @@
 // second. It keeps per-frame scalars only (a few bytes a frame), never the frames themselves.
 
 import { badInput } from '../errors.js';
-import { readFrames, type FrameStream } from '../media/frames.js';
+import { readFrames, type FrameStream, type SideStream } from '../media/frames.js';
 import type { MediaInfo } from '../media/probe.js';
 import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
-import { emotionTimeline } from './emotion.js';
+import { emotionTimeline, type EmotionInputs } from './emotion.js';
+import { detectFaces, FACE_FRAME_WIDTH, faceSampleRate, type FaceTimeline } from './faces.js';
 import { motionToEnergy } from './energy.js';
 import { colourHistogram, colourStats, contentChange, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
 import type { VideoTimeline } from './timeline.js';
@@ -19,19 +20,55 @@ export interface AnalysisOptions {
   maxFramesPerSecond: number;
   /** Width of the analysis frames in pixels; tiny is enough for cuts and motion and keeps it fast. */
   frameWidth: number;
+  /** Look for faces, expressions and objects (a worker thread, on larger frames at a low rate). */
+  faces: boolean;
   /** Called with 0–1 as frames arrive. */
   onProgress?: (fraction: number) => void;
 }
 
-export const DEFAULT_ANALYSIS: AnalysisOptions = { maxFramesPerSecond: 30, frameWidth: 64 };
+export const DEFAULT_ANALYSIS: AnalysisOptions = { maxFramesPerSecond: 30, frameWidth: 64, faces: true };
 
 /** A decode that stops before this share of the video means the file is truncated or corrupt. */
 const MIN_DECODED_SHARE = 0.9;
 
 export async function analyzeVideo(info: MediaInfo, options: AnalysisOptions = DEFAULT_ANALYSIS): Promise<VideoTimeline> {
   const analysisFps = Math.min(options.maxFramesPerSecond, Math.round(info.video.framesPerSecond * 1000) / 1000);
-  const frames = readFrames(info, { framesPerSecond: analysisFps, width: options.frameWidth });
-  return analyzeFrames(frames, { duration: info.duration, analysisFps, path: info.path, onProgress: options.onProgress });
+  const seconds = secondsOf(info.duration);
+  let faces: FaceTimeline | undefined;
+  const faceRate = faceSampleRate(info.duration);
+  const side: SideStream | undefined = options.faces
+    ? {
+        options: { framesPerSecond: faceRate, width: FACE_FRAME_WIDTH },
+        consume: async (faceFrames) => {
+          faces = await detectFaces(faceFrames, seconds, faceRate);
+        },
+      }
+    : undefined;
+  const frames = readFrames(info, { framesPerSecond: analysisFps, width: options.frameWidth }, side);
+  // readFrames finishes only once the side stream is consumed, so `faces` is set by then.
+  const timeline = await analyzeFrames(frames, { duration: info.duration, analysisFps, path: info.path, onProgress: options.onProgress });
+  return faces ? withFaces(timeline, faces) : timeline;
+}
+
+/** The timeline with faces added, and its emotion read again with the faces' expressions. */
+export function withFaces(timeline: VideoTimeline, faces: FaceTimeline): VideoTimeline {
+  return { ...timeline, faces, emotion: emotionTimeline({ ...emotionInputs(timeline), faces }) };
+}
+
+function emotionInputs(timeline: Pick<VideoTimeline, 'features' | 'cuts'>): EmotionInputs {
+  const { features } = timeline;
+  return {
+    energy: features.motionMean.map(motionToEnergy),
+    cutTimes: timeline.cuts.map((cut) => cut.time),
+    brightness: features.brightness,
+    contrast: features.contrast,
+    saturation: features.saturation,
+    warmth: features.warmth,
+  };
+}
+
+function secondsOf(duration: number): number {
+  return Math.max(1, Math.ceil(duration - 1e-6));
 }
 
 interface FrameAnalysisContext {
@@ -42,7 +79,7 @@ interface FrameAnalysisContext {
 }
 
 export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisContext): Promise<VideoTimeline> {
-  const seconds = Math.max(1, Math.ceil(context.duration - 1e-6));
+  const seconds = secondsOf(context.duration);
   const contentChanges: number[] = [];
   const frameDifference: number[] = [];
   const motion = new Array<number>(seconds).fill(0);
@@ -81,7 +118,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
   const curve = motionCurve(frameDifference, context.analysisFps, context.duration);
   const perSecond = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, colour[name].values()])) as Record<keyof ColourStats, number[]>;
   const motionMeanValues = motionMean.values();
-  return {
+  const timeline = {
     duration: context.duration,
     analysisFps: context.analysisFps,
     seconds,
@@ -95,15 +132,8 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
       ...perSecond,
       sceneOffset: sceneOffsetPerSecond(cuts, seconds),
     },
-    emotion: emotionTimeline({
-      energy: motionMeanValues.map(motionToEnergy),
-      cutTimes: cuts.map((cut) => cut.time),
-      brightness: perSecond.brightness,
-      contrast: perSecond.contrast,
-      saturation: perSecond.saturation,
-      warmth: perSecond.warmth,
-    }),
   };
+  return { ...timeline, faces: null, emotion: emotionTimeline(emotionInputs(timeline)) };
 }
 
 const COLOUR_FEATURES = ['brightness', 'contrast', 'saturation', 'colourfulness', 'warmth'] as const satisfies ReadonlyArray<keyof ColourStats>;

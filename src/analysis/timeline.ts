@@ -3,6 +3,7 @@
 
 import type { Cut } from './cuts.js';
 import type { EmotionTimeline } from './emotion.js';
+import type { FaceTimeline } from './faces.js';
 import type { MotionCurve, VisualBeat } from './visual-beats.js';
 
 export interface TimelineFeatures {
@@ -39,6 +40,8 @@ export interface VideoTimeline {
   /** Motion energy at 10 Hz, finer than the per-second features. */
   motionCurve: MotionCurve;
   features: TimelineFeatures;
+  /** Faces, expressions and objects per second; null when face detection was off (`--no-faces`). */
+  faces: FaceTimeline | null;
   /** Six-class emotion probabilities, valence and arousal per second (see analysis/emotion.ts). */
   emotion: EmotionTimeline;
 }

@@ -48,6 +48,7 @@ function buildProgram(): Command {
     .option('--intensity <0-1>', 'how hard the music pushes: 0 holds back, 1 pushes, 0.5 follows the picture', decimal)
     .option('--instruments <list>', "instruments per role (chords, pad, bass, melody), e.g. 'melody=flute,bass=33': General MIDI names or programs 0–127")
     .option('--style-from <file.mid>', 'take tempo, instruments, density and swing from a MIDI file (style by example)')
+    .option('--no-faces', 'skip face, expression and object detection (faster; emotion then reads light, colour and motion only)')
     .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
     .option('--json', 'print the cue sheet as JSON on stdout')
@@ -65,6 +66,7 @@ function buildProgram(): Command {
         intensity: flags.intensity,
         instruments: flags.instruments,
         styleFrom: flags.styleFrom,
+        faces: flags.faces,
         mux: flags.mux as ScoreOptions['mux'],
         originalGainDb: flags.originalGain,
       };
@@ -86,9 +88,10 @@ function buildProgram(): Command {
     .description('analyse a video and print what v2m sees: cuts and per-second motion, brightness, scene offset')
     .argument('<video>', 'the video to analyse')
     .option('--json', 'print the analysis as JSON (the analysis part of the cue sheet)')
+    .option('--no-faces', 'skip face, expression and object detection')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (video: string, flags: { json?: boolean; quiet?: boolean }) => {
-      const { sheet } = await analyzeFile(video, progressPrinter(process.stderr, flags.quiet === true || flags.json === true));
+    .action(async (video: string, flags: { json?: boolean; quiet?: boolean; faces: boolean }) => {
+      const { sheet } = await analyzeFile(video, { faces: flags.faces }, progressPrinter(process.stderr, flags.quiet === true || flags.json === true));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(sheet, null, 2)}\n`);
         return;
@@ -150,6 +153,7 @@ interface ScoreFlags {
   intensity?: number;
   instruments?: string;
   styleFrom?: string;
+  faces: boolean;
   mux: string;
   originalGain: number;
   json?: boolean;

@@ -35,27 +35,47 @@ export function frameSize(info: MediaInfo, options: FrameStreamOptions): { width
 }
 
 /**
- * Decodes `info.path` at `framesPerSecond` and yields frames of `frameSize(info, options)`.
- * ffmpeg applies the video's rotation, so frames come upright. Breaking out of the loop stops ffmpeg.
+ * A second stream of frames from the same decode (other rate, other size) for a slower consumer —
+ * face detection reads larger frames, rarely. It is read as fast as `consume` takes it, so a slow
+ * consumer slows the decode instead of filling memory.
  */
-export async function* readFrames(info: MediaInfo, options: FrameStreamOptions): AsyncGenerator<VideoFrame> {
-  const { width, height } = frameSize(info, options);
-  const frameBytes = width * height * 3;
-  const args = [
-    '-v', 'error', '-nostdin',
-    '-i', info.path,
-    '-an', '-sn', '-dn',
-    '-vf', `fps=${options.framesPerSecond},scale=${width}:${height}:flags=area`,
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
-  ];
-  const ffmpeg = streamTool('ffmpeg', args);
+export interface SideStream {
+  options: FrameStreamOptions;
+  consume: (frames: FrameStream) => Promise<void>;
+}
+
+/**
+ * Decodes `info.path` at `framesPerSecond` and yields frames of `frameSize(info, options)`; with a
+ * side stream, the one decode also feeds `side.consume`. ffmpeg applies the video's rotation, so
+ * frames come upright. Breaking out of the loop stops ffmpeg.
+ */
+export async function* readFrames(info: MediaInfo, options: FrameStreamOptions, side?: SideStream): AsyncGenerator<VideoFrame> {
+  const main = frameSize(info, options);
+  const filter = (o: FrameStreamOptions, size: { width: number; height: number }) => `fps=${o.framesPerSecond},scale=${size.width}:${size.height}:flags=area`;
+  const sideSize = side && frameSize(info, side.options);
+  const outputs = side
+    ? ['-filter_complex', `[0:v:0]split=2[main][side];[main]${filter(options, main)}[a];[side]${filter(side.options, sideSize!)}[b]`,
+       '-map', '[a]', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+       '-map', '[b]', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:3']
+    : ['-vf', filter(options, main), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const args = ['-v', 'error', '-nostdin', '-i', info.path, '-an', '-sn', '-dn', ...outputs];
+  const ffmpeg = streamTool('ffmpeg', args, side ? 1 : 0);
+  let sideError: unknown;
+  const sideDone = side
+    ? side.consume(framesOf(ffmpeg.extraOutputs[0]!, sideSize!, side.options.framesPerSecond)).catch((error: unknown) => {
+        sideError = error;
+        ffmpeg.stop(); // nobody reads the side pipe any more: stop ffmpeg rather than let it block
+      })
+    : Promise.resolve();
   let index = 0;
   let finished = false;
   try {
-    for await (const rgb of fixedSizeRecords(ffmpeg.stdout, frameBytes)) {
-      yield { index, time: index / options.framesPerSecond, width, height, rgb };
+    for await (const frame of framesOf(ffmpeg.stdout, main, options.framesPerSecond)) {
+      yield frame;
       index += 1;
     }
+    await sideDone;
+    if (sideError) throw sideError;
     const exitCode = await ffmpeg.exited;
     finished = true;
     if (exitCode !== 0 && index === 0) {
@@ -63,6 +83,14 @@ export async function* readFrames(info: MediaInfo, options: FrameStreamOptions):
     }
   } finally {
     if (!finished) ffmpeg.stop();
+  }
+}
+
+async function* framesOf(pipe: AsyncIterable<Buffer>, size: { width: number; height: number }, framesPerSecond: number): AsyncGenerator<VideoFrame> {
+  let index = 0;
+  for await (const rgb of fixedSizeRecords(pipe, size.width * size.height * 3)) {
+    yield { index, time: index / framesPerSecond, width: size.width, height: size.height, rgb };
+    index += 1;
   }
 }
 

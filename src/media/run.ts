@@ -46,6 +46,8 @@ export function spawnTool(
 /** A tool whose stdout is read as a stream (frames, samples), with its stderr kept for messages. */
 export interface StreamingTool {
   stdout: AsyncIterable<Buffer>;
+  /** Further output pipes, file descriptors 3, 4…, when asked for (ffmpeg writes them as pipe:3…). */
+  extraOutputs: Array<AsyncIterable<Buffer>>;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
   stderrTail: () => string;
@@ -53,15 +55,16 @@ export interface StreamingTool {
   stop: () => void;
 }
 
-export function streamTool(tool: MediaTool, args: readonly string[]): StreamingTool {
-  const child = spawnTool(tool, args, ['ignore', 'pipe', 'pipe']);
+export function streamTool(tool: MediaTool, args: readonly string[], extraOutputs = 0): StreamingTool {
+  const child = spawn(toolPath(tool), args, { stdio: ['ignore', 'pipe', 'pipe', ...new Array<'pipe'>(extraOutputs).fill('pipe')], windowsHide: true });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = keepTail(stderr + chunk.toString('utf8'));
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.on('error', () => undefined); // reported through `exited` and the empty stream
-  return { stdout: child.stdout! as AsyncIterable<Buffer>, exited, stderrTail: () => stderr, stop: () => child.kill('SIGKILL') };
+  const extra = child.stdio.slice(3, 3 + extraOutputs) as unknown as Array<AsyncIterable<Buffer>>;
+  return { stdout: child.stdout! as AsyncIterable<Buffer>, extraOutputs: extra, exited, stderrTail: () => stderr, stop: () => child.kill('SIGKILL') };
 }
 
 export function keepTail(text: string): string {

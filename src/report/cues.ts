@@ -19,6 +19,7 @@ export interface AnalysisSheet {
   visualTempoBpm: number;
   motionCurve: VideoTimeline['motionCurve'];
   features: VideoTimeline['features'];
+  faces: VideoTimeline['faces'];
   emotion: VideoTimeline['emotion'];
 }
 
@@ -61,6 +62,7 @@ export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): Analysi
     visualTempoBpm: timeline.visualTempoBpm,
     motionCurve: timeline.motionCurve,
     features: timeline.features,
+    faces: timeline.faces,
     emotion: timeline.emotion,
   };
 }

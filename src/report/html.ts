@@ -17,10 +17,10 @@ import type { CueSheet } from './cues.js';
 import { blocks, curve, escapeHtml, laneSvg, markers, stackedBands, TimeAxis, timeTicks, type Lane } from './svg.js';
 
 /** The picture part of a timeline, as both VideoTimeline and the cue sheet hold it. */
-export type PictureData = Pick<VideoTimeline, 'cuts' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion'>;
+export type PictureData = Pick<VideoTimeline, 'cuts' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
 
 /** Every feature lane a score report draws, by its `data-feature` name. */
-export const SCORE_REPORT_FEATURES = ['cuts', 'visual-beats', 'motion', 'light', 'emotion', 'tempo', 'chords', 'onsets', 'loudness'] as const;
+export const SCORE_REPORT_FEATURES = ['cuts', 'visual-beats', 'motion', 'light', 'faces', 'emotion', 'tempo', 'chords', 'onsets', 'loudness'] as const;
 
 export interface ScoreReportInput {
   cues: CueSheet;
@@ -129,12 +129,29 @@ function pictureLanes(axis: TimeAxis, picture: PictureData, onsetTimes?: readonl
       label: 'light · colour',
       body: curve(axis, features.brightness, 1, 'brightness', [0, 1]) + curve(axis, features.saturation, 1, 'saturation', [0, 1]) + curve(axis, features.warmth, 1, 'warmth', [-0.5, 0.5]),
     },
+    ...(picture.faces ? [facesLane(axis, picture.faces)] : []),
     {
       feature: 'emotion',
       label: 'emotion',
       body: stackedBands(axis, emotion.labels.map((name, i) => ({ name, values: emotion.probabilities.map((row) => row[i] ?? 0) }))),
     },
   ];
+}
+
+/** Faces on screen per second (bars, labelled with the objects in view when they change). */
+function facesLane(axis: TimeAxis, faces: NonNullable<PictureData['faces']>): Lane {
+  const most = Math.max(1, ...faces.count);
+  const bars = faces.count
+    .map((count, second) => {
+      if (count === 0) return '';
+      const height = Math.round((40 * count) / most);
+      return `<rect class="face-bar" x="${axis.x(second)}" y="${52 - height}" width="${Math.max(1, axis.x(second + 1) - axis.x(second) - 1)}" height="${height}"><title>${count} face(s), largest ${(faces.largestArea[second]! * 100).toFixed(1)} % of the frame</title></rect>`;
+    })
+    .join('');
+  const labels = faces.objects
+    .map((objects, second) => (second === 0 || objects.join() !== faces.objects[second - 1]!.join()) && objects.length > 0 ? `<text class="value-label" x="${axis.x(second) + 2}" y="12">${escapeHtml(objects.slice(0, 3).join(', '))}</text>` : '')
+    .join('');
+  return { feature: 'faces', label: 'faces · objects', body: bars + labels };
 }
 
 function musicLanes(axis: TimeAxis, audio: AudioAnalysis, system: string): Lane[] {
@@ -214,6 +231,7 @@ polyline { fill: none; stroke-width: 1.5; }
 .motion { stroke: var(--accent); stroke-width: 2; } .motion-fine { stroke: #a5d8ff; }
 .brightness { stroke: #f59f00; } .saturation { stroke: #e64980; } .warmth { stroke: #862e9c; stroke-dasharray: 4 2; }
 .tempo { stroke: #0b7285; stroke-width: 2; } .rms { stroke: #364fc7; stroke-width: 2; } .lufs { stroke: #94d82d; }
+.face-bar { fill: #f783ac; }
 .chord { stroke: #fff; } .chord.even { fill: #d0ebff; } .chord.odd { fill: #e5dbff; }
 .block-label, .value-label { font-size: 11px; fill: var(--ink); }
 .band-0 { fill: #ff922b; background: #ff922b; } .band-1 { fill: #5f3dc4; background: #5f3dc4; } .band-2 { fill: #e03131; background: #e03131; }

@@ -1,0 +1,140 @@
+// faces: who is on screen, per second — how many faces, how large the largest is, what expressions
+// they wear — and which objects are in view. Detection runs in a worker thread (face-worker.ts) on
+// a side stream of larger frames at a low rate, so it costs the second core, not the first.
+
+import { Worker } from 'node:worker_threads';
+import { internalError } from '../errors.js';
+import type { VideoFrame } from '../media/frames.js';
+
+export const FACE_EXPRESSIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
+export type FaceExpression = (typeof FACE_EXPRESSIONS)[number];
+
+/** Width of the frames faces are looked for in: BlazeFace reads 256 px, so more would be wasted. */
+export const FACE_FRAME_WIDTH = 320;
+/** At most this many face detections per video (spread evenly), and never more than one a second. */
+const MAX_SAMPLES = 30;
+/** Objects are looked for in every this-many-th face sample (they cost about three face detections). */
+const OBJECT_EVERY = 3;
+/** …but at least one every five seconds, however long the video. */
+const MIN_RATE_HZ = 0.2;
+
+export interface FaceRequest {
+  id: number;
+  /** Also look for objects in this frame. */
+  objects: boolean;
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface FaceResponse {
+  id: number;
+  faces?: Array<{ area: number; score: number; expressions: Partial<Record<string, number>> }>;
+  objects?: string[];
+  error?: string;
+}
+
+export interface FaceTimeline {
+  /** Detections per second of video (each second takes the latest detection at or before it). */
+  sampleRateHz: number;
+  /** Faces found, per second. */
+  count: number[];
+  /** Area of the largest face as a share of the frame, per second (0 without faces). */
+  largestArea: number[];
+  /** Mean expression probabilities of the faces, per second, in FACE_EXPRESSIONS order (all 0 without faces). */
+  expressions: number[][];
+  /** Object classes in view (COCO labels), per second (objects are looked for in every third face sample). */
+  objects: string[][];
+}
+
+/** How often to look for faces in a video of `duration` seconds. */
+export function faceSampleRate(duration: number): number {
+  return Math.round(Math.min(1, Math.max(MIN_RATE_HZ, MAX_SAMPLES / Math.max(duration, 1))) * 1000) / 1000;
+}
+
+/** Runs the detector over the side-stream frames; the per-second timeline comes back at the end. */
+export async function detectFaces(frames: AsyncIterable<VideoFrame>, seconds: number, rateHz: number): Promise<FaceTimeline> {
+  const worker = startWorker();
+  const samples: Array<{ time: number; response: FaceResponse }> = [];
+  try {
+    // One frame in the worker while the next is read: enough to overlap, bounded whatever the length.
+    let inFlight: Promise<void> = Promise.resolve();
+    for await (const frame of frames) {
+      await inFlight;
+      const time = frame.time;
+      const objects = frame.index % OBJECT_EVERY === 0;
+      inFlight = worker.detect({ id: frame.index, objects, rgb: frame.rgb, width: frame.width, height: frame.height }).then((response) => {
+        samples.push({ time, response });
+      });
+    }
+    await inFlight;
+  } finally {
+    await worker.close();
+  }
+  return perSecond(samples, seconds, rateHz);
+}
+
+function perSecond(samples: ReadonlyArray<{ time: number; response: FaceResponse }>, seconds: number, rateHz: number): FaceTimeline {
+  const timeline: FaceTimeline = { sampleRateHz: rateHz, count: [], largestArea: [], expressions: [], objects: [] };
+  let next = 0;
+  let current: FaceResponse | undefined;
+  let objects: string[] = [];
+  for (let second = 0; second < seconds; second++) {
+    while (next < samples.length && samples[next]!.time < second + 1 - 1e-9) {
+      current = samples[next++]!.response;
+      if (current.objects) objects = current.objects;
+    }
+    const faces = current?.faces ?? [];
+    timeline.count.push(faces.length);
+    timeline.largestArea.push(round3(Math.max(0, ...faces.map((f) => f.area))));
+    timeline.expressions.push(FACE_EXPRESSIONS.map((e) => round3(faces.length === 0 ? 0 : faces.reduce((sum, f) => sum + (f.expressions[e] ?? 0), 0) / faces.length)));
+    timeline.objects.push([...new Set(objects)]);
+  }
+  return timeline;
+}
+
+interface DetectorWorker {
+  detect(request: FaceRequest): Promise<FaceResponse>;
+  close(): Promise<void>;
+}
+
+function startWorker(): DetectorWorker {
+  // Built, this module is JavaScript beside face-worker.js. Under tsx (the tests) it is TypeScript,
+  // and the worker needs tsx's loader too: workers do not inherit --import hooks.
+  const self = import.meta.url;
+  const worker = self.endsWith('.ts')
+    ? new Worker(
+        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./face-worker.ts', self).href)}); });`,
+        { eval: true },
+      )
+    : new Worker(new URL('./face-worker.js', self));
+  const waiting = new Map<number, { resolve: (r: FaceResponse) => void; reject: (e: Error) => void }>();
+  let failure: Error | undefined;
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (response: FaceResponse) => {
+    const entry = waiting.get(response.id);
+    waiting.delete(response.id);
+    if (response.error) entry?.reject(internalError(`face detection failed: ${response.error}. Run with --no-faces to analyse without it.`));
+    else entry?.resolve(response);
+  });
+  worker.on('error', (error) => failAll(internalError(`the face detector stopped: ${error.message}. Run with --no-faces to analyse without it.`, error)));
+  return {
+    detect: (request) =>
+      new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
+        waiting.set(request.id, { resolve, reject });
+        worker.postMessage(request, [request.rgb.buffer as ArrayBuffer]);
+      }),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
