@@ -68,6 +68,7 @@ export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[],
     analysisFps: 25,
     seconds,
     cuts,
+    transitions: [],
     visualBeats: cuts.map((cut) => ({ time: cut.time, strength: 1, kind: 'cut' as const })),
     visualTempoBpm: 0,
     motionCurve: { rateHz: 10, values: motionPerSecond.flatMap((m) => Array(10).fill(m)) },
@@ -86,7 +87,10 @@ export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[],
   };
 }
 
-export type MontagePart = readonly [clip: string, start: number, length: number];
+export type MontagePart = readonly [clip: string, start: number, length: number, fade?: { in?: boolean; out?: boolean }];
+
+/** Frames a montage fade takes (0.6 s at 25 fps). */
+export const MONTAGE_FADE_FRAMES = 15;
 
 /**
  * Joins segments of shared clips into one video (25 fps, 320×180, H.264) with ffmpeg's concat
@@ -97,7 +101,13 @@ export function buildMontage(parts: readonly MontagePart[], file: string): { fil
   const fps = 25;
   const frames = parts.map(([, , length]) => Math.round(length * fps));
   const inputs = parts.flatMap(([clip, start, length]) => ['-ss', String(start), '-t', String(length + 0.5), '-i', media(clip)]);
-  const chains = parts.map((_, i) => `[${i}:v]fps=${fps},scale=320:180,setsar=1,trim=end_frame=${frames[i]},setpts=PTS-STARTPTS[v${i}]`).join(';');
+  const fades = parts.map(([, , , fade], i) =>
+    [
+      fade?.in ? `,fade=t=in:start_frame=0:nb_frames=${MONTAGE_FADE_FRAMES}` : '',
+      fade?.out ? `,fade=t=out:start_frame=${frames[i]! - MONTAGE_FADE_FRAMES}:nb_frames=${MONTAGE_FADE_FRAMES}` : '',
+    ].join(''),
+  );
+  const chains = parts.map((_, i) => `[${i}:v]fps=${fps},scale=320:180,setsar=1,trim=end_frame=${frames[i]},setpts=PTS-STARTPTS${fades[i]}[v${i}]`).join(';');
   const concat = `${parts.map((_, i) => `[v${i}]`).join('')}concat=n=${parts.length}:v=1:a=0[out]`;
   ffmpeg([...inputs, '-filter_complex', `${chains};${concat}`, '-map', '[out]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
   const cuts: number[] = [];

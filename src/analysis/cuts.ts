@@ -15,6 +15,10 @@ export interface CutDetectorOptions {
   minimumChange: number;
   /** How many times larger than its neighbours' average change a cut's change must be. */
   neighbourRatio: number;
+  /** A smaller change still counts when it is this many times its neighbours' (a cut out of a still shot)… */
+  quietNeighbourRatio: number;
+  /** …and at least this large. */
+  quietMinimumChange: number;
   /** Frames on each side that form the neighbourhood. */
   neighbourFrames: number;
   /** Shots shorter than this are merged into the previous one. */
@@ -24,6 +28,8 @@ export interface CutDetectorOptions {
 export const DEFAULT_CUT_DETECTOR: Omit<CutDetectorOptions, 'framesPerSecond'> = {
   minimumChange: 0.25,
   neighbourRatio: 3,
+  quietNeighbourRatio: 10,
+  quietMinimumChange: 0.1,
   neighbourFrames: 2,
   minimumSceneSeconds: 0.5,
 };
@@ -35,8 +41,11 @@ export function detectCuts(contentChange: ArrayLike<number>, options: CutDetecto
   let lastCutFrame = 0;
   for (let frame = 1; frame < contentChange.length; frame++) {
     const change = contentChange[frame] ?? 0;
-    if (change < options.minimumChange) continue;
-    if (change < options.neighbourRatio * neighbourAverage(contentChange, frame, options.neighbourFrames)) continue;
+    const neighbours = neighbourAverage(contentChange, frame, options.neighbourFrames);
+    // A large change that stands out, or a smaller one out of a still picture (two similar shots).
+    const stands = change >= options.minimumChange && change >= options.neighbourRatio * neighbours;
+    const standsOutOfStillness = change >= options.quietMinimumChange && change >= options.quietNeighbourRatio * neighbours;
+    if (!stands && !standsOutOfStillness) continue;
     if (frame - lastCutFrame < minimumSceneFrames) continue;
     cuts.push({ time: frame / options.framesPerSecond, strength: Math.min(1, change) });
     lastCutFrame = frame;

@@ -6,6 +6,7 @@ import { readFrames, type FrameStream, type SideStream } from '../media/frames.j
 import type { MediaInfo } from '../media/probe.js';
 import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
 import { emotionTimeline, type EmotionInputs } from './emotion.js';
+import { detectFades } from './transitions.js';
 import { detectFaces, FACE_FRAME_WIDTH, faceSampleRate, type FaceTimeline } from './faces.js';
 import { motionToEnergy } from './energy.js';
 import { colourHistogram, colourStats, contentChange, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
@@ -82,6 +83,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
   const seconds = secondsOf(context.duration);
   const contentChanges: number[] = [];
   const frameDifference: number[] = [];
+  const frameBrightness: number[] = [];
   const motion = new Array<number>(seconds).fill(0);
   const motionMean = new PerSecondMean(seconds);
   const colour = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, new PerSecondMean(seconds)])) as Record<keyof ColourStats, PerSecondMean>;
@@ -100,6 +102,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     if (previous && Math.floor(lastTime + 1e-9) < second) motion[second] = difference;
     const stats = colourStats(frame.rgb);
     for (const name of COLOUR_FEATURES) colour[name].add(second, stats[name]);
+    frameBrightness.push(stats.brightness);
     previous = { rgb: frame.rgb, histogram };
     lastTime = frame.time;
     frameCount += 1;
@@ -123,6 +126,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     analysisFps: context.analysisFps,
     seconds,
     cuts,
+    transitions: detectFades(frameBrightness, context.analysisFps),
     visualBeats: visualBeats(curve, cuts),
     visualTempoBpm: visualTempoBpm(curve),
     motionCurve: curve,

@@ -4,6 +4,7 @@
 import type { Cut } from './cuts.js';
 import type { EmotionTimeline } from './emotion.js';
 import type { FaceTimeline } from './faces.js';
+import type { Transition } from './transitions.js';
 import type { MotionCurve, VisualBeat } from './visual-beats.js';
 
 export interface TimelineFeatures {
@@ -33,6 +34,8 @@ export interface VideoTimeline {
   /** Number of per-second values in each feature array: ceil(duration). */
   seconds: number;
   cuts: Cut[];
+  /** Gradual boundaries (fades through black), each with a start, an end and the boundary time. */
+  transitions: Transition[];
   /** Cuts and motion peaks, in time order. */
   visualBeats: VisualBeat[];
   /** Tempo of the picture's motion (autocorrelation of its rises), BPM; 0 when it has none. */

@@ -66,11 +66,17 @@ export function visualBeats(curve: MotionCurve, cuts: readonly Cut[]): VisualBea
   return beats.sort((a, b) => a.time - b.time);
 }
 
+/** A pulse must repeat at least this well (autocorrelation ÷ variance) to count as a tempo. */
+const MIN_PERIODICITY = 0.2;
+
 /** The picture's tempo: the autocorrelation peak of the rise curve between 40 and 200 BPM; 0 if none. */
 export function visualTempoBpm(curve: MotionCurve): number {
   const rises = curve.values.map((value, i) => (i === 0 ? 0 : Math.max(0, value - curve.values[i - 1]!)));
+  // A still picture's rises are encoder noise: no pulse to find.
+  if (Math.max(0, ...rises) < MIN_RISE) return 0;
   const mean = rises.reduce((sum, r) => sum + r, 0) / rises.length;
   const centred = rises.map((r) => r - mean);
+  const variance = centred.reduce((sum, c) => sum + c * c, 0) / centred.length;
   let bestLag = 0;
   let best = 0;
   for (let lag = Math.ceil((60 / 200) * curve.rateHz); lag <= Math.floor((60 / 40) * curve.rateHz) && lag < centred.length; lag++) {
@@ -82,5 +88,5 @@ export function visualTempoBpm(curve: MotionCurve): number {
       bestLag = lag;
     }
   }
-  return bestLag === 0 ? 0 : Math.round((60 * curve.rateHz) / bestLag);
+  return bestLag === 0 || best < MIN_PERIODICITY * variance ? 0 : Math.round((60 * curve.rateHz) / bestLag);
 }

@@ -150,12 +150,14 @@ function mostFrequent<T>(values: readonly T[]): T {
   return [...counts.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
 }
 
-/** Sections run from cut to cut; each holds a whole number of beats at a tempo near the reference. */
+/** Sections run from shot change to shot change (cuts and fades); each holds a whole number of beats at a tempo near the reference. */
 function planSections(timeline: VideoTimeline, tempoBpm: number, energyPerSecond: number[]): Section[] {
   const boundaries = [0];
-  for (const cut of timeline.cuts) {
-    if (cut.time - boundaries[boundaries.length - 1]! >= MIN_SECTION_SECONDS && timeline.duration - cut.time >= MIN_FINAL_SECTION_SECONDS) {
-      boundaries.push(cut.time);
+  // Hard cuts and the black of fades alike start a new section.
+  const shotChanges = [...timeline.cuts.map((cut) => cut.time), ...timeline.transitions.map((fade) => fade.time)].sort((a, b) => a - b);
+  for (const time of shotChanges) {
+    if (time - boundaries[boundaries.length - 1]! >= MIN_SECTION_SECONDS && timeline.duration - time >= MIN_FINAL_SECTION_SECONDS) {
+      boundaries.push(time);
     }
   }
   boundaries.push(timeline.duration);

@@ -15,6 +15,7 @@ export interface AnalysisSheet {
   input: { path: string; duration: number; width: number; height: number; framesPerSecond: number; hasAudio: boolean };
   analysisFps: number;
   cuts: Cut[];
+  transitions: VideoTimeline['transitions'];
   visualBeats: VideoTimeline['visualBeats'];
   visualTempoBpm: number;
   motionCurve: VideoTimeline['motionCurve'];
@@ -58,6 +59,7 @@ export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): Analysi
     },
     analysisFps: timeline.analysisFps,
     cuts: timeline.cuts.map((cut) => ({ time: round(cut.time), strength: round(cut.strength) })),
+    transitions: timeline.transitions,
     visualBeats: timeline.visualBeats.map((beat) => ({ ...beat, time: round(beat.time) })),
     visualTempoBpm: timeline.visualTempoBpm,
     motionCurve: timeline.motionCurve,

@@ -43,6 +43,41 @@ describe('cut detection', () => {
     assert.deepEqual(timeline.features.sceneOffset.slice(0, 5), [0, 1, 0, 0, 1]);
   });
 
+  it('scores F1 ≥ 0.95 (±1 frame) on a 12-shot montage of 7 clips with two cuts between similar shots and a fade through black', async () => {
+    const folder = temporaryFolder();
+    const { file, cuts: boundaries } = buildMontage(
+      [
+        ['juggling-10s.mp4', 0.5, 1.64],
+        ['parking-topdown-30s.mp4', 2, 2.2],
+        ['parking-topdown-30s.mp4', 19, 1.32], // the same car park, seconds later: a cut between similar shots
+        ['kids-jumping-7s.mp4', 0.3, 1.8],
+        ['dog-play-10s.mp4', 1, 2.6, { out: true }],
+        ['flower-timelapse-5s.mp4', 0.5, 2.04, { in: true }], // the fade through black
+        ['people-one-by-one-139s.mp4', 30, 1.48],
+        ['people-one-by-one-139s.mp4', 95, 2.36], // the same static camera later on: similar shots again
+        ['bbb-opening-30s.mp4', 16, 1.56],
+        ['juggling-10s.mp4', 6, 2.12],
+        ['kids-jumping-7s.mp4', 4, 1.24],
+        ['bbb-opening-30s.mp4', 24, 2.0],
+      ],
+      path.join(folder, 'twelve.mp4'),
+    );
+    const timeline = await timelineOf(file);
+    const fadeBoundary = boundaries[4]!;
+    const frame = 1 / 25;
+    const detected = [
+      ...timeline.cuts.map((cut) => ({ time: cut.time, covers: (t: number) => Math.abs(cut.time - t) <= frame + 1e-6 })),
+      ...timeline.transitions.map((tr) => ({ time: tr.time, covers: (t: number) => t >= tr.start - frame && t <= tr.end + frame })),
+    ];
+    const truePositives = boundaries.filter((b) => detected.some((d) => d.covers(b))).length;
+    const precision = detected.filter((d) => boundaries.some((b) => d.covers(b))).length / detected.length;
+    const recall = truePositives / boundaries.length;
+    const f1 = (2 * precision * recall) / (precision + recall);
+    console.log(`F1 ${f1.toFixed(3)} precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} missed ${boundaries.filter((b) => !detected.some((d) => d.covers(b)))}`);
+    assert.ok(f1 >= 0.95, `F1 ${f1.toFixed(3)}: planted ${boundaries.join(', ')}; cuts ${timeline.cuts.map((c) => c.time).join(', ')}; fades ${JSON.stringify(timeline.transitions)}`);
+    assert.ok(timeline.transitions.some((tr) => tr.kind === 'fade' && Math.abs(tr.time - fadeBoundary) <= frame + 1e-6), 'the fade is a soft boundary at its black');
+  });
+
   it('ignores fast motion that is not a cut: a lone spike needs to stand out from its neighbours', () => {
     const steadyMotion = [0, 0.3, 0.32, 0.31, 0.33, 0.3, 0.31];
     assert.deepEqual(detectCuts(steadyMotion, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: 25 }), []);
@@ -67,7 +102,7 @@ describe('motion and brightness', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(kids)), kids, 'the timeline round-trips through JSON');
   });
 
-  it('reads a frozen picture as no motion', async () => {
+  it('reads a frozen picture as no motion and no visual beats', async () => {
     const folder = temporaryFolder();
     const frozen = path.join(folder, 'frozen.mp4');
     ffmpeg(['-ss', '3', '-i', media('bbb-180p-10s.webm'), '-frames:v', '1', path.join(folder, 'still.png')]);
@@ -75,5 +110,16 @@ describe('motion and brightness', () => {
     const timeline = await timelineOf(frozen);
     assert.ok(timeline.features.motionMean.every((m) => m < 0.5), JSON.stringify(timeline.features.motionMean));
     assert.deepEqual(timeline.cuts, []);
+    assert.deepEqual(timeline.visualBeats, []);
+    assert.equal(timeline.visualTempoBpm, 0);
+  });
+
+  it('writes a timeline that round-trips through JSON unchanged, with one value per second like MuVi-Sync', async () => {
+    const timeline = await timelineOf(media('bikes-fastcuts-10s.mp4'));
+    assert.deepEqual(JSON.parse(JSON.stringify(timeline)), timeline);
+    for (const [name, values] of Object.entries(timeline.features)) assert.equal(values.length, timeline.seconds, name);
+    assert.equal(timeline.emotion.probabilities.length, timeline.seconds);
+    assert.deepEqual(timeline.features.sceneOffset, [0, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+    assert.ok(JSON.stringify(timeline).match(/null|NaN|Infinity/g)?.every((hit) => hit === 'null') ?? true);
   });
 });
