@@ -55,21 +55,9 @@ function buildProgram(): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', `\nStyles:\n${Object.values(STYLES).map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`)
     .action(async (video: string, flags: ScoreFlags) => {
-      const options: Partial<ScoreOptions> = {
-        output: flags.output,
-        seed: flags.seed,
-        style: flags.style as ScoreOptions['style'],
-        key: flags.key,
-        tempo: flags.tempo,
-        mood: flags.mood,
-        primer: flags.primer,
-        intensity: flags.intensity,
-        instruments: flags.instruments,
-        styleFrom: flags.styleFrom,
-        faces: flags.faces,
-        mux: flags.mux as ScoreOptions['mux'],
-        originalGainDb: flags.originalGain,
-      };
+      // Flags carry the option names of ScoreOptions; scoreVideo checks every value.
+      const { json: _json, quiet: _quiet, originalGain, style, mux, ...same } = flags;
+      const options: Partial<ScoreOptions> = { ...same, style: style as ScoreOptions['style'], mux: mux as ScoreOptions['mux'], originalGainDb: originalGain };
       const result = await scoreVideo(video, options, progressPrinter(process.stderr, flags.quiet === true));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result.cues, null, 2)}\n`);
@@ -142,23 +130,14 @@ interface EvalFlags {
   quiet?: boolean;
 }
 
-interface ScoreFlags {
-  output?: string;
-  seed: number;
+/** commander's flags for `score`: ScoreOptions as typed on a command line, plus output switches. */
+type ScoreFlags = Omit<ScoreOptions, 'style' | 'mux' | 'originalGainDb'> & {
   style: string;
-  key?: string;
-  tempo?: number;
-  mood?: string;
-  primer?: string;
-  intensity?: number;
-  instruments?: string;
-  styleFrom?: string;
-  faces: boolean;
   mux: string;
   originalGain: number;
   json?: boolean;
   quiet?: boolean;
-}
+};
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
