@@ -12,11 +12,11 @@ export type FaceExpression = (typeof FACE_EXPRESSIONS)[number];
 /** Width of the frames faces are looked for in: BlazeFace reads 256 px, so more would be wasted. */
 export const FACE_FRAME_WIDTH = 320;
 /** At most this many face detections per video (spread evenly), and never more than one a second. */
-const MAX_SAMPLES = 30;
+const MAX_SAMPLES = 20;
 /** Objects are looked for in every this-many-th face sample (they cost about three face detections). */
-const OBJECT_EVERY = 3;
-/** …but at least one every five seconds, however long the video. */
-const MIN_RATE_HZ = 0.2;
+const OBJECT_EVERY = 4;
+/** …but at least one every ten seconds, however long the video. */
+const MIN_RATE_HZ = 0.1;
 
 export interface FaceRequest {
   id: number;
@@ -43,7 +43,7 @@ export interface FaceTimeline {
   largestArea: number[];
   /** Mean expression probabilities of the faces, per second, in FACE_EXPRESSIONS order (all 0 without faces). */
   expressions: number[][];
-  /** Object classes in view (COCO labels), per second (objects are looked for in every third face sample). */
+  /** Object classes in view (COCO labels), per second (objects are looked for in every fourth face sample). */
   objects: string[][];
 }
 

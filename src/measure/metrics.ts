@@ -172,7 +172,8 @@ export function endsOnTonic(notes: readonly MidiNote[], key: EstimatedKey): bool
   if (notes.length === 0) return false;
   const lastStart = notes.reduce((latest, note) => Math.max(latest, note.time), 0);
   // The final chord: everything still sounding at the last onset.
-  const sounding = notes.filter((note) => note.time <= lastStart + 1e-6 && note.time + note.duration >= lastStart - 1e-6);
+  // A note that ends exactly where the last chord starts is the chord before it, not part of it.
+  const sounding = notes.filter((note) => note.time <= lastStart + 1e-6 && note.time + note.duration > lastStart + 1e-3);
   const bass = sounding.reduce((low, note) => (note.midi < low.midi ? note : low));
   return bass.midi % 12 === key.tonicPitchClass;
 }

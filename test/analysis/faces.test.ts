@@ -30,9 +30,9 @@ describe('faces, expressions and objects', () => {
     assert.deepEqual(without.features.motionMean, timeline.features.motionMean);
   });
 
-  it('looks once a second in short videos and spreads at most 30 looks over long ones (never under one per 5 s)', () => {
+  it('looks once a second in short videos and spreads at most 20 looks over long ones (never under one per 10 s)', () => {
     assert.equal(faceSampleRate(10), 1);
-    assert.equal(faceSampleRate(139), 0.216);
-    assert.equal(faceSampleRate(7200), 0.2);
+    assert.equal(faceSampleRate(139), 0.144);
+    assert.equal(faceSampleRate(7200), 0.1);
   });
 });

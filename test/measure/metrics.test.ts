@@ -86,6 +86,8 @@ describe('metric arithmetic', () => {
     assert.deepEqual(key, { tonicPitchClass: 7, mode: 'major' });
     assert.equal(inKeyRatio([...notes, note(4.5, 61, 0.1)], key), 12 / 13);
     assert.equal(endsOnTonic(notes, key), true);
+    // The chord before ends exactly where the last begins: still a tonic ending.
+    assert.equal(endsOnTonic([note(2, 50, 1), ...notes], key), true);
     assert.equal(endsOnTonic(notes.slice(0, 9), key), false);
   });
 });
