@@ -75,6 +75,8 @@ export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[],
     features: {
       motion: motionPerSecond,
       motionMean: motionPerSecond,
+      cameraMotion: Array(seconds).fill(0),
+      sceneMotion: motionPerSecond,
       brightness: Array(seconds).fill(brightness),
       contrast: Array(seconds).fill(0.2),
       saturation: Array(seconds).fill(0.3),

@@ -7,6 +7,7 @@ import type { MediaInfo } from '../media/probe.js';
 import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
 import { emotionTimeline, type EmotionInputs } from './emotion.js';
 import { detectFades } from './transitions.js';
+import { frameMotion, luma } from './camera.js';
 import { detectFaces, FACE_FRAME_WIDTH, faceSampleRate, type FaceTimeline } from './faces.js';
 import { motionToEnergy } from './energy.js';
 import { colourHistogram, colourStats, contentChange, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
@@ -88,16 +89,29 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
   const motionMean = new PerSecondMean(seconds);
   const colour = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, new PerSecondMean(seconds)])) as Record<keyof ColourStats, PerSecondMean>;
 
+  const cameraMotion = new PerSecondMean(seconds);
+  const sceneMotion = new PerSecondMean(seconds);
+  // Camera motion compares frames ~0.2 s apart: slow pans move less than a pixel a frame at 64 px.
+  const cameraGap = Math.max(1, Math.round(CAMERA_GAP_SECONDS * context.analysisFps));
+  const recentLuma: Uint8Array[] = [];
   let previous: { rgb: Uint8Array; histogram: Float32Array } | undefined;
   let lastTime = -1;
   let frameCount = 0;
   for await (const frame of frames) {
     const second = Math.min(seconds - 1, Math.floor(frame.time + 1e-9));
     const histogram = colourHistogram(frame.rgb);
+    const frameLuma = luma(frame.rgb);
     const difference = previous ? meanAbsoluteDifference(previous.rgb, frame.rgb) : 0;
     contentChanges.push(previous ? contentChange(histogramDistance(previous.histogram, histogram), difference) : 0);
     frameDifference.push(difference);
     if (previous) motionMean.add(second, difference);
+    if (recentLuma.length === cameraGap) {
+      const camera = frameMotion(recentLuma.shift()!, frameLuma, frame.width, frame.height);
+      // Percent of the frame width per second, so it reads the same at any frame rate.
+      cameraMotion.add(second, (camera.cameraShift / frame.width / (cameraGap / context.analysisFps)) * 100);
+      sceneMotion.add(second, camera.sceneDifference);
+    }
+    recentLuma.push(frameLuma);
     // The first frame of each second: its difference to the frame before is MuVi-Sync's motion value.
     if (previous && Math.floor(lastTime + 1e-9) < second) motion[second] = difference;
     const stats = colourStats(frame.rgb);
@@ -133,12 +147,17 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     features: {
       motion: motion.map(round4),
       motionMean: motionMeanValues,
+      cameraMotion: cameraMotion.values(),
+      sceneMotion: sceneMotion.values(),
       ...perSecond,
       sceneOffset: sceneOffsetPerSecond(cuts, seconds),
     },
   };
   return { ...timeline, faces: null, emotion: emotionTimeline(emotionInputs(timeline)) };
 }
+
+/** Camera motion is measured between frames this far apart. */
+const CAMERA_GAP_SECONDS = 0.2;
 
 const COLOUR_FEATURES = ['brightness', 'contrast', 'saturation', 'colourfulness', 'warmth'] as const satisfies ReadonlyArray<keyof ColourStats>;
 

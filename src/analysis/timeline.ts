@@ -12,6 +12,10 @@ export interface TimelineFeatures {
   motion: number[];
   /** Mean absolute RGB difference (0–255) of consecutive frames, averaged over each second: steadier than `motion`. */
   motionMean: number[];
+  /** Camera pan/tilt per second: the global shift between frames, in percent of the frame width per second. */
+  cameraMotion: number[];
+  /** Motion in the scene per second: mean luma difference (0–255) between frames 0.2 s apart left once the camera's shift is undone. */
+  sceneMotion: number[];
   /** Mean luma per second, 0–1. */
   brightness: number[];
   /** Luma standard deviation (RMS contrast) per second, 0–1. */

@@ -91,6 +91,22 @@ describe('cut detection', () => {
 });
 
 describe('motion and brightness', () => {
+  it('tells a camera pan from motion in the scene', async () => {
+    const folder = temporaryFolder();
+    ffmpeg(['-ss', '3', '-i', media('bbb-opening-30s.mp4'), '-frames:v', '1', path.join(folder, 'still.png')]);
+    const pan = path.join(folder, 'pan.mp4');
+    // A window gliding across a still picture: all camera, no scene motion.
+    ffmpeg(['-loop', '1', '-framerate', '25', '-t', '4', '-i', path.join(folder, 'still.png'), '-vf', "crop=480:270:x='20+t*100':y=100,scale=320:180", '-c:v', 'libx264', '-pix_fmt', 'yuv420p', pan]);
+    const panned = await timelineOf(pan);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    assert.ok(mean(panned.features.cameraMotion.slice(1)) > 5, `pan: camera ${panned.features.cameraMotion}`);
+    assert.ok(mean(panned.features.sceneMotion) < 2, `pan: scene ${panned.features.sceneMotion}`);
+    const kids = await timelineOf(media('kids-jumping-7s.mp4'));
+    // Kids jumping on a bed in front of a still camera: mostly scene motion, little camera.
+    assert.ok(mean(kids.features.cameraMotion) < mean(panned.features.cameraMotion.slice(1)) / 4, `kids: camera ${kids.features.cameraMotion} vs pan ${panned.features.cameraMotion}`);
+    assert.ok(mean(kids.features.sceneMotion) > 2 * mean(panned.features.sceneMotion), `kids: scene ${kids.features.sceneMotion}`);
+  });
+
   it('gives one value per second and reads the energetic clip as moving more than the parking lot', async () => {
     const kids = await timelineOf(media('kids-jumping-7s.mp4'));
     const parking = await timelineOf(media('parking-topdown-30s.mp4'));
