@@ -8,6 +8,7 @@ import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
 import { evaluate, evaluationJson, evaluationText, readCutsFile } from '../eval/index.js';
+import { checkSplit, evaluateModels, modelsTable } from '../models/index.js';
 import { writeEvaluationReport } from '../report/html.js';
 import { analyzeFile, scoreVideo } from '../pipeline.js';
 import { V2M_VERSION } from '../version.js';
@@ -94,15 +95,22 @@ function buildProgram(): Command {
   program
     .command('eval')
     .description('score videos the v2m way and two baseline ways (fixed: 120 BPM piano arpeggios; random: random tempo and key), render all, and print the metrics of EVALUATION.md side by side')
-    .argument('<target>', 'a video, or a folder of videos')
+    .argument('<target>', "a video, a folder of videos, or 'models' with --data to score the chord and dynamics models on MuVi-Sync")
     .option('--styles <list>', `comma-separated styles to evaluate: ${STYLE_CHOICES.join(', ')}`, 'auto')
     .option('--seeds <n>', 'seeds 1…n per style (n ≥ 2 also measures seed diversity)', wholeNumber, 1)
     .option('--cuts <file>', 'ground-truth cut times for a single video: a JSON list of seconds')
     .option('--report <file>', 'also write an HTML report comparing the videos and baselines')
     .option('--keep <folder>', 'keep every rendered WAV and MIDI in this folder')
+    .option('--data <folder>', "with 'models': the MuVi-Sync folder (vevo_chord, vevo_meta…)")
+    .option('--split <name>', "with 'models': train, val or test", 'test')
     .option('--json', 'print the results as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (target: string, flags: EvalFlags) => {
+      if (target === 'models' && flags.data) {
+        const result = await evaluateModels(flags.data, checkSplit(flags.split));
+        process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${modelsTable(result)}\n`);
+        return;
+      }
       const styles = flags.styles.split(',').map((s) => s.trim()) as StyleChoice[];
       const unknown = styles.filter((s) => !STYLE_CHOICES.includes(s));
       if (unknown.length > 0) throw usageError(`Unknown style '${unknown[0]}' in --styles. Choose from: ${STYLE_CHOICES.join(', ')}.`);
@@ -121,6 +129,8 @@ function buildProgram(): Command {
 }
 
 interface EvalFlags {
+  data?: string;
+  split: string;
   styles: string;
   seeds: number;
   cuts?: string;

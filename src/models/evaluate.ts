@@ -1,0 +1,110 @@
+// models/evaluate: the figures of EVALUATION.md §3 on MuVi-Sync — chord Hits@1/3/5 and emotion
+// correspondence, dynamics RMSE — for every chord and dynamics model v2m has, beside the baselines
+// every learned model must beat: the most frequent chord, a unigram sampler, and the train mean.
+
+import { EMOTIONS, type Emotion } from '../analysis/emotion.js';
+import { ALLOWED_QUALITIES } from '../measure/metrics.js';
+import { createRng } from '../music/random.js';
+import type { MuviVideo } from './muvisync.js';
+import { CHORD_CLASSES, classQuality } from './vocabulary.js';
+
+export interface ChordScores {
+  model: string;
+  hits1: number;
+  hits3: number;
+  hits5: number;
+  /** Share of confidently emotional seconds whose predicted chord has a quality that emotion allows. */
+  emotion: number | null;
+}
+
+export interface DynamicsScores {
+  model: string;
+  rmse_density: number;
+  rmse_loudness: number;
+}
+
+/** A chord model, as the evaluation sees it: per second, classes ranked best first, and one sampled prediction. */
+export interface ChordModel {
+  name: string;
+  rank(video: MuviVideo): number[][];
+  sample(video: MuviVideo): number[];
+}
+
+const CONFIDENT_EMOTION = 0.8;
+
+export function scoreChordModel(model: ChordModel, videos: readonly MuviVideo[]): ChordScores {
+  const hits = [0, 0, 0];
+  let seconds = 0;
+  let judged = 0;
+  let allowed = 0;
+  for (const video of videos) {
+    const rankings = model.rank(video);
+    const samples = model.sample(video);
+    video.chords.forEach((truth, second) => {
+      const ranking = rankings[second] ?? [];
+      seconds += 1;
+      [1, 3, 5].forEach((k, i) => {
+        if (ranking.slice(0, k).includes(truth)) hits[i]! += 1;
+      });
+      const probabilities = video.emotion[second];
+      if (!probabilities) return;
+      const top = probabilities.indexOf(Math.max(...probabilities));
+      const qualities = ALLOWED_QUALITIES[EMOTIONS[top] as Emotion];
+      if (probabilities[top]! < CONFIDENT_EMOTION || !qualities) return;
+      judged += 1;
+      const quality = classQuality(samples[second] ?? 0);
+      if (quality !== 'N' && qualities.includes(quality)) allowed += 1;
+    });
+  }
+  return { model: model.name, hits1: hits[0]! / seconds, hits3: hits[1]! / seconds, hits5: hits[2]! / seconds, emotion: judged === 0 ? null : allowed / judged };
+}
+
+export function chordCounts(videos: readonly MuviVideo[]): number[] {
+  const counts = new Array<number>(CHORD_CLASSES).fill(0);
+  for (const video of videos) for (const chord of video.chords) counts[chord]! += 1;
+  return counts;
+}
+
+/** Always the train set's most frequent chords, in order. */
+export function mostFrequentModel(train: readonly MuviVideo[]): ChordModel {
+  const counts = chordCounts(train);
+  const ranking = counts.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  return { name: 'most-frequent', rank: (video) => video.chords.map(() => ranking), sample: (video) => video.chords.map(() => ranking[0]!) };
+}
+
+/** Samples each second independently from the train set's chord frequencies (seeded). */
+export function unigramModel(train: readonly MuviVideo[], seed = 1): ChordModel {
+  const counts = chordCounts(train);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const ranking = counts.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  return {
+    name: 'unigram',
+    rank: (video) => video.chords.map(() => ranking),
+    sample: (video) => {
+      const rng = createRng(seed + Number(video.id));
+      return video.chords.map(() => {
+        let pick = rng() * total;
+        for (let i = 0; i < counts.length; i++) {
+          pick -= counts[i]!;
+          if (pick < 0) return i;
+        }
+        return ranking[0]!;
+      });
+    },
+  };
+}
+
+/** The train mean of note density and loudness, predicted for every second. */
+export function meanDynamicsScores(train: readonly MuviVideo[], test: readonly MuviVideo[]): DynamicsScores {
+  const mean = (pick: (v: MuviVideo) => number[]) => {
+    const all = train.flatMap(pick);
+    return all.reduce((a, b) => a + b, 0) / all.length;
+  };
+  const density = mean((v) => v.noteDensity);
+  const loudness = mean((v) => v.loudness);
+  return { model: 'mean', rmse_density: rmse(test.flatMap((v) => v.noteDensity), density), rmse_loudness: rmse(test.flatMap((v) => v.loudness), loudness) };
+}
+
+function rmse(values: readonly number[], prediction: number): number {
+  return Math.sqrt(values.reduce((sum, v) => sum + (v - prediction) ** 2, 0) / values.length);
+}
