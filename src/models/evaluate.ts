@@ -65,10 +65,14 @@ export function chordCounts(videos: readonly MuviVideo[]): number[] {
   return counts;
 }
 
+/** Chord classes from the most to the least frequent (ties to the lower class). */
+function frequencyRanking(counts: readonly number[]): number[] {
+  return counts.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+}
+
 /** Always the train set's most frequent chords, in order. */
 export function mostFrequentModel(train: readonly MuviVideo[]): ChordModel {
-  const counts = chordCounts(train);
-  const ranking = counts.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const ranking = frequencyRanking(chordCounts(train));
   return { name: 'most-frequent', rank: (video) => video.chords.map(() => ranking), sample: (video) => video.chords.map(() => ranking[0]!) };
 }
 
@@ -76,7 +80,7 @@ export function mostFrequentModel(train: readonly MuviVideo[]): ChordModel {
 export function unigramModel(train: readonly MuviVideo[], seed = 1): ChordModel {
   const counts = chordCounts(train);
   const total = counts.reduce((a, b) => a + b, 0);
-  const ranking = counts.map((_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const ranking = frequencyRanking(counts);
   return {
     name: 'unigram',
     rank: (video) => video.chords.map(() => ranking),
@@ -90,6 +94,36 @@ export function unigramModel(train: readonly MuviVideo[], seed = 1): ChordModel 
         }
         return ranking[0]!;
       });
+    },
+  };
+}
+
+/**
+ * A chord-only bigram language model, P(chord | previous second's chord) with add-α smoothing: what
+ * the music alone predicts. Ranked with the true previous chord (teacher forcing, as Hits@k is
+ * measured for the transformer); sampled free-running from its own previous choice.
+ */
+export function bigramModel(train: readonly MuviVideo[], seed = 1, alpha = 0.1): ChordModel {
+  const counts = Array.from({ length: CHORD_CLASSES }, () => new Float64Array(CHORD_CLASSES).fill(alpha));
+  for (const video of train) video.chords.forEach((chord, t) => t > 0 && (counts[video.chords[t - 1]!]![chord]! += 1));
+  const unigram = mostFrequentModel(train);
+  const rankings = counts.map((row) => [...row.keys()].sort((a, b) => row[b]! - row[a]! || a - b));
+  const first = (video: MuviVideo) => unigram.rank(video)[0]!;
+  return {
+    name: 'chord-bigram',
+    rank: (video) => video.chords.map((_, t) => (t === 0 ? first(video) : rankings[video.chords[t - 1]!]!)),
+    sample: (video) => {
+      const rng = createRng(seed + Number(video.id));
+      const samples: number[] = [];
+      video.chords.forEach((_, t) => {
+        if (t === 0) return samples.push(first(video)[0]!);
+        const row = counts[samples[t - 1]!]!;
+        let pick = rng() * row.reduce((a, b) => a + b, 0);
+        let choice = 0;
+        while (choice < row.length - 1 && (pick -= row[choice]!) >= 0) choice += 1;
+        return samples.push(choice);
+      });
+      return samples;
     },
   };
 }

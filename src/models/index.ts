@@ -3,7 +3,7 @@
 // the biGRU) are trained and shipped, that is the baselines they will have to beat.
 
 import { usageError } from '../errors.js';
-import { meanDynamicsScores, mostFrequentModel, scoreChordModel, unigramModel, type ChordScores, type DynamicsScores } from './evaluate.js';
+import { bigramModel, meanDynamicsScores, mostFrequentModel, scoreChordModel, unigramModel, type ChordScores, type DynamicsScores } from './evaluate.js';
 import { readVideos, type Split } from './muvisync.js';
 
 export interface ModelsEvaluation {
@@ -27,7 +27,7 @@ export async function evaluateModels(dataFolder: string, split: Split): Promise<
     split,
     videos: evaluated.length,
     seconds: evaluated.reduce((sum, v) => sum + v.chords.length, 0),
-    chords: [mostFrequentModel(train), unigramModel(train)].map((model) => scoreChordModel(model, evaluated)),
+    chords: [mostFrequentModel(train), unigramModel(train), bigramModel(train)].map((model) => scoreChordModel(model, evaluated)),
     dynamics: [meanDynamicsScores(train, evaluated)],
   };
 }

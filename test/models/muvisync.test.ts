@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { meanDynamicsScores, mostFrequentModel, scoreChordModel } from '../../src/models/evaluate.js';
+import { bigramModel, meanDynamicsScores, mostFrequentModel, scoreChordModel } from '../../src/models/evaluate.js';
 import { readVideo, readVideos } from '../../src/models/muvisync.js';
 import { CHORD_CLASSES, chordClass, chordLabel, factorise, toSymbol } from '../../src/models/vocabulary.js';
 import { runCli, temporaryFolder } from '../helpers.js';
@@ -65,6 +65,10 @@ describe('MuVi-Sync data and baselines', () => {
     assert.equal(scores.hits3, 3 / 5, 'A:min is among the three most frequent');
     // Every test second is confidently sad; "C" (maj) is not a sad quality.
     assert.equal(scores.emotion, 0);
+    // The bigram ranks after the true previous chord: A:min → F (twice in train) before A:min (once).
+    const bigram = scoreChordModel(bigramModel(train), test);
+    assert.equal(bigram.hits1, 0);
+    assert.equal(bigram.hits3, 2 / 5);
     const dynamics = meanDynamicsScores(train, test);
     assert.ok(Math.abs(dynamics.rmse_density - Math.sqrt([1, 1, 1, 2, 2].reduce((s, d) => s + (d - 3.3) ** 2, 0) / 5)) < 1e-9);
   });
@@ -74,7 +78,7 @@ describe('MuVi-Sync data and baselines', () => {
     const run = runCli(['eval', 'models', '--data', root, '--split', 'test', '--json']);
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout) as { chords: Array<{ model: string; hits1: number }>; dynamics: Array<{ model: string; rmse_density: number }> };
-    assert.deepEqual(result.chords.map((c) => c.model), ['most-frequent', 'unigram']);
+    assert.deepEqual(result.chords.map((c) => c.model), ['most-frequent', 'unigram', 'chord-bigram']);
     assert.deepEqual(result.dynamics.map((d) => d.model), ['mean']);
     const wrong = runCli(['eval', 'models', '--data', temporaryFolder(), '--split', 'test']);
     assert.equal(wrong.code, 2);
