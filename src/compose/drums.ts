@@ -25,7 +25,11 @@ export function drumPart(input: ArrangementInput, style: StyleSpec, rng: Rng): N
   let section = -1;
   input.beats.forEach((beat, index) => {
     const energy = energyAt(input.plan, beat.time);
-    const level = Math.min(style.drums.maxLevel, LEVEL_ENERGY.filter((threshold) => energy >= threshold).length);
+    const byEnergy = LEVEL_ENERGY.filter((threshold) => energy >= threshold).length;
+    // The shape of the piece: a lighter intro and outro, the peak one step busier.
+    const part = input.plan.sections[beat.section]?.part;
+    const shaped = part === 'peak' ? byEnergy + 1 : part === 'intro' || part === 'outro' ? byEnergy - 1 : byEnergy;
+    const level = Math.max(0, Math.min(style.drums.maxLevel, shaped));
     const hit: Hit = (time, key, accent = 0) =>
       notes.push({ time, duration: 0.1, midi: key, velocity0to127: Math.round(velocity(energy, accent + Math.round(rng() * 6 - 3)) * style.drums.velocityScale) });
     // A new section starts at a cut: mark it once the drums are playing at all.

@@ -51,8 +51,9 @@ export function melodyPart(input: MelodyInput, rng: Rng): Note[] {
     const energy = energyAt(input.plan, bar.start);
     const phrasePosition = barInPhrase % 4;
     barInPhrase += 1;
-    // The first bar is the intro, the last the held ending chord: the tune lives in between.
-    if (index === 0 || index === bars.length - 1 || energy < MELODY_MIN_ENERGY) return;
+    // The first bar and the intro scene set the stage, the last bar is the held ending chord: the tune lives in between.
+    const intro = input.plan.sections[bar.section]?.part === 'intro' && input.plan.sections.length > 2;
+    if (index === 0 || intro || index === bars.length - 1 || energy < MELODY_MIN_ENERGY) return;
     const chordTones = new Set(chordPitchClasses(chordAt(input.chords, bar.start).chord));
     const eighth = (bar.end - bar.start) / (bar.beats * 2);
     const onsets = phrasePosition === 3 ? motif.rhythm.filter((o) => o < 4) : motif.rhythm;

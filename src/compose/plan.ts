@@ -168,9 +168,27 @@ function planSections(timeline: VideoTimeline, tempoBpm: number, energyPerSecond
     const length = end - start;
     const beats = Math.max(1, Math.round((length * tempoBpm) / 60));
     const seconds = energyPerSecond.slice(Math.floor(start), Math.max(Math.floor(start) + 1, Math.ceil(end)));
-    sections.push({ start, end, beats, tempoBpm: (beats * 60) / length, energy: mean(seconds) });
+    sections.push({ start, end, beats, tempoBpm: (beats * 60) / length, energy: mean(seconds), part: 'build' });
   }
-  return sections;
+  return labelParts(sections);
+}
+
+/** A section at least this close to the loudest one's energy is part of the peak. */
+const PEAK_SHARE = 0.85;
+
+/**
+ * The long-term shape over the scenes: the first is the intro, the last the outro, the most energetic
+ * middle ones the peak, the rest build towards it. With fewer than three scenes there is no room
+ * for that shape: it is all build.
+ */
+export function labelParts(sections: Section[]): Section[] {
+  if (sections.length < 3) return sections.map((section) => ({ ...section, part: 'build' }));
+  const middle = sections.slice(1, -1);
+  const top = Math.max(0, ...middle.map((section) => section.energy));
+  return sections.map((section, i) => ({
+    ...section,
+    part: i === 0 ? 'intro' : i === sections.length - 1 ? 'outro' : section.energy >= PEAK_SHARE * top ? 'peak' : 'build',
+  }));
 }
 
 function mean(values: readonly number[]): number {

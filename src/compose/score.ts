@@ -17,7 +17,11 @@ export interface Section {
   tempoBpm: number;
   /** Mean picture energy over the section, 0–1. */
   energy: number;
+  /** Its place in the piece's shape: the arrangement thins the intro and outro and fills the peak. */
+  part: SectionPart;
 }
+
+export type SectionPart = 'intro' | 'build' | 'peak' | 'outro';
 
 export interface ScorePlan {
   style: StyleName;

@@ -35,7 +35,7 @@ export interface CueSheet extends AnalysisSheet {
   beatsPerBar: number;
   /** Times of the first beat of every bar. */
   downbeats: number[];
-  sections: Array<{ start: number; end: number; beats: number; tempo: number; energy: number }>;
+  sections: Array<{ start: number; end: number; beats: number; tempo: number; energy: number; part: string }>;
   chords: Array<{ time: number; duration: number; chord: string }>;
   instruments: Array<{ name: string; program: number | null; notes: number }>;
   /** Why the plan chose its style, key and tempo. */
@@ -91,7 +91,7 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     tempoMap: score.tempoMap.map((change) => ({ time: round(change.time), tempo: round(change.tempoBpm) })),
     beatsPerBar: plan.beatsPerBar,
     downbeats: beats.filter((beat) => beat.beatInBar === 0).map((beat) => round(beat.time)),
-    sections: plan.sections.map((s) => ({ start: round(s.start), end: round(s.end), beats: s.beats, tempo: round(s.tempoBpm), energy: round(s.energy) })),
+    sections: plan.sections.map((s) => ({ start: round(s.start), end: round(s.end), beats: s.beats, tempo: round(s.tempoBpm), energy: round(s.energy), part: s.part })),
     chords: chords.map((c) => ({ time: round(c.time), duration: round(c.duration), chord: c.chord })),
     instruments: score.tracks.map((t) => ({ name: t.name, program: t.isDrums ? null : t.program, notes: t.notes.length })),
     reasons: plan.reasons,

@@ -39,7 +39,7 @@ export function scoreReportHtml(input: ScoreReportInput): string {
   const onsetTimes = audio.onsets.map((onset) => onset.time);
   const lanes: Lane[] = [
     ...pictureLanes(axis, cues, onsetTimes),
-    { feature: 'tempo', label: 'tempo (BPM)', body: tempoBody(axis, cues.tempoMap, duration) },
+    { feature: 'tempo', label: 'tempo · part', body: tempoBody(axis, cues.tempoMap, duration, cues.sections) },
     { feature: 'chords', label: 'chords', body: blocks(axis, cues.chords.map((c) => ({ start: c.time, end: c.time + c.duration, label: c.chord })), 'chord') },
     ...musicLanes(axis, audio, 'music'),
   ];
@@ -166,13 +166,15 @@ function musicLanes(axis: TimeAxis, audio: AudioAnalysis, system: string): Lane[
   ];
 }
 
-function tempoBody(axis: TimeAxis, tempoMap: CueSheet['tempoMap'], duration: number): string {
+function tempoBody(axis: TimeAxis, tempoMap: CueSheet['tempoMap'], duration: number, sections: CueSheet['sections']): string {
   const perTenth: number[] = [];
   for (let t = 0; t < duration; t += 0.1) perTenth.push([...tempoMap].reverse().find((change) => change.time <= t + 1e-9)?.tempo ?? tempoMap[0]?.tempo ?? 0);
   const tempi = tempoMap.map((c) => c.tempo);
   const low = Math.min(...tempi) - 10;
   const high = Math.max(...tempi) + 10;
-  const labels = tempoMap.map((c) => `<text class="value-label" x="${axis.x(c.time) + 2}" y="12">${Math.round(c.tempo)}</text>`).join('');
+  const labels = tempoMap
+    .map((c, i) => `<text class="value-label" x="${axis.x(c.time) + 2}" y="12">${Math.round(c.tempo)}${sections[i] ? ` ${escapeHtml(sections[i]!.part)}` : ''}</text>`)
+    .join('');
   return curve(axis, perTenth, 10, 'tempo', [low, high]) + labels;
 }
 

@@ -69,6 +69,18 @@ describe('user controls', () => {
     );
   });
 
+  it('shapes the piece over its scenes: intro, build, peak, outro — the peak busier than the intro', () => {
+    const motion = [...Array(6).fill(3), ...Array(6).fill(6), ...Array(6).fill(12), ...Array(6).fill(4)];
+    const { plan, score } = compose(syntheticTimeline(motion, [6, 12, 18]), { style: 'band', seed: 1 });
+    assert.deepEqual(plan.sections.map((s) => s.part), ['intro', 'build', 'peak', 'outro']);
+    const drums = score.tracks.find((t) => t.isDrums)!.notes;
+    const perSecond = (section: number) => {
+      const { start, end } = plan.sections[section]!;
+      return drums.filter((n) => n.time >= start && n.time < end).length / (end - start);
+    };
+    assert.ok(perSecond(2) > perSecond(0) * 1.5, `peak ${perSecond(2)} vs intro ${perSecond(0)} drum hits a second`);
+  });
+
   it('lets --instruments replace a style’s instruments role by role', () => {
     const { score } = compose(timeline(), { style: 'piano', seed: 1, instruments: { melody: 73, bass: 38 } });
     const programs = score.tracks.filter((t) => !t.isDrums).map((t) => t.program);
