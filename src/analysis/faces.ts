@@ -15,6 +15,8 @@ export const FACE_FRAME_WIDTH = 320;
 const MAX_SAMPLES = 20;
 /** Objects are looked for in every this-many-th face sample (they cost about three face detections). */
 const OBJECT_EVERY = 4;
+/** Side-stream frames waiting for the worker at most (320-px RGB: ~170 KB each). */
+const MAX_QUEUED_FRAMES = 32;
 /** …but at least one every ten seconds, however long the video. */
 const MIN_RATE_HZ = 0.1;
 
@@ -57,21 +59,33 @@ export async function detectFaces(frames: AsyncIterable<VideoFrame>, seconds: nu
   const worker = startWorker();
   const samples: Array<{ time: number; response: FaceResponse }> = [];
   try {
-    // One frame in the worker while the next is read: enough to overlap, bounded whatever the length.
-    let inFlight: Promise<void> = Promise.resolve();
+    // Frames queue up at the worker (a bounded number) while it loads its models and works, so the
+    // shared decode never waits for it; only a full queue holds the side stream back.
+    const queued: Array<Promise<void>> = [];
+    let failure: unknown;
     for await (const frame of frames) {
-      await inFlight;
+      if (failure) break;
+      if (queued.length >= MAX_QUEUED_FRAMES) await queued.shift();
       const time = frame.time;
       const objects = frame.index % OBJECT_EVERY === 0;
-      inFlight = worker.detect({ id: frame.index, objects, rgb: frame.rgb, width: frame.width, height: frame.height }).then((response) => {
-        samples.push({ time, response });
-      });
+      queued.push(
+        worker
+          .detect({ id: frame.index, objects, rgb: frame.rgb, width: frame.width, height: frame.height })
+          .then((response) => {
+            samples.push({ time, response });
+          })
+          // Kept, not thrown here: a rejection nobody awaits yet would crash the process.
+          .catch((error: unknown) => {
+            failure ??= error;
+          }),
+      );
     }
-    await inFlight;
+    await Promise.all(queued);
+    if (failure) throw failure;
   } finally {
     await worker.close();
   }
-  return perSecond(samples, seconds, rateHz);
+  return perSecond(samples.sort((a, b) => a.time - b.time), seconds, rateHz);
 }
 
 function perSecond(samples: ReadonlyArray<{ time: number; response: FaceResponse }>, seconds: number, rateHz: number): FaceTimeline {
