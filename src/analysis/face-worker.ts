@@ -48,6 +48,8 @@ const human = new Human({
   modelBasePath: `file://${humanModels}/`,
   debug: false,
   async: false,
+  // Our looks are seconds apart: never reuse an earlier frame's results.
+  cacheSensitivity: 0,
   warmup: 'none',
   face: {
     enabled: true,
@@ -74,7 +76,14 @@ function normalised(expressions: Array<{ score: number; emotion: string }>): Rec
   return Object.fromEntries(expressions.map((e) => [e.emotion, total > 0 ? e.score / total : 0]));
 }
 
-parentPort!.on('message', async (request: FaceRequest) => {
+/** Requests queue here and run one at a time: Human keeps state between calls. */
+let queue: Promise<unknown> = ready.catch(() => undefined);
+
+parentPort!.on('message', (request: FaceRequest) => {
+  queue = queue.then(() => answer(request));
+});
+
+async function answer(request: FaceRequest): Promise<void> {
   try {
     await ready;
     const image = human.tf.tensor3d(request.rgb, [request.height, request.width, 3], 'int32');
@@ -90,10 +99,10 @@ parentPort!.on('message', async (request: FaceRequest) => {
         score: face.score,
         expressions: normalised(face.emotion ?? []),
       })),
-      objects: result.object.map((o) => o.label),
+      objects: request.objects ? result.object.map((o) => o.label) : undefined,
     };
     parentPort!.postMessage(response);
   } catch (error) {
     parentPort!.postMessage({ id: request.id, error: (error as Error).message } satisfies FaceResponse);
   }
-});
+}
