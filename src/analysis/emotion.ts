@@ -8,6 +8,7 @@
 // the second's point to it (a softmax over −distance² / temperature).
 
 import { FACE_EXPRESSIONS, type FaceExpression, type FaceTimeline } from './faces.js';
+import { clamp, round3 } from '../numbers.js';
 
 export const EMOTIONS = ['exciting', 'fearful', 'tense', 'sad', 'relaxing', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
@@ -108,12 +109,4 @@ export function topEmotion(timeline: EmotionTimeline, second: number): { emotion
     if (p > row[best]!) best = i;
   });
   return { emotion: timeline.labels[best]!, probability: row[best] ?? 0 };
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, value));
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

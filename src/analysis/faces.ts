@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { internalError } from '../errors.js';
 import type { VideoFrame } from '../media/frames.js';
+import { round3 } from '../numbers.js';
 
 export const FACE_EXPRESSIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
 export type FaceExpression = (typeof FACE_EXPRESSIONS)[number];
@@ -147,8 +148,4 @@ function startWorker(): DetectorWorker {
       await worker.terminate();
     },
   };
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -2,6 +2,8 @@
 // A hard cut is one frame; a fade takes a while, so it is reported as a soft boundary with a start,
 // an end and the moment of black between them. (Dissolves between two pictures are not detected yet.)
 
+import { round3 } from '../numbers.js';
+
 export interface Transition {
   kind: 'fade-out' | 'fade-in' | 'fade';
   /** When the picture starts to darken (fade-out, fade) or first shows black (fade-in), seconds. */
@@ -47,8 +49,4 @@ export function detectFades(brightness: ArrayLike<number>, framesPerSecond: numb
     });
   }
   return transitions;
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -9,6 +9,7 @@ import { chordQuality, chordRoot, conventionalKey, TONICS, type MusicalKey, type
 import type { Role, StyleReference } from './reference.js';
 import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
+import { mean, round3 } from '../numbers.js';
 
 export interface PlanOptions {
   style: StyleName | 'auto';
@@ -140,10 +141,6 @@ function keyOfChord(symbol: string): MusicalKey {
   return { tonic: chordRoot(symbol), mode: minor ? 'minor' : 'major' };
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
 function mostFrequent<T>(values: readonly T[]): T {
   const counts = new Map<T, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
@@ -189,8 +186,4 @@ export function labelParts(sections: Section[]): Section[] {
     ...section,
     part: i === 0 ? 'intro' : i === sections.length - 1 ? 'outro' : section.energy >= PEAK_SHARE * top ? 'peak' : 'build',
   }));
-}
-
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
 }

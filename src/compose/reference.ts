@@ -2,9 +2,8 @@
 // gives lends its tempo feel, instrumentation, note density and swing to v2m's arrangement, while
 // the picture still decides where the cuts, the dynamics and the harmony go.
 
-import { parseMidi } from 'midi-file';
-import { DRUM_CHANNEL } from '../render/midi.js';
-import { TempoTimeline } from '../render/tempo.js';
+import { readMidi, type MidiNote } from '../measure/midi.js';
+import type { TempoTimeline } from '../render/tempo.js';
 
 export type Role = 'chords' | 'pad' | 'bass' | 'melody';
 
@@ -28,52 +27,21 @@ interface Part {
 }
 
 export function readStyleReference(bytes: Uint8Array): StyleReference {
-  const file = parseMidi(bytes);
-  const ticksPerBeat = file.header.ticksPerBeat ?? 480;
-  const tempos: Array<{ ticks: number; microsecondsPerBeat: number }> = [];
-  const parts = new Map<number, Part & { pitchSum: number; durationTicks: number }>();
-  const program = new Map<number, number>();
-  const onsets: number[] = [];
-  const open = new Map<string, number>();
-  let drumNotes = 0;
-  let lastTick = 0;
-  for (const track of file.tracks) {
-    let ticks = 0;
-    for (const event of track) {
-      ticks += event.deltaTime;
-      lastTick = Math.max(lastTick, ticks);
-      if (event.type === 'setTempo') tempos.push({ ticks, microsecondsPerBeat: event.microsecondsPerBeat });
-      else if (event.type === 'programChange') program.set(event.channel, event.programNumber);
-      else if (event.type === 'noteOn' && event.velocity > 0) {
-        onsets.push(ticks);
-        if (event.channel === DRUM_CHANNEL) drumNotes += 1;
-        else open.set(`${event.channel}:${event.noteNumber}`, ticks);
-      } else if (event.type === 'noteOff' || event.type === 'noteOn') {
-        const start = open.get(`${event.channel}:${event.noteNumber}`);
-        if (start === undefined || event.channel === DRUM_CHANNEL) continue;
-        open.delete(`${event.channel}:${event.noteNumber}`);
-        const part = parts.get(event.channel) ?? { program: 0, notes: 0, meanPitch: 0, meanDuration: 0, pitchSum: 0, durationTicks: 0 };
-        part.notes += 1;
-        part.pitchSum += event.noteNumber;
-        part.durationTicks += ticks - start;
-        parts.set(event.channel, part);
-      }
-    }
-  }
-  const tempo = TempoTimeline.fromTicks(tempos, ticksPerBeat);
-  const seconds = Math.max(1e-3, tempo.ticksToSeconds(lastTick));
-  const summaries = [...parts.entries()].map(([channel, p]) => ({
-    program: program.get(channel) ?? 0,
-    notes: p.notes,
-    meanPitch: p.pitchSum / p.notes,
-    meanDuration: p.durationTicks / p.notes / ticksPerBeat,
+  const midi = readMidi(bytes);
+  const byChannel = new Map<number, MidiNote[]>();
+  for (const note of midi.notes.filter((n) => !n.isDrums)) byChannel.set(note.channel, [...(byChannel.get(note.channel) ?? []), note]);
+  const parts: Part[] = [...byChannel.values()].map((notes) => ({
+    program: notes[notes.length - 1]!.program,
+    notes: notes.length,
+    meanPitch: notes.reduce((sum, n) => sum + n.midi, 0) / notes.length,
+    meanDuration: notes.reduce((sum, n) => sum + n.duration, 0) / notes.length,
   }));
   return {
-    tempoBpm: mainTempo(tempo, lastTick),
-    programs: assignRoles(summaries),
-    notesPerSecond: onsets.length / seconds,
-    swing: swingOf(onsets, ticksPerBeat),
-    hasDrums: drumNotes > 0,
+    tempoBpm: mainTempo(midi.tempo, midi.duration),
+    programs: assignRoles(parts),
+    notesPerSecond: midi.notes.length / Math.max(1e-3, midi.duration),
+    swing: swingOf(midi.notes.map((n) => midi.tempo.secondsToTicks(n.time) / midi.tempo.ticksPerBeat)),
+    hasDrums: midi.notes.some((n) => n.isDrums),
   };
 }
 
@@ -93,11 +61,12 @@ function assignRoles(parts: Part[]): Partial<Record<Role, number>> {
   return roles;
 }
 
-function mainTempo(tempo: TempoTimeline, lastTick: number): number {
+/** The tempo that lasts longest (in seconds) up to `duration`. */
+function mainTempo(tempo: TempoTimeline, duration: number): number {
   let best = tempo.segments[0]!;
   let bestLength = -1;
   tempo.segments.forEach((segment, i) => {
-    const length = (tempo.segments[i + 1]?.ticks ?? lastTick) - segment.ticks;
+    const length = (tempo.segments[i + 1]?.seconds ?? duration) - segment.seconds;
     if (length > bestLength) {
       best = segment;
       bestLength = length;
@@ -106,9 +75,9 @@ function mainTempo(tempo: TempoTimeline, lastTick: number): number {
   return Math.round(60 / (best.secondsPerTick * tempo.ticksPerBeat));
 }
 
-/** The typical position of notes in the second half of a beat: 0.5 for straight eighths, more when swung. */
-function swingOf(onsets: readonly number[], ticksPerBeat: number): number | undefined {
-  const offbeats = onsets.map((t) => (t % ticksPerBeat) / ticksPerBeat).filter((phase) => phase > 0.4 && phase < 0.8);
+/** The typical position of notes (onsets in beats) in the second half of a beat: 0.5 for straight eighths, more when swung. */
+function swingOf(onsetBeats: readonly number[]): number | undefined {
+  const offbeats = onsetBeats.map((beats) => beats - Math.floor(beats)).filter((phase) => phase > 0.4 && phase < 0.8);
   if (offbeats.length < 8) return undefined;
   const sorted = [...offbeats].sort((a, b) => a - b);
   return Math.round(sorted[Math.floor(sorted.length / 2)]! * 100) / 100;

@@ -11,7 +11,6 @@ import { composeBaseline, type BaselineName } from '../compose/baselines.js';
 import { compose, type Composition } from '../compose/index.js';
 import type { StyleChoice } from '../config.js';
 import { usageError } from '../errors.js';
-import { measureLoudness } from '../media/audio.js';
 import { probe } from '../media/probe.js';
 import { analyzeAudio, type AudioAnalysis } from '../measure/audio.js';
 import { pictureEvents, trackMetrics, type PictureEvents, type TrackMetrics } from '../measure/metrics.js';
@@ -108,9 +107,10 @@ async function measureRun(
   const folder = keepFolder ?? workFolder;
   await mkdir(folder, { recursive: true });
   const audioPath = path.join(folder, `${stem}.wav`);
-  const { midi } = await renderAudio({ score: composition.score, title, audioPath, workFolder });
+  // The master already measured the finished WAV with ebur128 (true peak included): no second pass.
+  const { midi, loudness } = await renderAudio({ score: composition.score, title, audioPath, workFolder });
   if (keepFolder) await writeFile(path.join(folder, `${stem}.mid`), midi);
-  const [audio, loudness] = await Promise.all([analyzeAudio(audioPath), measureLoudness(audioPath)]);
+  const audio = await analyzeAudio(audioPath);
   const metrics = trackMetrics({ picture, audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
   if (!keepFolder) await rm(audioPath, { force: true });
   return {

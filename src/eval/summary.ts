@@ -8,20 +8,20 @@ import { SYSTEM_NAMES, type SystemName, type VideoEvaluation } from './evaluate.
 export type MetricName = Exclude<keyof TrackMetrics, 'key'>;
 
 /** The columns of the tables, in order, with how each is printed. */
-export const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string; digits: number; better: 'higher' | 'lower' | 'target' }> = [
-  { metric: 'cutHitRate', label: 'cut hit', digits: 2, better: 'higher' },
-  { metric: 'beatHitScore', label: 'beat hit', digits: 2, better: 'higher' },
-  { metric: 'beatCoverage', label: 'coverage', digits: 2, better: 'target' },
-  { metric: 'motionLoudnessR', label: 'motion-loud r', digits: 2, better: 'higher' },
-  { metric: 'motionDensityR', label: 'motion-dens r', digits: 2, better: 'higher' },
-  { metric: 'emotionCorrespondence', label: 'emotion', digits: 2, better: 'higher' },
-  { metric: 'integratedLufs', label: 'LUFS', digits: 1, better: 'target' },
-  { metric: 'truePeakDbtp', label: 'dBTP', digits: 1, better: 'lower' },
-  { metric: 'lengthErrorSeconds', label: 'len err s', digits: 3, better: 'lower' },
-  { metric: 'longestSilenceSeconds', label: 'silence s', digits: 2, better: 'lower' },
-  { metric: 'inKeyRatio', label: 'in key', digits: 2, better: 'higher' },
-  { metric: 'endsOnTonic', label: 'tonic end', digits: 2, better: 'higher' },
-  { metric: 'fadesOut', label: 'fade end', digits: 2, better: 'higher' },
+export const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string; digits: number }> = [
+  { metric: 'cutHitRate', label: 'cut hit', digits: 2 },
+  { metric: 'beatHitScore', label: 'beat hit', digits: 2 },
+  { metric: 'beatCoverage', label: 'coverage', digits: 2 },
+  { metric: 'motionLoudnessR', label: 'motion-loud r', digits: 2 },
+  { metric: 'motionDensityR', label: 'motion-dens r', digits: 2 },
+  { metric: 'emotionCorrespondence', label: 'emotion', digits: 2 },
+  { metric: 'integratedLufs', label: 'LUFS', digits: 1 },
+  { metric: 'truePeakDbtp', label: 'dBTP', digits: 1 },
+  { metric: 'lengthErrorSeconds', label: 'len err s', digits: 3 },
+  { metric: 'longestSilenceSeconds', label: 'silence s', digits: 2 },
+  { metric: 'inKeyRatio', label: 'in key', digits: 2 },
+  { metric: 'endsOnTonic', label: 'tonic end', digits: 2 },
+  { metric: 'fadesOut', label: 'fade end', digits: 2 },
 ];
 
 export type SystemSummary = { system: SystemName; runs: number; seedDiversity: number | null } & Record<MetricName, number | null>;
@@ -38,6 +38,11 @@ export function summarize(evaluations: readonly VideoEvaluation[]): SystemSummar
     }
     return summary;
   });
+}
+
+/** One system's means on one video. */
+export function systemSummary(evaluation: VideoEvaluation, system: SystemName): SystemSummary {
+  return summarize([evaluation]).find((summary) => summary.system === system)!;
 }
 
 /** A plain-text table: one row per system, or per video and system. */
@@ -81,8 +86,7 @@ function meanOrNull(values: readonly number[]): number | null {
 export function evaluationText(result: { evaluations: readonly VideoEvaluation[]; skipped: ReadonlyArray<{ video: string; reason: string }> }): string {
   const perVideo = result.evaluations.flatMap((evaluation) =>
     SYSTEM_NAMES.map((system) => {
-      const summary = summarize([{ ...evaluation, runs: evaluation.runs.filter((run) => run.system === system) }]).find((s) => s.system === system)!;
-      return { label: `${path.basename(evaluation.video)} ${system}`, values: summary };
+      return { label: `${path.basename(evaluation.video)} ${system}`, values: systemSummary(evaluation, system) };
     }),
   );
   const overall = summarize(result.evaluations);

@@ -3,6 +3,7 @@
 // gates. v2m's own measure of what it rendered; the tests hold it to ffmpeg's ebur128 filter.
 
 import { GrowableFloat32 } from './growable.js';
+import { mean } from '../numbers.js';
 
 const SUB_BLOCK_SECONDS = 0.1;
 /** A gating block is four sub-blocks: 400 ms, overlapping by 75 %. */
@@ -129,8 +130,4 @@ export class LoudnessMeter {
 
 function powerToLufs(power: number): number {
   return power > 0 ? Math.max(SILENCE_LUFS, -0.691 + 10 * Math.log10(power)) : SILENCE_LUFS;
-}
-
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
 }

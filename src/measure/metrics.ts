@@ -1,7 +1,7 @@
 // metrics: the figures of EVALUATION.md §1, §2 and §4 for one rendered track, computed from what
 // was rendered (the audio and the MIDI file) against what the picture holds (cuts, motion).
 
-import { topEmotion, type Emotion, type EmotionTimeline } from '../analysis/emotion.js';
+import { EMOTIONS, type Emotion, type EmotionTimeline } from '../analysis/emotion.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { chordQuality, type ChordQuality } from '../music/theory.js';
 import type { AudioAnalysis } from './audio.js';
@@ -113,13 +113,19 @@ export const ALLOWED_QUALITIES: Record<Emotion, readonly ChordQuality[] | null> 
 /** Only seconds whose top emotion is at least this likely are judged. */
 const CONFIDENT_EMOTION = 0.8;
 
+/** The qualities allowed in a second with these emotion probabilities (EMOTIONS order); null when no emotion is confident or it is neutral. */
+export function allowedQualitiesFor(probabilities: readonly number[]): readonly ChordQuality[] | null {
+  const top = probabilities.indexOf(Math.max(...probabilities));
+  if (top < 0 || probabilities[top]! < CONFIDENT_EMOTION) return null;
+  return ALLOWED_QUALITIES[EMOTIONS[top]!];
+}
+
 export function emotionCorrespondence(emotion: EmotionTimeline, chords: ReadonlyArray<{ time: number; duration: number; chord: string }>): number | null {
   let judged = 0;
   let allowed = 0;
-  emotion.probabilities.forEach((_, second) => {
-    const { emotion: top, probability } = topEmotion(emotion, second);
-    const qualities = ALLOWED_QUALITIES[top];
-    if (probability < CONFIDENT_EMOTION || !qualities) return;
+  emotion.probabilities.forEach((probabilities, second) => {
+    const qualities = allowedQualitiesFor(probabilities);
+    if (!qualities) return;
     const middle = second + 0.5;
     const chord = chords.find((c) => c.time <= middle && middle < c.time + c.duration);
     if (!chord) return;

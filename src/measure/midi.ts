@@ -11,6 +11,9 @@ export interface MidiNote {
   midi: number;
   velocity0to1: number;
   isDrums: boolean;
+  channel: number;
+  /** General MIDI program of the channel when the note starts (0 if never set). */
+  program: number;
 }
 
 export interface MidiAnalysis {
@@ -21,6 +24,8 @@ export interface MidiAnalysis {
   /** The first beat of every bar (from the time signature). */
   downbeats: number[];
   notes: MidiNote[];
+  /** The file's own tempo map, for converting between seconds and ticks. */
+  tempo: TempoTimeline;
 }
 
 export function readMidi(bytes: Uint8Array): MidiAnalysis {
@@ -29,20 +34,22 @@ export function readMidi(bytes: Uint8Array): MidiAnalysis {
   const tempoChanges: Array<{ ticks: number; microsecondsPerBeat: number }> = [];
   let beatsPerBar = 4;
   const pending = new Map<string, { ticks: number; velocity: number }>();
-  const rawNotes: Array<{ on: number; off: number; midi: number; velocity: number; channel: number }> = [];
+  const rawNotes: Array<{ on: number; off: number; midi: number; velocity: number; channel: number; program: number }> = [];
+  const programs = new Map<number, number>();
   for (const track of file.tracks) {
     let ticks = 0;
     for (const event of track) {
       ticks += event.deltaTime;
       if (event.type === 'setTempo') tempoChanges.push({ ticks, microsecondsPerBeat: event.microsecondsPerBeat });
       else if (event.type === 'timeSignature' && ticks === 0) beatsPerBar = event.numerator;
+      else if (event.type === 'programChange') programs.set(event.channel, event.programNumber);
       else if (event.type === 'noteOn' && event.velocity > 0) pending.set(`${event.channel}:${event.noteNumber}`, { ticks, velocity: event.velocity });
       else if (event.type === 'noteOff' || event.type === 'noteOn') {
         const key = `${event.channel}:${event.noteNumber}`;
         const start = pending.get(key);
         if (!start) continue;
         pending.delete(key);
-        rawNotes.push({ on: start.ticks, off: ticks, midi: event.noteNumber, velocity: start.velocity, channel: event.channel });
+        rawNotes.push({ on: start.ticks, off: ticks, midi: event.noteNumber, velocity: start.velocity, channel: event.channel, program: programs.get(event.channel) ?? 0 });
       }
     }
   }
@@ -50,7 +57,15 @@ export function readMidi(bytes: Uint8Array): MidiAnalysis {
   const notes = rawNotes
     .map((n) => {
       const time = tempo.ticksToSeconds(n.on);
-      return { time, duration: tempo.ticksToSeconds(n.off) - time, midi: n.midi, velocity0to1: n.velocity / 127, isDrums: n.channel === DRUM_CHANNEL };
+      return {
+        time,
+        duration: tempo.ticksToSeconds(n.off) - time,
+        midi: n.midi,
+        velocity0to1: n.velocity / 127,
+        isDrums: n.channel === DRUM_CHANNEL,
+        channel: n.channel,
+        program: n.program,
+      };
     })
     .sort((a, b) => a.time - b.time || a.midi - b.midi);
   const duration = notes.reduce((end, note) => Math.max(end, note.time + note.duration), 0);
@@ -62,5 +77,5 @@ export function readMidi(bytes: Uint8Array): MidiAnalysis {
     beats.push(time);
     if (beat % beatsPerBar === 0) downbeats.push(time);
   }
-  return { duration, beats, downbeats, notes };
+  return { duration, beats, downbeats, notes, tempo };
 }

@@ -2,8 +2,7 @@
 // correspondence, dynamics RMSE — for every chord and dynamics model v2m has, beside the baselines
 // every learned model must beat: the most frequent chord, a unigram sampler, and the train mean.
 
-import { EMOTIONS, type Emotion } from '../analysis/emotion.js';
-import { ALLOWED_QUALITIES } from '../measure/metrics.js';
+import { allowedQualitiesFor } from '../measure/metrics.js';
 import { createRng } from '../music/random.js';
 import type { MuviVideo } from './muvisync.js';
 import { CHORD_CLASSES, classQuality } from './vocabulary.js';
@@ -30,8 +29,6 @@ export interface ChordModel {
   sample(video: MuviVideo): number[];
 }
 
-const CONFIDENT_EMOTION = 0.8;
-
 export function scoreChordModel(model: ChordModel, videos: readonly MuviVideo[]): ChordScores {
   const hits = [0, 0, 0];
   let seconds = 0;
@@ -46,11 +43,8 @@ export function scoreChordModel(model: ChordModel, videos: readonly MuviVideo[])
       [1, 3, 5].forEach((k, i) => {
         if (ranking.slice(0, k).includes(truth)) hits[i]! += 1;
       });
-      const probabilities = video.emotion[second];
-      if (!probabilities) return;
-      const top = probabilities.indexOf(Math.max(...probabilities));
-      const qualities = ALLOWED_QUALITIES[EMOTIONS[top] as Emotion];
-      if (probabilities[top]! < CONFIDENT_EMOTION || !qualities) return;
+      const qualities = allowedQualitiesFor(video.emotion[second] ?? []);
+      if (!qualities) return;
       judged += 1;
       const quality = classQuality(samples[second] ?? 0);
       if (quality !== 'N' && qualities.includes(quality)) allowed += 1;

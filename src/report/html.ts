@@ -9,12 +9,12 @@ import path from 'node:path';
 import { EMOTIONS } from '../analysis/emotion.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { SYSTEM_NAMES, type VideoEvaluation } from '../eval/evaluate.js';
-import { formatValue, METRIC_COLUMNS, summarize, type MetricName } from '../eval/summary.js';
+import { formatValue, METRIC_COLUMNS, summarize, systemSummary, type MetricName } from '../eval/summary.js';
 import { writeFileAtomically } from '../files.js';
 import type { AudioAnalysis } from '../measure/audio.js';
 import { CUT_TOLERANCE_SECONDS, nearestDistance, type TrackMetrics } from '../measure/metrics.js';
 import type { CueSheet } from './cues.js';
-import { blocks, curve, escapeHtml, laneSvg, markers, stackedBands, TimeAxis, timeTicks, type Lane } from './svg.js';
+import { blocks, curve, escapeHtml, laneSvg, markers, PLOT, stackedBands, TimeAxis, timeTicks, type Lane } from './svg.js';
 
 /** The picture part of a timeline, as both VideoTimeline and the cue sheet hold it. */
 export type PictureData = Pick<VideoTimeline, 'cuts' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
@@ -80,10 +80,7 @@ export function evaluationReportHtml({ evaluations }: EvaluationReportInput): st
       const run = evaluation.runs.find((r) => r.system === system);
       if (run) lanes.push(...musicLanes(axis, run.audio, `${system}`));
     }
-    const rows = SYSTEM_NAMES.map((system) => {
-      const values = summarize([{ ...evaluation, runs: evaluation.runs.filter((r) => r.system === system) }]).find((s) => s.system === system)!;
-      return { label: system, values };
-    });
+    const rows = SYSTEM_NAMES.map((system) => ({ label: system, values: systemSummary(evaluation, system) }));
     return `<section class="video"><h2>${escapeHtml(path.basename(evaluation.video))}</h2>
 <p>${evaluation.duration.toFixed(2)} s · cuts from ${evaluation.cutSource}: ${evaluation.picture.cuts.map((t) => t.toFixed(2)).join(', ') || 'none'}</p>
 ${comparisonTable(rows)}
@@ -254,7 +251,7 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 const SCRIPT = `
 const player = document.getElementById('player');
 const lanes = [...document.querySelectorAll('svg.lane')];
-const left = ${120}, right = ${1000 - 6};
+const left = ${PLOT.labelWidth}, right = ${PLOT.width - PLOT.padding}, width = ${PLOT.width};
 function place(time) {
   for (const lane of lanes) {
     const x = left + (right - left) * Math.min(1, time / Number(lane.dataset.duration));
@@ -267,7 +264,7 @@ if (player) {
   requestAnimationFrame(tick);
   for (const lane of lanes) lane.addEventListener('click', (event) => {
     const box = lane.getBoundingClientRect();
-    const x = ((event.clientX - box.left) / box.width) * 1000;
+    const x = ((event.clientX - box.left) / box.width) * width;
     if (x >= left) player.currentTime = ((x - left) / (right - left)) * Number(lane.dataset.duration);
   });
 }

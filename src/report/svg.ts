@@ -2,6 +2,8 @@
 // SVG strings from the data (no chart library, no network). Every lane is one <svg> with a
 // `data-feature` naming what it shows, and a cursor line the page's script moves during playback.
 
+import { clamp } from '../numbers.js';
+
 export const PLOT = { width: 1000, labelWidth: 120, laneHeight: 56, padding: 6 } as const;
 
 export interface Lane {
@@ -105,10 +107,6 @@ function formatSeconds(t: number): string {
   if (t < 60) return `${Number.isInteger(t) ? t : t.toFixed(1)} s`;
   const minutes = Math.floor(t / 60);
   return `${minutes}:${String(Math.round(t - minutes * 60)).padStart(2, '0')}`;
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, value));
 }
 
 function clamp01(value: number): number {

@@ -58,7 +58,7 @@ describe('metrics on rendered tracks', () => {
 });
 
 describe('metric arithmetic', () => {
-  const note = (time: number, midi: number, duration = 0.5): MidiNote => ({ time, duration, midi, velocity0to1: 0.8, isDrums: false });
+  const note = (time: number, midi: number, duration = 0.5): MidiNote => ({ time, duration, midi, velocity0to1: 0.8, isDrums: false, channel: 0, program: 0 });
 
   it('hit rate needs an event within the tolerance in every list', () => {
     assert.equal(hitRate([1, 2, 3], [[1.04, 2.2, 3]], 0.05), 2 / 3);
