@@ -44,6 +44,17 @@ export interface OutputPaths {
 export interface ScoreResult {
   outputs: OutputPaths;
   cues: CueSheet;
+  /** What the analysis saw; pass it back in `ScoreReuse` to score the same video again without decoding it. */
+  timeline: VideoTimeline;
+  poster?: Uint8Array;
+}
+
+/** Work from an earlier run on the same video (the server's regenerate), and where the report finds the video. */
+export interface ScoreReuse {
+  timeline?: VideoTimeline;
+  poster?: Uint8Array;
+  /** The report's link to the scored video; default: its path relative to the report. */
+  reportVideoHref?: string;
 }
 
 /** Share of the total time each stage takes (measured on the shared clips; only for the progress bar). */
@@ -56,7 +67,12 @@ const STAGE_SPAN: Record<Exclude<Stage, 'done'>, [number, number]> = {
   mux: [0.93, 1],
 };
 
-export async function scoreVideo(input: string, options: Partial<ScoreOptions> = {}, onProgress?: (progress: Progress) => void): Promise<ScoreResult> {
+export async function scoreVideo(
+  input: string,
+  options: Partial<ScoreOptions> = {},
+  onProgress?: (progress: Progress) => void,
+  reuse: ScoreReuse = {},
+): Promise<ScoreResult> {
   const settings: ScoreOptions = { ...DEFAULT_OPTIONS, ...options };
   const report = progressReporter(onProgress);
   const controls = await checkOptions(settings);
@@ -65,7 +81,7 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
   const outputs = outputPaths(info, settings.output);
 
   report('analyze', 0);
-  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, onProgress: (f) => report('analyze', f) });
+  const timeline = reuse.timeline ?? (await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, onProgress: (f) => report('analyze', f) }));
   report('compose', 0);
   const composition = compose(timeline, { ...controls, seed: settings.seed });
 
@@ -97,12 +113,12 @@ export async function scoreVideo(input: string, options: Partial<ScoreOptions> =
       metrics,
     });
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
-    const videoHref = path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
-    const poster = await jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined);
+    const videoHref = reuse.reportVideoHref ?? path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
+    const poster = reuse.poster ?? (await jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined));
     await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster }));
     for (const key of Object.keys(outputs) as Array<keyof OutputPaths>) await rename(temporary[key], outputs[key]);
     report('done', 1);
-    return { outputs, cues };
+    return { outputs, cues, timeline, poster };
   } finally {
     await Promise.all(Object.values(temporary).map((file) => rm(file, { force: true })));
     await rm(workFolder, { recursive: true, force: true });
@@ -125,8 +141,8 @@ export async function analyzeFile(
 /** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */
 export function outputPaths(info: MediaInfo, output: string | undefined): OutputPaths {
   const input = info.path;
-  const fitsMp4 = (MP4_VIDEO_CODECS as readonly string[]).includes(info.video.codec);
-  const video = path.resolve(output ?? defaultOutput(input, fitsMp4 ? '.mp4' : '.mkv'));
+  const fitsMp4 = scoredVideoExtension(info) === '.mp4';
+  const video = path.resolve(output ?? defaultOutput(input, scoredVideoExtension(info)));
   const extension = path.extname(video).toLowerCase();
   if (!(VIDEO_EXTENSIONS as readonly string[]).includes(extension)) {
     throw usageError(`The output '${video}' must end in ${VIDEO_EXTENSIONS.join(', ')}: the scored video keeps the input's video stream in an MP4, MOV or MKV container.`);
@@ -141,8 +157,7 @@ export function outputPaths(info: MediaInfo, output: string | undefined): Output
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw usageError(`The output folder '${folder}' does not exist. Create it first or choose another output path with -o.`);
   }
-  const stem = video.slice(0, -extension.length);
-  const outputs: OutputPaths = { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html` };
+  const outputs = outputsBeside(video);
   const inputReal = realpathSync(input);
   for (const file of Object.values(outputs)) {
     if (path.resolve(file) === inputReal || (existsSync(file) && realpathSync(file) === inputReal)) {
@@ -150,6 +165,17 @@ export function outputPaths(info: MediaInfo, output: string | undefined): Output
     }
   }
   return outputs;
+}
+
+/** MP4 when the input's video stream fits one as it is (it is copied, never re-encoded), else Matroska. */
+export function scoredVideoExtension(info: MediaInfo): '.mp4' | '.mkv' {
+  return (MP4_VIDEO_CODECS as readonly string[]).includes(info.video.codec) ? '.mp4' : '.mkv';
+}
+
+/** The WAV, MIDI, cue sheet and report beside a scored video, with its stem. */
+export function outputsBeside(video: string): OutputPaths {
+  const stem = video.slice(0, -path.extname(video).length);
+  return { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html` };
 }
 
 function defaultOutput(input: string, extension: string): string {

@@ -11,6 +11,7 @@ import { evaluate, evaluationJson, evaluationText, readCutsFile } from '../eval/
 import { checkSplit, evaluateModels, modelsTable } from '../models/index.js';
 import { writeEvaluationReport } from '../report/html.js';
 import { analyzeFile, scoreVideo } from '../pipeline.js';
+import { DEFAULT_SERVER_OPTIONS, startServer } from '../server/index.js';
 import { V2M_VERSION } from '../version.js';
 import { progressPrinter } from './progress.js';
 
@@ -125,7 +126,49 @@ function buildProgram(): Command {
       }
       process.stdout.write(`${evaluationText(result)}\n`);
     });
+  program
+    .command('serve')
+    .description('start the HTTP API and the web page: upload a video, follow the job, watch and download the result')
+    .option('--host <address>', 'address to listen on (127.0.0.1 keeps it on this machine)', DEFAULT_SERVER_OPTIONS.host)
+    .option('--port <n>', 'port to listen on (0 picks a free one)', wholeNumber, DEFAULT_SERVER_OPTIONS.port)
+    .option('--data <folder>', 'folder for the job database, uploads and results (created if missing)', DEFAULT_SERVER_OPTIONS.dataFolder)
+    .option('--concurrency <n>', 'jobs scored at the same time (default: one per CPU core)', wholeNumber, DEFAULT_SERVER_OPTIONS.concurrency)
+    .option('--max-upload <MB>', 'largest accepted upload in megabytes', decimal, DEFAULT_SERVER_OPTIONS.uploadLimitBytes / 1024 ** 2)
+    .option('--keep <hours>', 'delete finished jobs and their files this many hours after they finished', decimal, DEFAULT_SERVER_OPTIONS.retentionMs / 3600_000)
+    .action(async (flags: ServeFlags) => {
+      if (flags.concurrency < 1) throw usageError('--concurrency must be at least 1.');
+      if (!(flags.maxUpload > 0)) throw usageError('--max-upload must be a positive number of megabytes.');
+      if (!(flags.keep > 0)) throw usageError('--keep must be a positive number of hours.');
+      const server = await startServer({
+        host: flags.host,
+        port: flags.port,
+        dataFolder: flags.data,
+        concurrency: flags.concurrency,
+        uploadLimitBytes: Math.round(flags.maxUpload * 1024 ** 2),
+        retentionMs: flags.keep * 3600_000,
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') throw usageError(`Port ${flags.port} on ${flags.host} is already in use. Choose another with --port (0 picks a free one).`);
+        if (error.code === 'EADDRNOTAVAIL') throw usageError(`This machine has no address ${flags.host}. Use --host 127.0.0.1 or one of its addresses.`);
+        throw error;
+      });
+      process.stdout.write(`v2m serve: listening on ${server.url} (data: ${server.service.options.dataFolder}; API docs at ${server.url}/docs)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stdout.write('v2m serve: stopped; running jobs will resume on the next start.\n');
+    });
   return program;
+}
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  data: string;
+  concurrency: number;
+  maxUpload: number;
+  keep: number;
 }
 
 interface EvalFlags {

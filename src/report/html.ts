@@ -7,17 +7,16 @@
 
 import path from 'node:path';
 import { EMOTIONS } from '../analysis/emotion.js';
-import type { VideoTimeline } from '../analysis/timeline.js';
 import { SYSTEM_NAMES, type VideoEvaluation } from '../eval/evaluate.js';
 import { formatValue, METRIC_COLUMNS, summarize, systemSummary, type MetricName } from '../eval/summary.js';
 import { writeFileAtomically } from '../files.js';
 import type { AudioAnalysis } from '../measure/audio.js';
 import { CUT_TOLERANCE_SECONDS, nearestDistance, type TrackMetrics } from '../measure/metrics.js';
 import type { CueSheet } from './cues.js';
-import { blocks, curve, escapeHtml, laneSvg, markers, PLOT, stackedBands, TimeAxis, timeTicks, type Lane } from './svg.js';
+import { cueSheetLanes, LANE_CSS, pictureLanes } from './lanes.js';
+import { curve, escapeHtml, laneSvg, markers, PLOT, TimeAxis, timeTicks, type Lane } from './svg.js';
 
 /** The picture part of a timeline, as both VideoTimeline and the cue sheet hold it. */
-export type PictureData = Pick<VideoTimeline, 'cuts' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
 
 /** Every feature lane a score report draws, by its `data-feature` name. */
 export const SCORE_REPORT_FEATURES = ['cuts', 'visual-beats', 'motion', 'light', 'faces', 'emotion', 'tempo', 'chords', 'onsets', 'loudness'] as const;
@@ -37,12 +36,9 @@ export function scoreReportHtml(input: ScoreReportInput): string {
   const duration = cues.input.duration;
   const axis = new TimeAxis(duration);
   const onsetTimes = audio.onsets.map((onset) => onset.time);
-  const lanes: Lane[] = [
-    ...pictureLanes(axis, cues, onsetTimes),
-    { feature: 'tempo', label: 'tempo · part', body: tempoBody(axis, cues.tempoMap, duration, cues.sections) },
-    { feature: 'chords', label: 'chords', body: blocks(axis, cues.chords.map((c) => ({ start: c.time, end: c.time + c.duration, label: c.chord })), 'chord') },
-    ...musicLanes(axis, audio, 'music'),
-  ];
+  const onsets = [...onsetTimes].sort((a, b) => a - b);
+  const cutHit = (time: number) => nearestDistance(onsets, time) <= CUT_TOLERANCE_SECONDS;
+  const lanes: Lane[] = [...cueSheetLanes(axis, cues, cutHit), ...musicLanes(axis, audio, 'music')];
   const plan = [
     ['Style', cues.style, cues.reasons.style],
     ['Key', cues.key, cues.reasons.key],
@@ -98,59 +94,6 @@ export async function writeEvaluationReport(evaluations: readonly VideoEvaluatio
   await writeFileAtomically(file, evaluationReportHtml({ evaluations }));
 }
 
-function pictureLanes(axis: TimeAxis, picture: PictureData, onsetTimes?: readonly number[], cutTimes?: readonly number[]): Lane[] {
-  const cuts = cutTimes ?? picture.cuts.map((cut) => cut.time);
-  const sortedOnsets = onsetTimes ? [...onsetTimes].sort((a, b) => a - b) : undefined;
-  const hit = (time: number) => sortedOnsets !== undefined && nearestDistance(sortedOnsets, time) <= CUT_TOLERANCE_SECONDS;
-  const motionBeats = picture.visualBeats.filter((beat) => beat.kind === 'motion');
-  const { features, emotion } = picture;
-  return [
-    {
-      feature: 'cuts',
-      label: 'cuts',
-      body: sortedOnsets ? markers(axis, cuts.filter(hit), 'cut hit') + markers(axis, cuts.filter((t) => !hit(t)), 'cut miss') : markers(axis, cuts, 'cut'),
-    },
-    {
-      feature: 'visual-beats',
-      label: 'visual beats',
-      body: markers(axis, cuts, 'vbeat cut-beat') + markers(axis, motionBeats.map((b) => b.time), 'vbeat', motionBeats.map((b) => b.strength)),
-    },
-    {
-      feature: 'motion',
-      label: 'motion',
-      body: curve(axis, picture.motionCurve.values, picture.motionCurve.rateHz, 'motion-fine', [0, Math.max(1, ...picture.motionCurve.values)]) +
-        curve(axis, features.motionMean, 1, 'motion', [0, Math.max(1, ...picture.motionCurve.values)]),
-    },
-    {
-      feature: 'light',
-      label: 'light · colour',
-      body: curve(axis, features.brightness, 1, 'brightness', [0, 1]) + curve(axis, features.saturation, 1, 'saturation', [0, 1]) + curve(axis, features.warmth, 1, 'warmth', [-0.5, 0.5]),
-    },
-    ...(picture.faces ? [facesLane(axis, picture.faces)] : []),
-    {
-      feature: 'emotion',
-      label: 'emotion',
-      body: stackedBands(axis, emotion.labels.map((name, i) => ({ name, values: emotion.probabilities.map((row) => row[i] ?? 0) }))),
-    },
-  ];
-}
-
-/** Faces on screen per second (bars, labelled with the objects in view when they change). */
-function facesLane(axis: TimeAxis, faces: NonNullable<PictureData['faces']>): Lane {
-  const most = Math.max(1, ...faces.count);
-  const bars = faces.count
-    .map((count, second) => {
-      if (count === 0) return '';
-      const height = Math.round((40 * count) / most);
-      return `<rect class="face-bar" x="${axis.x(second)}" y="${52 - height}" width="${Math.max(1, axis.x(second + 1) - axis.x(second) - 1)}" height="${height}"><title>${count} face(s), largest ${(faces.largestArea[second]! * 100).toFixed(1)} % of the frame</title></rect>`;
-    })
-    .join('');
-  const labels = faces.objects
-    .map((objects, second) => (second === 0 || objects.join() !== faces.objects[second - 1]!.join()) && objects.length > 0 ? `<text class="value-label" x="${axis.x(second) + 2}" y="12">${escapeHtml(objects.slice(0, 3).join(', '))}</text>` : '')
-    .join('');
-  return { feature: 'faces', label: 'faces · objects', body: bars + labels };
-}
-
 function musicLanes(axis: TimeAxis, audio: AudioAnalysis, system: string): Lane[] {
   const suffix = system === 'music' ? '' : ` (${system})`;
   return [
@@ -161,18 +104,6 @@ function musicLanes(axis: TimeAxis, audio: AudioAnalysis, system: string): Lane[
       body: curve(axis, audio.rmsDbPerSecond, 1, 'rms', [-50, 0]) + curve(axis, audio.loudnessLufsPerSecond, 1, 'lufs', [-50, 0]),
     },
   ];
-}
-
-function tempoBody(axis: TimeAxis, tempoMap: CueSheet['tempoMap'], duration: number, sections: CueSheet['sections']): string {
-  const perTenth: number[] = [];
-  for (let t = 0; t < duration; t += 0.1) perTenth.push([...tempoMap].reverse().find((change) => change.time <= t + 1e-9)?.tempo ?? tempoMap[0]?.tempo ?? 0);
-  const tempi = tempoMap.map((c) => c.tempo);
-  const low = Math.min(...tempi) - 10;
-  const high = Math.max(...tempi) + 10;
-  const labels = tempoMap
-    .map((c, i) => `<text class="value-label" x="${axis.x(c.time) + 2}" y="12">${Math.round(c.tempo)}${sections[i] ? ` ${escapeHtml(sections[i]!.part)}` : ''}</text>`)
-    .join('');
-  return curve(axis, perTenth, 10, 'tempo', [low, high]) + labels;
 }
 
 function metricsTable(metrics: TrackMetrics): string {
@@ -210,7 +141,7 @@ const METRIC_HELP: Record<MetricName, string> = {
   onsets: 'onsets detected in the audio',
 };
 
-const STYLE = `
+const STYLE = `${LANE_CSS}
 :root { --ink: #1d2433; --muted: #5b6578; --line: #d5dae3; --cut: #d9480f; --hit: #2b8a3e; --miss: #c92a2a; --accent: #1c7ed6; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1100px; padding: 16px; font: 14px/1.45 system-ui, sans-serif; color: var(--ink); background: #fafbfc; }
@@ -218,25 +149,6 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8p
 header p, .legend { color: var(--muted); margin: 0 0 8px; }
 video { width: 100%; max-height: 420px; background: #000; border-radius: 6px; }
 .timelines { margin-top: 8px; }
-svg.lane { display: block; width: 100%; height: 56px; }
-svg.axis { display: block; width: 100%; height: 22px; }
-.frame { fill: #fff; stroke: var(--line); }
-.label { font-size: 12px; fill: var(--muted); }
-.cut, .cut-beat { stroke: var(--cut); stroke-width: 2; }
-.cut.hit { stroke: var(--hit); } .cut.miss { stroke: var(--miss); stroke-dasharray: 3 2; }
-.vbeat { stroke: #7048e8; stroke-width: 1.5; }
-.onset { stroke: #495057; stroke-width: 0.8; opacity: 0.7; }
-polyline { fill: none; stroke-width: 1.5; }
-.motion { stroke: var(--accent); stroke-width: 2; } .motion-fine { stroke: #a5d8ff; }
-.brightness { stroke: #f59f00; } .saturation { stroke: #e64980; } .warmth { stroke: #862e9c; stroke-dasharray: 4 2; }
-.tempo { stroke: #0b7285; stroke-width: 2; } .rms { stroke: #364fc7; stroke-width: 2; } .lufs { stroke: #94d82d; }
-.face-bar { fill: #f783ac; }
-.chord { stroke: #fff; } .chord.even { fill: #d0ebff; } .chord.odd { fill: #e5dbff; }
-.block-label, .value-label { font-size: 11px; fill: var(--ink); }
-.band-0 { fill: #ff922b; background: #ff922b; } .band-1 { fill: #5f3dc4; background: #5f3dc4; } .band-2 { fill: #e03131; background: #e03131; }
-.band-3 { fill: #1971c2; background: #1971c2; } .band-4 { fill: #40c057; background: #40c057; } .band-5 { fill: #adb5bd; background: #adb5bd; }
-.cursor { stroke: #000; stroke-width: 1.5; opacity: 0.6; }
-.tick { stroke: var(--muted); } .tick-label { font-size: 11px; fill: var(--muted); text-anchor: middle; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 2px 0 8px; }
 .swatch.hit { background: var(--hit); } .swatch.miss { background: var(--miss); }
 .swatch.brightness { background: #f59f00; } .swatch.saturation { background: #e64980; } .swatch.warmth { background: #862e9c; }

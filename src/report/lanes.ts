@@ -1,0 +1,109 @@
+// lanes: the timeline lanes drawn from a cue sheet — picture (cuts, beats, motion, light, faces,
+// emotion) and plan (tempo, chords). Pure string building with no Node imports, so the HTML report
+// (on the server) and the web page (in the browser) draw the same lanes from the same code.
+
+import type { VideoTimeline } from '../analysis/timeline.js';
+import type { CueSheet } from './cues.js';
+import { blocks, curve, escapeHtml, markers, stackedBands, type Lane, type TimeAxis } from './svg.js';
+
+export type PictureData = Pick<VideoTimeline, 'cuts' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
+
+/** The lanes of a scored video that need only its cue sheet: the picture's, then tempo and chords. */
+export function cueSheetLanes(axis: TimeAxis, cues: CueSheet, cutHit?: (time: number) => boolean): Lane[] {
+  return [
+    ...pictureLanes(axis, cues, cutHit),
+    { feature: 'tempo', label: 'tempo · part', body: tempoBody(axis, cues.tempoMap, cues.input.duration, cues.sections) },
+    { feature: 'chords', label: 'chords', body: blocks(axis, cues.chords.map((c) => ({ start: c.time, end: c.time + c.duration, label: c.chord })), 'chord') },
+  ];
+}
+
+/**
+ * The picture's lanes: cuts (coloured hit/miss when `cutHit` says whether music landed on each),
+ * visual beats, motion, light and colour, faces, emotion.
+ */
+export function pictureLanes(axis: TimeAxis, picture: PictureData, cutHit?: (time: number) => boolean, cutTimes?: readonly number[]): Lane[] {
+  const cuts = cutTimes ?? picture.cuts.map((cut) => cut.time);
+  const hit = (time: number) => cutHit?.(time) === true;
+  const motionBeats = picture.visualBeats.filter((beat) => beat.kind === 'motion');
+  const { features, emotion } = picture;
+  return [
+    {
+      feature: 'cuts',
+      label: 'cuts',
+      body: cutHit ? markers(axis, cuts.filter(hit), 'cut hit') + markers(axis, cuts.filter((t) => !hit(t)), 'cut miss') : markers(axis, cuts, 'cut'),
+    },
+    {
+      feature: 'visual-beats',
+      label: 'visual beats',
+      body: markers(axis, cuts, 'vbeat cut-beat') + markers(axis, motionBeats.map((b) => b.time), 'vbeat', motionBeats.map((b) => b.strength)),
+    },
+    {
+      feature: 'motion',
+      label: 'motion',
+      body: curve(axis, picture.motionCurve.values, picture.motionCurve.rateHz, 'motion-fine', [0, Math.max(1, ...picture.motionCurve.values)]) +
+        curve(axis, features.motionMean, 1, 'motion', [0, Math.max(1, ...picture.motionCurve.values)]),
+    },
+    {
+      feature: 'light',
+      label: 'light · colour',
+      body: curve(axis, features.brightness, 1, 'brightness', [0, 1]) + curve(axis, features.saturation, 1, 'saturation', [0, 1]) + curve(axis, features.warmth, 1, 'warmth', [-0.5, 0.5]),
+    },
+    ...(picture.faces ? [facesLane(axis, picture.faces)] : []),
+    {
+      feature: 'emotion',
+      label: 'emotion',
+      body: stackedBands(axis, emotion.labels.map((name, i) => ({ name, values: emotion.probabilities.map((row) => row[i] ?? 0) }))),
+    },
+  ];
+}
+
+/** Faces on screen per second (bars, labelled with the objects in view when they change). */
+function facesLane(axis: TimeAxis, faces: NonNullable<PictureData['faces']>): Lane {
+  const most = Math.max(1, ...faces.count);
+  const bars = faces.count
+    .map((count, second) => {
+      if (count === 0) return '';
+      const height = Math.round((40 * count) / most);
+      return `<rect class="face-bar" x="${axis.x(second)}" y="${52 - height}" width="${Math.max(1, axis.x(second + 1) - axis.x(second) - 1)}" height="${height}"><title>${count} face(s), largest ${(faces.largestArea[second]! * 100).toFixed(1)} % of the frame</title></rect>`;
+    })
+    .join('');
+  const labels = faces.objects
+    .map((objects, second) => (second === 0 || objects.join() !== faces.objects[second - 1]!.join()) && objects.length > 0 ? `<text class="value-label" x="${axis.x(second) + 2}" y="12">${escapeHtml(objects.slice(0, 3).join(', '))}</text>` : '')
+    .join('');
+  return { feature: 'faces', label: 'faces · objects', body: bars + labels };
+}
+
+function tempoBody(axis: TimeAxis, tempoMap: CueSheet['tempoMap'], duration: number, sections: CueSheet['sections']): string {
+  const perTenth: number[] = [];
+  for (let t = 0; t < duration; t += 0.1) perTenth.push([...tempoMap].reverse().find((change) => change.time <= t + 1e-9)?.tempo ?? tempoMap[0]?.tempo ?? 0);
+  const tempi = tempoMap.map((c) => c.tempo);
+  const low = Math.min(...tempi) - 10;
+  const high = Math.max(...tempi) + 10;
+  const labels = tempoMap
+    .map((c, i) => `<text class="value-label" x="${axis.x(c.time) + 2}" y="12">${Math.round(c.tempo)}${sections[i] ? ` ${escapeHtml(sections[i]!.part)}` : ''}</text>`)
+    .join('');
+  return curve(axis, perTenth, 10, 'tempo', [low, high]) + labels;
+}
+
+/** The lanes' look; the report and the web page both include it. */
+export const LANE_CSS = `
+svg.lane { display: block; width: 100%; height: 56px; }
+svg.axis { display: block; width: 100%; height: 22px; }
+.frame { fill: #fff; stroke: var(--line); }
+.label { font-size: 12px; fill: var(--muted); }
+.cut, .cut-beat { stroke: var(--cut); stroke-width: 2; }
+.cut.hit { stroke: var(--hit); } .cut.miss { stroke: var(--miss); stroke-dasharray: 3 2; }
+.vbeat { stroke: #7048e8; stroke-width: 1.5; }
+.onset { stroke: #495057; stroke-width: 0.8; opacity: 0.7; }
+polyline { fill: none; stroke-width: 1.5; }
+.motion { stroke: var(--accent); stroke-width: 2; } .motion-fine { stroke: #a5d8ff; }
+.brightness { stroke: #f59f00; } .saturation { stroke: #e64980; } .warmth { stroke: #862e9c; stroke-dasharray: 4 2; }
+.tempo { stroke: #0b7285; stroke-width: 2; } .rms { stroke: #364fc7; stroke-width: 2; } .lufs { stroke: #94d82d; }
+.face-bar { fill: #f783ac; }
+.chord { stroke: #fff; } .chord.even { fill: #d0ebff; } .chord.odd { fill: #e5dbff; }
+.block-label, .value-label { font-size: 11px; fill: var(--ink); }
+.band-0 { fill: #ff922b; background: #ff922b; } .band-1 { fill: #5f3dc4; background: #5f3dc4; } .band-2 { fill: #e03131; background: #e03131; }
+.band-3 { fill: #1971c2; background: #1971c2; } .band-4 { fill: #40c057; background: #40c057; } .band-5 { fill: #adb5bd; background: #adb5bd; }
+.cursor { stroke: #000; stroke-width: 1.5; opacity: 0.6; }
+.tick { stroke: var(--muted); } .tick-label { font-size: 11px; fill: var(--muted); text-anchor: middle; }
+`;

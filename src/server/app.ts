@@ -1,0 +1,287 @@
+// The HTTP API and the web page, on Fastify. Every route has a schema: it validates what comes in
+// (ids are UUIDs, result kinds an enum — no parameter ever reaches the file system as given) and
+// it is what /openapi.json and /docs describe.
+
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { ErrorObject } from 'ajv';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { EMOTIONS } from '../analysis/emotion.js';
+import { MUX_MODES, STYLE_CHOICES } from '../config.js';
+import { isV2mError } from '../errors.js';
+import { V2M_VERSION } from '../version.js';
+import { downloadName, jobFiles, jobFolder, RESULT_KINDS, type ResultKind } from './job-files.js';
+import { DEFAULT_JOB_OPTIONS, describeOptionError, JOB_OPTIONS_SCHEMA } from './job-options.js';
+import { ApiError, type JobService } from './jobs.js';
+import { JOB_STATES, type JobRecord } from './store.js';
+
+export interface AppOptions {
+  /** Largest accepted upload, in bytes. */
+  uploadLimitBytes: number;
+}
+
+const ID_PARAM = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', description: 'job id (a UUID)' } },
+} as const;
+
+const JOB_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    state: { type: 'string', enum: [...JOB_STATES] },
+    progress: { type: 'number', minimum: 0, maximum: 1 },
+    stage: { type: 'string' },
+    error: { type: ['string', 'null'] },
+    name: { type: 'string', description: "the uploaded file's name (display only)" },
+    options: JOB_OPTIONS_SCHEMA,
+    parent: { type: ['string', 'null'], description: 'the job this one was regenerated from' },
+    reusedAnalysis: { type: 'boolean' },
+    attempts: { type: 'integer' },
+    summary: {
+      type: ['object', 'null'],
+      properties: { style: { type: 'string' }, key: { type: 'string' }, tempo: { type: 'number' }, cuts: { type: 'integer' }, duration: { type: 'number' } },
+    },
+    results: { type: ['object', 'null'], properties: Object.fromEntries(RESULT_KINDS.map((kind) => [kind, { type: 'string' }])) },
+    createdAt: { type: 'integer' },
+    updatedAt: { type: 'integer' },
+    finishedAt: { type: ['integer', 'null'] },
+  },
+} as const;
+
+const ERROR_SCHEMA = { type: 'object', properties: { error: { type: 'string' }, statusCode: { type: 'integer' } } } as const;
+
+/** What a client sees of a job: the record plus the URLs of its results once it is done. */
+export function jobView(job: JobRecord) {
+  const results = job.state === 'done' ? Object.fromEntries(RESULT_KINDS.map((kind) => [kind, `/jobs/${job.id}/result/${kind}`])) : null;
+  const { videoExtension: _extension, ...shown } = job;
+  return { ...shown, results };
+}
+
+/** The built web page: dist/web beside dist/server, or dist/web from the sources under tsx. */
+function webFolder(): string | undefined {
+  const candidates = ['../web', '../../dist/web'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  return candidates.find((folder) => existsSync(path.join(folder, 'index.html')));
+}
+
+export async function buildApp(service: JobService, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024, // JSON bodies are a few options; videos come as multipart, limited below
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
+    schemaErrorFormatter: (errors, dataVar) => new Error(dataVar === 'body' ? describeOptionError(errors[0] as ErrorObject) : describeUrlError(errors[0] as ErrorObject, dataVar)),
+  });
+  const streams = new Set<ServerResponse>();
+  app.addHook('onClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'v2m', version: V2M_VERSION, description: 'Original music for a video: upload it, follow the job, download the scored video, WAV, MIDI and cue sheet.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(multipart, { limits: { fileSize: options.uploadLimitBytes, files: 1, fields: 20, fieldSize: 1024, parts: 22, headerPairs: 100 } });
+  const web = webFolder();
+  await app.register(fastifyStatic, { root: web ?? service.uploadFolder, serve: web !== undefined, index: 'index.html' });
+  if (!web) app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.code(503).send({ error: 'The web page is not built. Run npm run build.', statusCode: 503 }));
+
+  app.setErrorHandler((error: FastifyError | ApiError | Error, _request, reply) => {
+    const { statusCode, message } = errorResponse(error, options.uploadLimitBytes);
+    void reply.code(statusCode).send({ error: message, statusCode });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: `No route ${request.method} ${request.url.slice(0, 200)}. See /docs for the API.`, statusCode: 404 });
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', { schema: { summary: 'Is the server up, and how busy is it', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
+    status: 'ok',
+    version: V2M_VERSION,
+    concurrency: service.runner.concurrency,
+    queued: service.store.count('queued'),
+    running: service.store.count('running'),
+  }));
+
+  app.get('/options', { schema: { summary: 'The choices a job accepts, with their defaults', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
+    styles: STYLE_CHOICES,
+    moods: EMOTIONS,
+    muxModes: MUX_MODES,
+    defaults: DEFAULT_JOB_OPTIONS,
+    uploadLimitBytes: options.uploadLimitBytes,
+    schema: JOB_OPTIONS_SCHEMA,
+  }));
+
+  app.get('/jobs', { schema: { summary: 'Past and current jobs, newest first', response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } } } } }, async () => ({
+    jobs: service.store.list().map(jobView),
+  }));
+
+  app.post(
+    '/jobs',
+    {
+      schema: {
+        summary: "Upload a video (multipart field 'video') with options as further fields; answers 202 with the queued job",
+        consumes: ['multipart/form-data'],
+        body: { type: 'object', required: ['video'], properties: { video: { type: 'string', format: 'binary' }, ...JOB_OPTIONS_SCHEMA.properties } },
+        response: { 202: JOB_SCHEMA, 400: ERROR_SCHEMA, 413: ERROR_SCHEMA, 415: ERROR_SCHEMA },
+      },
+      // The body is a stream of parts, checked part by part below, not a parsed object.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new ApiError(415, "Send the video as multipart/form-data, with the file in the field 'video' (e.g. curl -F video=@clip.mp4 -F style=piano …/jobs).");
+      }
+      const upload = path.join(service.uploadFolder, `${randomUUID()}.part`);
+      try {
+        const fields: Record<string, string> = {};
+        let clientName: string | undefined;
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.valueTruncated || part.fieldnameTruncated) throw new ApiError(400, `The field '${part.fieldname.slice(0, 40)}' is too long.`);
+            fields[part.fieldname] = String(part.value);
+            continue;
+          }
+          if (part.fieldname !== 'video' || clientName !== undefined) {
+            part.file.resume();
+            throw new ApiError(400, `Unexpected file in the field '${part.fieldname.slice(0, 40)}'. Send one video, in the field 'video'.`);
+          }
+          clientName = part.filename || 'video';
+          await pipeline(part.file, createWriteStream(upload, { flags: 'wx' }));
+          if (part.file.truncated) throw tooLarge(options.uploadLimitBytes);
+        }
+        if (clientName === undefined) throw new ApiError(400, "The upload has no video: send the file in the multipart field 'video'.");
+        const job = await service.create({ file: upload, clientName }, fields);
+        return reply.code(202).header('location', `/jobs/${job.id}`).send(jobView(job));
+      } finally {
+        await rm(upload, { force: true });
+      }
+    },
+  );
+
+  app.get('/jobs/:id', { schema: { summary: 'One job: state, progress, stage, error', params: ID_PARAM, response: { 200: JOB_SCHEMA, 404: ERROR_SCHEMA } } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return jobView(service.get(id));
+  });
+
+  app.get(
+    '/jobs/:id/events',
+    { schema: { summary: 'Server-sent events: the job (event "job") on every change until it is done or failed', params: ID_PARAM } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      service.get(id);
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      streams.add(stream);
+      const heartbeat = setInterval(() => stream.write(': still here\n\n'), 15_000);
+      const close = () => {
+        clearInterval(heartbeat);
+        service.runner.off('change', onChange);
+        streams.delete(stream);
+        stream.end();
+      };
+      const onChange = (changed: string) => {
+        if (changed !== id) return;
+        const job = service.store.get(id);
+        if (!job) {
+          stream.write('event: deleted\ndata: {}\n\n');
+          close();
+          return;
+        }
+        stream.write(`event: job\ndata: ${JSON.stringify(jobView(job))}\n\n`);
+        if (job.state === 'done' || job.state === 'failed') close();
+      };
+      service.runner.on('change', onChange);
+      request.raw.on('close', close);
+      onChange(id);
+    },
+  );
+
+  app.get(
+    '/jobs/:id/result/:kind',
+    {
+      schema: {
+        summary: 'A result file of a finished job (video and audio support range requests); ?download=1 asks the browser to save it',
+        params: { ...ID_PARAM, required: ['id', 'kind'], properties: { ...ID_PARAM.properties, kind: { type: 'string', enum: [...RESULT_KINDS] } } },
+        querystring: { type: 'object', properties: { download: { type: 'boolean' } } },
+      },
+    },
+    async (request, reply) => {
+      const { id, kind } = request.params as { id: string; kind: ResultKind };
+      const { download } = request.query as { download?: boolean };
+      const job = service.get(id);
+      if (job.state !== 'done') throw new ApiError(409, `Job '${id}' is ${job.state}; its results exist once it is done.`);
+      const file = jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension).outputs[kind];
+      const name = downloadName(job.name, kind, job.videoExtension);
+      reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      return reply.sendFile(path.basename(file), path.dirname(file), { cacheControl: false });
+    },
+  );
+
+  app.post(
+    '/jobs/:id/regenerate',
+    {
+      schema: {
+        summary: "A new job on the same video with changed options (unchanged ones are the parent's); reuses the parent's analysis",
+        params: ID_PARAM,
+        body: { ...JOB_OPTIONS_SCHEMA, nullable: true },
+        response: { 202: JOB_SCHEMA, 400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const job = await service.regenerate(id, (request.body as Record<string, unknown> | null) ?? {});
+      return reply.code(202).header('location', `/jobs/${job.id}`).send(jobView(job));
+    },
+  );
+
+  app.delete('/jobs/:id', { schema: { summary: 'Stop the job if it runs, and delete it and its files', params: ID_PARAM } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await service.remove(id);
+    return reply.code(204).send();
+  });
+
+  return app;
+}
+
+function describeUrlError(error: ErrorObject | undefined, part: string): string {
+  const name = error?.instancePath.slice(1) ?? '';
+  if (name === 'id') return 'That is not a job id: job ids are UUIDs, as POST /jobs returns them.';
+  if (name === 'kind') return `Unknown result. Choose one of: ${RESULT_KINDS.join(', ')}.`;
+  return `Invalid ${part}: ${name || part} ${error?.message ?? 'is not valid'}.`;
+}
+
+function tooLarge(limitBytes: number): ApiError {
+  return new ApiError(413, `The upload is larger than this server's limit of ${formatBytes(limitBytes)}. Send a shorter or smaller video, or start the server with a larger --max-upload.`);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${bytes} bytes`;
+}
+
+/** Maps whatever went wrong to a status and a message for the client (never a stack or a server path). */
+function errorResponse(error: FastifyError | ApiError | Error, uploadLimitBytes: number): { statusCode: number; message: string } {
+  if (error instanceof ApiError) return { statusCode: error.statusCode, message: error.message };
+  if (isV2mError(error)) return { statusCode: error.code === 'USAGE' ? 400 : error.code === 'BAD_INPUT' ? 415 : 500, message: error.message };
+  const fastifyError = error as FastifyError;
+  if (fastifyError.code === 'FST_REQ_FILE_TOO_LARGE' || fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { statusCode: 413, message: tooLarge(uploadLimitBytes).message };
+  if (fastifyError.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { statusCode: 415, message: "Send a video as multipart/form-data with the file in the field 'video', and options as JSON." };
+  if (fastifyError.validation) return { statusCode: 400, message: error.message };
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) return { statusCode: status, message: error.message };
+  console.error('v2m serve: unexpected error:', error);
+  return { statusCode: 500, message: 'v2m failed unexpectedly; the server log has the details. Try again, or report the problem with the video attached.' };
+}

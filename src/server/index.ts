@@ -1,0 +1,65 @@
+// `v2m serve`: the job service and the HTTP app in one process, and a clean stop (running jobs go
+// back to the queue and resume on the next start).
+
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { JobService } from './jobs.js';
+
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  dataFolder: string;
+  concurrency: number;
+  uploadLimitBytes: number;
+  /** Finished jobs are deleted this long after they finished. */
+  retentionMs: number;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataFolder: 'v2m-data',
+  concurrency: os.availableParallelism(),
+  uploadLimitBytes: 2 * 1024 ** 3,
+  retentionMs: 7 * 24 * 3600_000,
+};
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  service: JobService;
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
+  const dataFolder = path.resolve(options.dataFolder);
+  const service = await JobService.open({ dataFolder, concurrency: options.concurrency, retentionMs: options.retentionMs });
+  const app = await buildApp(service, { uploadLimitBytes: options.uploadLimitBytes });
+  // Sweep old jobs a few times per retention period (at most every 10 minutes).
+  const sweeper = setInterval(() => void service.sweep().catch((error: unknown) => console.error('v2m serve: cleanup failed:', error)), Math.min(options.retentionMs / 4, 600_000));
+  sweeper.unref();
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    clearInterval(sweeper);
+    await service.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    service,
+    close: async () => {
+      clearInterval(sweeper);
+      await service.close();
+      await app.close();
+    },
+  };
+}

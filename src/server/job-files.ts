@@ -1,0 +1,42 @@
+// Where a job's files live inside the data folder. Every name here is made by the server: the
+// client's filename is kept only as a display name in the store, never used as a path.
+
+import path from 'node:path';
+import { outputsBeside, type OutputPaths } from '../pipeline.js';
+
+export const RESULT_KINDS = ['video', 'audio', 'midi', 'cues', 'report'] as const;
+export type ResultKind = (typeof RESULT_KINDS)[number];
+
+export interface JobFiles {
+  folder: string;
+  /** The uploaded video, as received. */
+  input: string;
+  /** The analysis of the first run (VideoTimeline JSON), reused by regenerated jobs. */
+  analysis: string;
+  poster: string;
+  outputFolder: string;
+  outputs: OutputPaths;
+}
+
+export function jobFolder(dataFolder: string, id: string): string {
+  return path.join(dataFolder, 'jobs', id);
+}
+
+export function jobFiles(folder: string, videoExtension: string): JobFiles {
+  const outputFolder = path.join(folder, 'out');
+  return {
+    folder,
+    input: path.join(folder, 'input'),
+    analysis: path.join(folder, 'analysis.json'),
+    poster: path.join(folder, 'poster.jpg'),
+    outputFolder,
+    outputs: outputsBeside(path.join(outputFolder, `scored${videoExtension}`)),
+  };
+}
+
+/** The file name a download gets: the client's name (made safe) + what it is. */
+export function downloadName(clientName: string, kind: ResultKind, videoExtension: string): string {
+  const stem = path.parse(clientName).name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'video';
+  const suffix: Record<ResultKind, string> = { video: videoExtension, audio: '.wav', midi: '.mid', cues: '.cues.json', report: '.report.html' };
+  return `${stem}.v2m${suffix[kind]}`;
+}

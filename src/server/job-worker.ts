@@ -1,0 +1,68 @@
+// One job in its own process (forked by the runner): scoring is CPU-bound JavaScript, and running it
+// here keeps the server answering, lets a job be stopped by killing it, and means a crash in a job
+// never takes the server down. The process exits as soon as the server is gone (its IPC channel
+// closes), so a server killed with SIGKILL leaves no job running behind it.
+
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import type { VideoTimeline } from '../analysis/timeline.js';
+import { isV2mError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
+import { scoreVideo } from '../pipeline.js';
+import type { ScoreOptions } from '../config.js';
+import { jobFiles } from './job-files.js';
+import type { JobSummary } from './store.js';
+
+export interface WorkerRequest {
+  folder: string;
+  videoExtension: string;
+  options: ScoreOptions;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; stage: string; fraction: number }
+  | { type: 'done'; summary: JobSummary }
+  | { type: 'failed'; message: string; code: string };
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+}
+
+async function run(request: WorkerRequest): Promise<WorkerMessage> {
+  const files = jobFiles(request.folder, request.videoExtension);
+  // A run that was cut short leaves partial outputs: every run starts from an empty output folder.
+  await rm(files.outputFolder, { recursive: true, force: true });
+  await mkdir(files.outputFolder, { recursive: true });
+  const timeline = await readFile(files.analysis, 'utf8').then((text) => JSON.parse(text) as VideoTimeline, () => undefined);
+  const poster = await readFile(files.poster).catch(() => undefined);
+  const result = await scoreVideo(
+    files.input,
+    { ...request.options, output: files.outputs.video },
+    (progress) => void send({ type: 'progress', stage: progress.stage, fraction: progress.fraction }),
+    // The report is served at …/result/report, so its video is the sibling URL …/result/video.
+    { timeline, poster, reportVideoHref: 'video' },
+  );
+  if (!timeline) await writeFileAtomically(files.analysis, JSON.stringify(result.timeline));
+  if (!poster && result.poster) await writeFileAtomically(files.poster, result.poster);
+  const { cues } = result;
+  return { type: 'done', summary: { style: cues.style, key: cues.key, tempo: cues.tempo, cuts: cues.cuts.length, duration: cues.input.duration } };
+}
+
+const leaveWhenOrphaned = () => process.exit(1);
+process.on('disconnect', leaveWhenOrphaned);
+process.once('message', (request: WorkerRequest) => {
+  run(request)
+    .catch((error: unknown): WorkerMessage => ({
+      type: 'failed',
+      code: isV2mError(error) ? error.code : 'INTERNAL',
+      // The client never sees the server's paths.
+      message: (isV2mError(error) ? error.message : `v2m failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`).replaceAll(
+        request.folder,
+        '(job)',
+      ),
+    }))
+    .then(async (message) => {
+      process.off('disconnect', leaveWhenOrphaned);
+      await send(message);
+      process.exit(0);
+    });
+});

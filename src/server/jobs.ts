@@ -1,0 +1,137 @@
+// The job service: what the HTTP routes ask for, in plain calls — create a job from an upload,
+// regenerate one from another's analysis, delete, sweep old jobs away. It owns the data folder:
+//   <data>/v2m.sqlite            the job store (and queue)
+//   <data>/uploads/<uuid>.part   uploads still arriving (removed once moved or refused)
+//   <data>/jobs/<id>/            one folder per job (input, analysis.json, poster.jpg, out/)
+
+import { randomUUID } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isV2mError } from '../errors.js';
+import { probe } from '../media/probe.js';
+import { scoredVideoExtension } from '../pipeline.js';
+import { jobFiles, jobFolder } from './job-files.js';
+import { parseJobOptions } from './job-options.js';
+import { JobRunner } from './runner.js';
+import { JobStore, type JobRecord } from './store.js';
+
+/** An error with the HTTP status the client gets and a message that says what to do. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ServiceOptions {
+  dataFolder: string;
+  /** Jobs scored at the same time (default: one per CPU core). */
+  concurrency: number;
+  /** Finished jobs are deleted this long after they finished. */
+  retentionMs: number;
+}
+
+/** Uploads that never completed are removed after this long. */
+const STALE_UPLOAD_MS = 6 * 3600_000;
+
+export class JobService {
+  readonly store: JobStore;
+  readonly runner: JobRunner;
+  readonly uploadFolder: string;
+
+  private constructor(readonly options: ServiceOptions) {
+    this.uploadFolder = path.join(options.dataFolder, 'uploads');
+    this.store = new JobStore(path.join(options.dataFolder, 'v2m.sqlite'));
+    this.runner = new JobRunner(this.store, options.dataFolder, options.concurrency);
+  }
+
+  /** Opens the data folder, takes back jobs a previous server left running, and starts the queue. */
+  static async open(options: ServiceOptions): Promise<JobService> {
+    await mkdir(path.join(options.dataFolder, 'jobs'), { recursive: true });
+    await mkdir(path.join(options.dataFolder, 'uploads'), { recursive: true });
+    const service = new JobService(options);
+    service.store.recoverInterrupted();
+    await service.sweep();
+    service.runner.poke();
+    return service;
+  }
+
+  get(id: string): JobRecord {
+    const job = this.store.get(id);
+    if (!job) throw new ApiError(404, `No job '${id}': it never existed, was deleted, or was cleaned up after it finished.`);
+    return job;
+  }
+
+  /** Checks the options and the uploaded file, then queues a job that owns the file. */
+  async create(upload: { file: string; clientName: string }, fields: Record<string, unknown>): Promise<JobRecord> {
+    const options = await parseJobOptions(fields);
+    const info = await probe(upload.file).catch((error: unknown) => {
+      if (!isV2mError(error)) throw error;
+      const message = error.message.replaceAll(`'${upload.file}'`, 'The upload').replaceAll(upload.file, 'the upload');
+      throw new ApiError(415, `${message} (received '${upload.clientName.slice(0, 100)}')`);
+    });
+    const id = randomUUID();
+    const files = jobFiles(jobFolder(this.options.dataFolder, id), '');
+    await mkdir(files.folder, { recursive: true });
+    await rename(upload.file, files.input);
+    const job = this.store.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension: scoredVideoExtension(info) });
+    this.runner.poke();
+    return job;
+  }
+
+  /** A new job on the same video with changed options, reusing the parent's analysis (no second decode). */
+  async regenerate(parentId: string, fields: Record<string, unknown>): Promise<JobRecord> {
+    const parent = this.get(parentId);
+    const parentFiles = jobFiles(jobFolder(this.options.dataFolder, parent.id), parent.videoExtension);
+    const hasAnalysis = await stat(parentFiles.analysis).then(() => true, () => false);
+    if (!hasAnalysis) {
+      throw new ApiError(409, `Job '${parent.id}' is ${parent.state} and has no analysis to reuse yet. Regenerate it once it is done.`);
+    }
+    const options = await parseJobOptions(fields, parent.options);
+    const id = randomUUID();
+    const files = jobFiles(jobFolder(this.options.dataFolder, id), parent.videoExtension);
+    await mkdir(files.folder, { recursive: true });
+    for (const kind of ['input', 'analysis', 'poster'] as const) await linkOrCopy(parentFiles[kind], files[kind]);
+    const job = this.store.add({ id, options, name: parent.name, parent: parent.id, reusedAnalysis: true, videoExtension: parent.videoExtension });
+    this.runner.poke();
+    return job;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.get(id);
+    await this.runner.cancel(id);
+    this.store.remove(id);
+    await rm(jobFolder(this.options.dataFolder, id), { recursive: true, force: true });
+    this.runner.emit('change', id);
+  }
+
+  /** Deletes finished jobs older than the retention time, and uploads that never completed. */
+  async sweep(now = Date.now()): Promise<number> {
+    const expired = this.store.finishedBefore(now - this.options.retentionMs);
+    for (const id of expired) await this.remove(id);
+    for (const name of await readdir(this.uploadFolder)) {
+      const file = path.join(this.uploadFolder, name);
+      const { mtimeMs } = await stat(file);
+      if (now - mtimeMs > STALE_UPLOAD_MS) await rm(file, { force: true });
+    }
+    return expired.length;
+  }
+
+  async close(): Promise<void> {
+    await this.runner.stop();
+    this.store.close();
+  }
+}
+
+/** A hard link costs nothing and survives either job being deleted; copy where links are not possible. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // e.g. no poster for this video
+    await copyFile(from, to);
+  }
+}
