@@ -80,7 +80,6 @@ export async function scoreVideo(
   const info = await probe(input);
   const outputs = outputPaths(info, settings.output);
 
-  report('analyze', 0);
   const timeline = reuse.timeline ?? (await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, onProgress: (f) => report('analyze', f) }));
   report('compose', 0);
   const composition = compose(timeline, { ...controls, seed: settings.seed });

@@ -216,12 +216,12 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
       schema: {
         summary: 'A result file of a finished job (video and audio support range requests); ?download=1 asks the browser to save it',
         params: { ...ID_PARAM, required: ['id', 'kind'], properties: { ...ID_PARAM.properties, kind: { type: 'string', enum: [...RESULT_KINDS] } } },
-        querystring: { type: 'object', properties: { download: { type: 'boolean' } } },
+        querystring: { type: 'object', properties: { download: { type: 'string', enum: ['', '1', 'true', '0', 'false'], description: '1 or true: save as a file' } } },
       },
     },
     async (request, reply) => {
       const { id, kind } = request.params as { id: string; kind: ResultKind };
-      const { download } = request.query as { download?: boolean };
+      const download = ['', '1', 'true'].includes((request.query as { download?: string }).download ?? 'no');
       const job = service.get(id);
       if (job.state !== 'done') throw new ApiError(409, `Job '${id}' is ${job.state}; its results exist once it is done.`);
       const file = jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension).outputs[kind];
@@ -285,3 +285,5 @@ function errorResponse(error: FastifyError | ApiError | Error, uploadLimitBytes:
   console.error('v2m serve: unexpected error:', error);
   return { statusCode: 500, message: 'v2m failed unexpectedly; the server log has the details. Try again, or report the problem with the video attached.' };
 }
+
+export type JobView = ReturnType<typeof jobView>;

@@ -1,13 +1,15 @@
 // The job service: what the HTTP routes ask for, in plain calls — create a job from an upload,
 // regenerate one from another's analysis, delete, sweep old jobs away. It owns the data folder:
 //   <data>/v2m.sqlite            the job store (and queue)
+//   <data>/server.pid            the server that owns the folder (one at a time)
 //   <data>/uploads/<uuid>.part   uploads still arriving (removed once moved or refused)
 //   <data>/jobs/<id>/            one folder per job (input, analysis.json, poster.jpg, out/)
+//   <data>/tmp/                  the job processes' scratch space, emptied on every start
 
 import { randomUUID } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isV2mError } from '../errors.js';
+import { isV2mError, usageError } from '../errors.js';
 import { probe } from '../media/probe.js';
 import { scoredVideoExtension } from '../pipeline.js';
 import { jobFiles, jobFolder } from './job-files.js';
@@ -34,6 +36,8 @@ export interface ServiceOptions {
   retentionMs: number;
 }
 
+const DATABASE_FILE = 'v2m.sqlite';
+
 /** Uploads that never completed are removed after this long. */
 const STALE_UPLOAD_MS = 6 * 3600_000;
 
@@ -44,14 +48,15 @@ export class JobService {
 
   private constructor(readonly options: ServiceOptions) {
     this.uploadFolder = path.join(options.dataFolder, 'uploads');
-    this.store = new JobStore(path.join(options.dataFolder, 'v2m.sqlite'));
+    this.store = new JobStore(path.join(options.dataFolder, DATABASE_FILE));
     this.runner = new JobRunner(this.store, options.dataFolder, options.concurrency);
   }
 
   /** Opens the data folder, takes back jobs a previous server left running, and starts the queue. */
   static async open(options: ServiceOptions): Promise<JobService> {
-    await mkdir(path.join(options.dataFolder, 'jobs'), { recursive: true });
-    await mkdir(path.join(options.dataFolder, 'uploads'), { recursive: true });
+    await claimDataFolder(options.dataFolder);
+    await rm(path.join(options.dataFolder, 'tmp'), { recursive: true, force: true });
+    for (const folder of ['jobs', 'uploads', 'tmp']) await mkdir(path.join(options.dataFolder, folder), { recursive: true });
     const service = new JobService(options);
     service.store.recoverInterrupted();
     await service.sweep();
@@ -123,6 +128,34 @@ export class JobService {
   async close(): Promise<void> {
     await this.runner.stop();
     this.store.close();
+    await rm(path.join(this.options.dataFolder, SERVER_PID_FILE), { force: true });
+  }
+}
+
+const SERVER_PID_FILE = 'server.pid';
+
+/**
+ * One server per data folder. A server killed with SIGKILL leaves its pid file and, possibly,
+ * SQLite's lock (node-sqlite3-wasm locks with a `.lock` folder, since Node has no file locks):
+ * when that server is gone, both are stale and are cleared.
+ */
+async function claimDataFolder(dataFolder: string): Promise<void> {
+  await mkdir(dataFolder, { recursive: true });
+  const pidFile = path.join(dataFolder, SERVER_PID_FILE);
+  const other = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (Number.isSafeInteger(other) && other > 0 && other !== process.pid && isAlive(other)) {
+    throw usageError(`Another v2m serve (process ${other}) is using the data folder '${dataFolder}'. Stop it first, or give this server its own folder with --data.`);
+  }
+  await writeFile(pidFile, String(process.pid));
+  await rm(path.join(dataFolder, `${DATABASE_FILE}.lock`), { recursive: true, force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobFolder } from './job-files.js';
 import { scoreOptionsFor } from './job-options.js';
@@ -67,7 +68,9 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
 
   private start(job: JobRecord): void {
     const folder = jobFolder(this.dataFolder, job.id);
-    const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // Scratch files (the renderer's work folder) go under the data folder too, cleared on each start.
+    const env = { ...process.env, TMPDIR: path.join(this.dataFolder, 'tmp') };
+    const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     this.running.set(job.id, child);
     this.emit('change', job.id);
     let stderr = '';

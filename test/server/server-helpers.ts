@@ -1,0 +1,44 @@
+// Helpers for the server tests: a tiny clip, uploads over real HTTP, waiting for jobs.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { JobView } from '../../src/server/app.js';
+import { ffmpeg } from '../helpers.js';
+
+export type Job = JobView;
+
+/** A 1-second 160×90 test pattern (MPEG-4), so that many jobs finish quickly. */
+export function tinyClip(folder: string, seconds = 1): string {
+  const file = path.join(folder, `tiny-${seconds}s.mp4`);
+  ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=160x90:rate=12:duration=${seconds}`, '-c:v', 'mpeg4', '-q:v', '5', file]);
+  return file;
+}
+
+export async function upload(baseUrl: string, file: string, fields: Record<string, string> = {}, clientName = path.basename(file)): Promise<Response> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('video', new Blob([readFileSync(file)]), clientName);
+  return fetch(`${baseUrl}/jobs`, { method: 'POST', body: form });
+}
+
+export async function getJob(baseUrl: string, id: string): Promise<Job> {
+  const response = await fetch(`${baseUrl}/jobs/${id}`);
+  if (!response.ok) throw new Error(`GET /jobs/${id} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Job;
+}
+
+/** Polls until the job is done or failed (the test's own timeout bounds the wait). */
+export async function waitForJob(baseUrl: string, id: string): Promise<Job> {
+  for (;;) {
+    const job = await getJob(baseUrl, id);
+    if (job.state === 'done' || job.state === 'failed') return job;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Every file under `folder`, relative to it. */
+export function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(path.join(folder, name)).isFile())
+    .sort();
+}

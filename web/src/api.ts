@@ -1,0 +1,62 @@
+// The page's client of the v2m HTTP API (the same routes /docs describes).
+
+import type { JobView } from '../../src/server/app.js';
+import type { CueSheet } from '../../src/report/cues.js';
+
+export type Job = JobView;
+
+export interface Choices {
+  styles: string[];
+  moods: string[];
+  defaults: { style: string; seed: number; faces: boolean };
+  uploadLimitBytes: number;
+}
+
+export type JobOptions = Partial<{ style: string; mood: string; seed: number; faces: boolean }>;
+
+async function json<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `The server answered ${response.status}.`);
+  return body;
+}
+
+export const api = {
+  choices: () => fetch('/options').then((r) => json<Choices>(r)),
+  jobs: () => fetch('/jobs').then((r) => json<{ jobs: Job[] }>(r)).then((r) => r.jobs),
+  job: (id: string) => fetch(`/jobs/${encodeURIComponent(id)}`).then((r) => json<Job>(r)),
+  cues: (job: Job) => fetch(job.results!.cues).then((r) => json<CueSheet>(r)),
+  regenerate: (id: string, options: JobOptions) =>
+    fetch(`/jobs/${encodeURIComponent(id)}/regenerate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(options) }).then((r) => json<Job>(r)),
+
+  /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
+  upload(file: File, options: JobOptions, onProgress: (fraction: number) => void): Promise<Job> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(options)) if (value !== undefined && value !== '') form.append(name, String(value));
+    form.append('video', file, file.name);
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', '/jobs');
+      request.responseType = 'json';
+      request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+      request.onload = () => {
+        const body = request.response as (Job & { error?: string }) | null;
+        if (request.status === 202 && body) resolve(body);
+        else reject(new Error(body?.error ?? `The upload failed (${request.status}).`));
+      };
+      request.onerror = () => reject(new Error('The upload failed: the server could not be reached.'));
+      request.send(form);
+    });
+  },
+
+  /** Follows a job over server-sent events until it is done, failed or deleted. */
+  follow(id: string, onJob: (job: Job) => void): () => void {
+    const source = new EventSource(`/jobs/${encodeURIComponent(id)}/events`);
+    source.addEventListener('job', (event) => {
+      const job = JSON.parse((event as MessageEvent<string>).data) as Job;
+      onJob(job);
+      if (job.state === 'done' || job.state === 'failed') source.close();
+    });
+    source.addEventListener('deleted', () => source.close());
+    return () => source.close();
+  },
+};
