@@ -1,0 +1,96 @@
+// The web page in a real browser: Debian's Chromium, driven by playwright-core (never a browser
+// download). Upload a shared clip through the page, watch it finish, regenerate, download the WAV.
+
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { ffprobeStreams, media, temporaryFolder } from '../helpers.js';
+
+const CHROMIUM = process.env.V2M_CHROMIUM ?? '/usr/bin/chromium';
+const CLIP = media('sign-language-4s.mkv');
+
+let server: RunningServer;
+let browser: Browser;
+let outputs: string;
+/** Where the screenshots go: a temporary folder, or V2M_SCREENSHOTS (e.g. docs, for the README). */
+let screenshots: string;
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's package (apt-get install chromium; .ci/run does) or point V2M_CHROMIUM at one.`);
+  }
+  outputs = temporaryFolder('v2m-browser-');
+  screenshots = process.env.V2M_SCREENSHOTS ?? outputs;
+  server = await startServer({ port: 0, dataFolder: path.join(outputs, 'data') });
+  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('score a clip through the page, regenerate it and download the WAV', { timeout: 180_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready=true]');
+  assert.deepEqual(await page.$$eval('#style option', (options) => options.map((o) => (o as HTMLOptionElement).value)), ['auto', 'piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi']);
+
+  await page.setInputFiles('#file', CLIP);
+  await page.selectOption('#style', 'piano');
+  await page.click('#score');
+  await page.waitForSelector('#result:not([hidden])', { timeout: 120_000 });
+  assert.equal(await page.textContent('#job-title'), 'sign-language-4s.mkv');
+  assert.equal(await page.$$eval('#stages li.finished', (items) => items.length), 6, 'every stage ticked off');
+
+  const clipDuration = Number(ffprobeStreams(CLIP).format.duration);
+  const playerDuration = await page.waitForFunction(() => {
+    const player = document.querySelector<HTMLVideoElement>('#player');
+    return player && Number.isFinite(player.duration) && player.duration > 0 ? player.duration : undefined;
+  });
+  assert.ok(Math.abs((await playerDuration.jsonValue())! - clipDuration) < 0.1, `the player's duration matches the clip (${clipDuration} s)`);
+  const lanes = await page.$$eval('#timeline svg.lane', (svgs) => svgs.map((svg) => svg.getAttribute('data-feature')));
+  assert.deepEqual(lanes, ['cuts', 'visual-beats', 'motion', 'emotion', 'tempo', 'chords']);
+
+  // The cursor follows playback.
+  const cursorAt = () => page.$eval('#timeline svg.lane .cursor', (line) => Number(line.getAttribute('x1')));
+  const start = await cursorAt();
+  await page.$eval('#player', (player) => {
+    (player as HTMLVideoElement).currentTime = 2;
+  });
+  await page.waitForFunction((x) => Number(document.querySelector('#timeline svg.lane .cursor')!.getAttribute('x1')) > x + 100, start);
+  await page.screenshot({ path: path.join(screenshots, 'web.png'), fullPage: true });
+
+  const firstId = (await page.evaluate(() => location.hash)).replace('#job=', '');
+  await page.click('#new-seed');
+  await page.waitForFunction((first) => location.hash !== `#job=${first}`, firstId);
+  await page.waitForSelector('#result:not([hidden])', { timeout: 120_000 });
+  assert.match((await page.textContent('#job-status')) ?? '', /done \(seed 2, analysis reused\)/);
+  assert.equal(await page.$$eval('#jobs li', (items) => items.length), 2, 'both jobs are listed');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-kind=audio]')]);
+  assert.equal(download.suggestedFilename(), 'sign-language-4s.v2m.wav');
+  const wav = path.join(outputs, download.suggestedFilename());
+  await download.saveAs(wav);
+  assert.equal(readFileSync(wav).subarray(0, 4).toString(), 'RIFF');
+  assert.ok(Math.abs(Number(ffprobeStreams(wav).format.duration) - clipDuration) < 0.1, 'the WAV is as long as the clip');
+  assert.deepEqual(problems, [], 'no errors in the page');
+});
+
+test('the page fits a phone-sized screen', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready=true]');
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.ok(scrollWidth <= innerWidth, `no sideways scrolling (${scrollWidth} > ${innerWidth})`);
+  const drop = await page.$eval('#drop', (element) => element.getBoundingClientRect().width);
+  assert.ok(drop > 300, 'the drop zone spans the screen');
+  await page.screenshot({ path: path.join(screenshots, 'web-phone.png'), fullPage: true });
+});
