@@ -2,6 +2,7 @@
 // The `v2m` command: a thin shell around scoreVideo / analyzeFile. Results on stdout (JSON with
 // --json), progress and errors on stderr, and exit codes from EXIT_CODES (see README).
 
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions, type StyleChoice } from '../config.js';
 import { EMOTIONS } from '../analysis/emotion.js';
@@ -9,6 +10,7 @@ import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
 import { evaluate, evaluationJson, evaluationText, readCutsFile } from '../eval/index.js';
 import { checkSplit, evaluateModels, modelsTable } from '../models/index.js';
+import { checkModelKind, checkPretraining, MODEL_KINDS, trainCommand } from '../models/train-command.js';
 import { writeEvaluationReport } from '../report/html.js';
 import { analyzeFile, scoreVideo } from '../pipeline.js';
 import { DEFAULT_SERVER_OPTIONS, startServer } from '../server/index.js';
@@ -127,6 +129,49 @@ function buildProgram(): Command {
       process.stdout.write(`${evaluationText(result)}\n`);
     });
   program
+    .command('train')
+    .description("train a model on MuVi-Sync's train split (epoch chosen on val): amt (chords from video), chord-lm (the same decoder without video, its baseline) or dynamics (biGRU: note density and loudness)")
+    .argument('<model>', MODEL_KINDS.join(' | '))
+    .requiredOption('--data <folder>', 'the MuVi-Sync folder (vevo_chord, vevo_meta…)')
+    .requiredOption('--out <folder>', 'where the weights, checkpoints and loss curve go')
+    .option('--epochs <n>', 'most epochs (early stopping may end sooner)', wholeNumber, 12)
+    .option('--batch <n>', 'windows per batch', wholeNumber, 16)
+    .option('--learning-rate <lr>', 'peak learning rate (after warm-up, then cosine decay)', decimal, 2e-3)
+    .option('--lambda <0-1>', 'amt: weight of the chord cross-entropy; the rest goes to the affective loss', decimal, 0.4)
+    .option('--width <n>', 'model width (amt, chord-lm) or GRU size (dynamics)', wholeNumber)
+    .option('--seed <n>', 'seed of the initial weights and the batches', wholeNumber, 1)
+    .option('--pretrain <list>', 'amt, chord-lm: also learn chord sequences from pop909,billboard (no video)', '')
+    .option('--pretrain-data <folder>', 'folder holding pop909/ and billboard/ (default: beside --data)')
+    .option('--resume', 'continue from the checkpoint in --out')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (kind: string, flags: TrainFlags) => {
+      const model = checkModelKind(kind);
+      let lastWasBar = false;
+      const result = await trainCommand(model, {
+        data: flags.data,
+        out: flags.out,
+        epochs: flags.epochs,
+        batchSize: flags.batch,
+        learningRate: flags.learningRate,
+        lambda: flags.lambda,
+        width: flags.width,
+        seed: flags.seed,
+        resume: flags.resume === true,
+        pretrain: checkPretraining(flags.pretrain),
+        pretrainFolder: flags.pretrainData ?? path.dirname(path.resolve(flags.data)),
+        onProgress: flags.quiet
+          ? undefined
+          : (line, done) => {
+              if (process.stderr.isTTY) process.stderr.write(`\r${line}${done ? '\n' : ''}`);
+              else if (done) process.stderr.write(`${line}\n`);
+              lastWasBar = !done;
+            },
+      });
+      if (lastWasBar && process.stderr.isTTY) process.stderr.write('\n');
+      process.stdout.write(`Trained ${model}: best validation loss ${result.bestValidation.toFixed(4)} at epoch ${result.bestEpoch} of ${result.epochsRun}, ${Math.round(result.seconds)} s. Weights: ${result.weightsFile}\n`);
+    });
+
+  program
     .command('serve')
     .description('start the HTTP API and the web page: upload a video, follow the job, watch and download the result')
     .option('--host <address>', 'address to listen on (127.0.0.1 keeps it on this machine)', DEFAULT_SERVER_OPTIONS.host)
@@ -160,6 +205,21 @@ function buildProgram(): Command {
       process.stdout.write('v2m serve: stopped; running jobs will resume on the next start.\n');
     });
   return program;
+}
+
+interface TrainFlags {
+  data: string;
+  out: string;
+  epochs: number;
+  batch: number;
+  learningRate: number;
+  lambda: number;
+  width?: number;
+  seed: number;
+  pretrain: string;
+  pretrainData?: string;
+  resume?: boolean;
+  quiet?: boolean;
 }
 
 interface ServeFlags {

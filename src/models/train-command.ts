@@ -1,0 +1,82 @@
+// `v2m train amt|chord-lm|dynamics --data <muvi-sync> --out <dir>`: trains one model on MuVi-Sync's
+// train split, chooses the epoch on val, and writes <out>/<kind>.weights with its loss curve.
+
+import { usageError } from '../errors.js';
+import { createRng } from '../music/random.js';
+import { DEFAULT_AMT_CONFIG, type AmtConfig } from './amt.js';
+import { amtTrainable, initialAmtParameters, sequenceFromMuvi, type ChordSequence } from './amt-train.js';
+import { DEFAULT_DYNAMICS_CONFIG, type DynamicsConfig } from './dynamics.js';
+import { dynamicsTrainable, initialDynamicsParameters, dynamicsNormalisation } from './dynamics-train.js';
+import { tensorEngine } from './engine.js';
+import { readVideos } from './muvisync.js';
+import { readPretrainingSequences, PRETRAINING_SOURCES, type PretrainingSource } from './pretraining.js';
+import { train, type TrainResult } from './trainer.js';
+
+export const MODEL_KINDS = ['amt', 'chord-lm', 'dynamics'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export interface TrainCommandOptions {
+  data: string;
+  out: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  lambda: number;
+  width?: number;
+  seed: number;
+  resume: boolean;
+  pretrain: PretrainingSource[];
+  pretrainFolder: string;
+  onProgress?: (line: string, done: boolean) => void;
+}
+
+export function checkModelKind(kind: string): ModelKind {
+  if (!(MODEL_KINDS as readonly string[]).includes(kind)) throw usageError(`Unknown model '${kind}'. Choose one of: ${MODEL_KINDS.join(', ')}.`);
+  return kind as ModelKind;
+}
+
+export function checkPretraining(list: string): PretrainingSource[] {
+  const sources = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const source of sources) {
+    if (!(PRETRAINING_SOURCES as readonly string[]).includes(source)) throw usageError(`Unknown pre-training data '${source}'. Choose from: ${PRETRAINING_SOURCES.join(', ')}.`);
+  }
+  return sources as PretrainingSource[];
+}
+
+export async function trainCommand(kind: ModelKind, options: TrainCommandOptions): Promise<TrainResult> {
+  if (!(options.lambda > 0 && options.lambda <= 1)) throw usageError('--lambda must be in (0, 1]: the weight of the chord cross-entropy against the affective loss.');
+  const [trainVideos, validationVideos] = await Promise.all([readVideos(options.data, 'train'), readVideos(options.data, 'val')]);
+  const tf = await tensorEngine();
+  const rng = createRng(options.seed);
+  const common = { epochs: options.epochs, learningRate: options.learningRate, weightDecay: 0.01, clipNorm: 1, patience: 4, seed: options.seed, resume: options.resume, out: options.out, onProgress: options.onProgress };
+  if (kind === 'dynamics') {
+    const config: DynamicsConfig = { ...DEFAULT_DYNAMICS_CONFIG, ...(options.width ? { hidden: options.width } : {}) };
+    const normalisation = dynamicsNormalisation(trainVideos);
+    const model = dynamicsTrainable(tf, config, initialDynamicsParameters(config, rng), { train: trainVideos, validation: validationVideos, normalisation }, { batchSize: options.batchSize });
+    const seconds = trainVideos.reduce((n, v) => n + v.chords.length, 0);
+    return train(tf, model, {
+      ...common,
+      stepsPerEpoch: Math.ceil(seconds / (options.batchSize * config.window)),
+      warmupSteps: 50,
+      header: { version: `dynamics-h${config.hidden}-s${options.seed}`, config, normalisation, trainedOn: 'MuVi-Sync train (597 videos); epoch chosen on val' },
+    });
+  }
+  const video = kind === 'amt';
+  const config: AmtConfig = { ...DEFAULT_AMT_CONFIG, video, ...(options.width ? { width: options.width, feedForward: 2 * options.width } : {}) };
+  const lambda = video ? options.lambda : 1; // the chord LM has no emotion input to be affective about
+  let train_: ChordSequence[] = trainVideos.map(sequenceFromMuvi);
+  if (options.pretrain.length > 0) train_ = [...train_, ...(await readPretrainingSequences(options.pretrainFolder, options.pretrain))];
+  const model = amtTrainable(tf, config, initialAmtParameters(config, rng), { train: train_, validation: validationVideos.map(sequenceFromMuvi) }, { lambda, batchSize: options.batchSize, kind });
+  const seconds = train_.reduce((n, s) => n + s.chords.length, 0);
+  return train(tf, model, {
+    ...common,
+    stepsPerEpoch: Math.ceil(seconds / (options.batchSize * config.window)),
+    warmupSteps: 100,
+    header: {
+      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}`,
+      config,
+      lambda,
+      trainedOn: `MuVi-Sync train (597 videos)${options.pretrain.length ? ` + ${options.pretrain.join(', ')}` : ''}; epoch chosen on val`,
+    },
+  });
+}
