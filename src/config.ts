@@ -34,6 +34,14 @@ export interface ScoreOptions {
   instruments?: string;
   /** A MIDI file whose tempo, instruments, density and swing the arrangement takes on. */
   styleFrom?: string;
+  /** Who writes the chords: the shipped AMT (from the picture's emotion, motion and scenes) or v2m's progression rules. */
+  chords: ChordSource;
+  /** Who shapes the per-second dynamics: the shipped biGRU together with motion, or motion alone. */
+  dynamics: DynamicsSource;
+  /** AMT sampling temperature: lower is safer, higher more adventurous; 0 always takes the likeliest chord. */
+  temperature: number;
+  /** AMT: sample among the k likeliest chords each second (0: all of them). */
+  topK: number;
   /** Look for faces, expressions and objects (they feed the emotion); off makes analysis faster. */
   faces: boolean;
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
@@ -41,9 +49,18 @@ export interface ScoreOptions {
   originalGainDb: number;
 }
 
+export const CHORD_SOURCES = ['amt', 'rules'] as const;
+export type ChordSource = (typeof CHORD_SOURCES)[number];
+export const DYNAMICS_SOURCES = ['bigru', 'motion'] as const;
+export type DynamicsSource = (typeof DYNAMICS_SOURCES)[number];
+
 export const DEFAULT_OPTIONS: ScoreOptions = {
   seed: 1,
   style: 'auto',
+  chords: 'amt',
+  dynamics: 'bigru',
+  temperature: 0.9,
+  topK: 8,
   faces: true,
   mux: 'replace',
   originalGainDb: -12,

@@ -6,7 +6,9 @@ import { EMOTIONS, type Emotion } from './analysis/emotion.js';
 import type { PlanOptions } from './compose/plan.js';
 import { readStyleReference, type Role, type StyleReference } from './compose/reference.js';
 import { GM } from './compose/styles.js';
-import { MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ScoreOptions } from './config.js';
+import { CHORD_SOURCES, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ScoreOptions } from './config.js';
+import type { LearnedModels } from './compose/learned.js';
+import { shippedChordModel, shippedDynamicsModel } from './models/shipped.js';
 import { usageError } from './errors.js';
 import { chordQuality, parseKey } from './music/theory.js';
 
@@ -23,6 +25,10 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
     throw usageError(`--tempo must be between ${TEMPO_LIMITS_BPM.min} and ${TEMPO_LIMITS_BPM.max} BPM, not '${options.tempo}'.`);
   }
   if (!Number.isFinite(options.originalGainDb)) throw usageError(`--original-gain must be a number of dB, not '${options.originalGainDb}'.`);
+  if (!CHORD_SOURCES.includes(options.chords)) throw usageError(`Unknown chord source '${options.chords}'. Choose one of: ${CHORD_SOURCES.join(', ')}.`);
+  if (!DYNAMICS_SOURCES.includes(options.dynamics)) throw usageError(`Unknown dynamics source '${options.dynamics}'. Choose one of: ${DYNAMICS_SOURCES.join(', ')}.`);
+  if (!(options.temperature >= 0 && options.temperature <= 5)) throw usageError(`--temperature must be between 0 (always the likeliest chord) and 5, not '${options.temperature}'.`);
+  if (!Number.isSafeInteger(options.topK) || options.topK < 0) throw usageError(`--top-k must be a whole number ≥ 0 (0: all chords), not '${options.topK}'.`);
   if (options.intensity !== undefined && !(options.intensity >= 0 && options.intensity <= 1)) {
     throw usageError(`--intensity must be between 0 (hold back) and 1 (push), not '${options.intensity}'.`);
   }
@@ -35,6 +41,15 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
     intensity: options.intensity,
     instruments: options.instruments === undefined ? undefined : checkInstruments(options.instruments),
     reference: options.styleFrom === undefined ? undefined : await loadReference(options.styleFrom),
+    learned: await learnedModels(options),
+  };
+}
+
+/** The shipped models the options ask for (read once per process). */
+export async function learnedModels(options: Pick<ScoreOptions, 'chords' | 'dynamics' | 'temperature' | 'topK'>): Promise<LearnedModels> {
+  return {
+    chords: options.chords === 'amt' ? { model: await shippedChordModel(), sampling: { temperature: options.temperature, topK: options.topK, maxRepeat: 0 } } : undefined,
+    dynamics: options.dynamics === 'bigru' ? await shippedDynamicsModel() : undefined,
   };
 }
 

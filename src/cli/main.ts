@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions, type StyleChoice } from '../config.js';
+import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions, type StyleChoice } from '../config.js';
 import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
@@ -52,6 +52,10 @@ function buildProgram(): Command {
     .option('--intensity <0-1>', 'how hard the music pushes: 0 holds back, 1 pushes, 0.5 follows the picture', decimal)
     .option('--instruments <list>', "instruments per role (chords, pad, bass, melody), e.g. 'melody=flute,bass=33': General MIDI names or programs 0–127")
     .option('--style-from <file.mid>', 'take tempo, instruments, density and swing from a MIDI file (style by example)')
+    .option('--chords <source>', `who writes the chords: ${CHORD_SOURCES.join(' | ')} (amt: the shipped Affective Multimodal Transformer; rules: progressions)`, DEFAULT_OPTIONS.chords)
+    .option('--temperature <t>', 'amt: sampling temperature (0 = always the likeliest chord)', decimal, DEFAULT_OPTIONS.temperature)
+    .option('--top-k <k>', 'amt: sample among the k likeliest chords (0 = all)', wholeNumber, DEFAULT_OPTIONS.topK)
+    .option('--dynamics <source>', `who shapes loudness and density: ${DYNAMICS_SOURCES.join(' | ')} (bigru: the shipped model with motion; motion: motion alone)`, DEFAULT_OPTIONS.dynamics)
     .option('--no-faces', 'skip face, expression and object detection (faster; emotion then reads light, colour and motion only)')
     .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
@@ -60,8 +64,15 @@ function buildProgram(): Command {
     .addHelpText('after', `\nStyles:\n${Object.values(STYLES).map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`)
     .action(async (video: string, flags: ScoreFlags) => {
       // Flags carry the option names of ScoreOptions; scoreVideo checks every value.
-      const { json: _json, quiet: _quiet, originalGain, style, mux, ...same } = flags;
-      const options: Partial<ScoreOptions> = { ...same, style: style as ScoreOptions['style'], mux: mux as ScoreOptions['mux'], originalGainDb: originalGain };
+      const { json: _json, quiet: _quiet, originalGain, style, mux, chords, dynamics, ...same } = flags;
+      const options: Partial<ScoreOptions> = {
+        ...same,
+        style: style as ScoreOptions['style'],
+        mux: mux as ScoreOptions['mux'],
+        chords: chords as ScoreOptions['chords'],
+        dynamics: dynamics as ScoreOptions['dynamics'],
+        originalGainDb: originalGain,
+      };
       const result = await scoreVideo(video, options, progressPrinter(process.stderr, flags.quiet === true));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result.cues, null, 2)}\n`);
@@ -106,11 +117,12 @@ function buildProgram(): Command {
     .option('--keep <folder>', 'keep every rendered WAV and MIDI in this folder')
     .option('--data <folder>', "with 'models': the MuVi-Sync folder (vevo_chord, vevo_meta…)")
     .option('--split <name>', "with 'models': train, val or test", 'test')
+    .option('--models <folder>', "with 'models': weights to evaluate (amt.weights, chord-lm.weights, dynamics.weights; default: the shipped ones)")
     .option('--json', 'print the results as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (target: string, flags: EvalFlags) => {
       if (target === 'models' && flags.data) {
-        const result = await evaluateModels(flags.data, checkSplit(flags.split));
+        const result = await evaluateModels(flags.data, checkSplit(flags.split), flags.models);
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${modelsTable(result)}\n`);
         return;
       }
@@ -233,6 +245,7 @@ interface ServeFlags {
 
 interface EvalFlags {
   data?: string;
+  models?: string;
   split: string;
   styles: string;
   seeds: number;
@@ -244,9 +257,11 @@ interface EvalFlags {
 }
 
 /** commander's flags for `score`: ScoreOptions as typed on a command line, plus output switches. */
-type ScoreFlags = Omit<ScoreOptions, 'style' | 'mux' | 'originalGainDb'> & {
+type ScoreFlags = Omit<ScoreOptions, 'style' | 'mux' | 'originalGainDb' | 'chords' | 'dynamics'> & {
   style: string;
   mux: string;
+  chords: string;
+  dynamics: string;
   originalGain: number;
   json?: boolean;
   quiet?: boolean;

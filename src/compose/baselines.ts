@@ -49,5 +49,6 @@ function steadyPlan(timeline: VideoTimeline, style: StyleName, key: MusicalKey, 
     moods: new Array<Emotion>(timeline.seconds).fill('neutral'),
     spec: STYLES[style],
     primer: [],
+    models: { chords: 'baseline', dynamics: 'flat' },
   };
 }

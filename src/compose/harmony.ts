@@ -1,6 +1,7 @@
-// harmony: one chord per bar from a diatonic progression in the plan's key, coloured by the bar's
-// mood (compose/colour), in four-bar phrases. Every cut changes the chord; the piece ends on a
-// cadence, V → I.
+// harmony: one chord per bar — the AMT's (the chord it wrote most over the bar's seconds) when the
+// plan has learned chords, else from a diatonic progression in the plan's key coloured by the bar's
+// mood (compose/colour), in four-bar phrases. Either way every cut changes the chord, no chord
+// holds more than MAX_REPEAT_BARS bars in a row, and the piece ends on a cadence, V → I.
 
 import type { Emotion } from '../analysis/emotion.js';
 import { pick, type Rng } from '../music/random.js';
@@ -84,9 +85,37 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
     // The primer opens the piece as given (the last bar still resolves to the tonic).
     const primed = index < plan.primer.length && barsLeft > 0 ? plan.primer[index] : undefined;
     step += 1;
-    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: primed ?? colourChord(triads[degree]!, mood, scale) });
+    const ruled = colourChord(triads[degree]!, mood, scale);
+    const learned = plan.learnedChords && barsLeft > 1 ? learnedChordForBar(plan.learnedChords, bar, chords, cut) : undefined;
+    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: primed ?? learned ?? ruled });
   });
   return chords;
+}
+
+/** The same chord at most this many bars in a row (Video2Music forbids a chord more than twice in a row). */
+export const MAX_REPEAT_BARS = 2;
+
+/**
+ * The learned chord for a bar: the one the model wrote for most of the bar's seconds, passing over
+ * any that would repeat the chord before a cut, or hold one chord longer than MAX_REPEAT_BARS;
+ * undefined when none qualifies (the rules then choose).
+ */
+function learnedChordForBar(perSecond: readonly string[], bar: Bar, before: readonly ChordEvent[], cut: boolean): string | undefined {
+  const votes = new Map<string, number>();
+  const first = Math.floor(bar.start);
+  const last = Math.max(first, Math.ceil(bar.end) - 1);
+  for (let second = first; second <= last; second++) {
+    const chord = perSecond[Math.min(second, perSecond.length - 1)];
+    if (!chord) continue;
+    const overlap = Math.min(bar.end, second + 1) - Math.max(bar.start, second);
+    votes.set(chord, (votes.get(chord) ?? 0) + Math.max(overlap, 0.01));
+  }
+  const previous = before.at(-1)?.chord;
+  const held = before.length >= MAX_REPEAT_BARS && before.slice(-MAX_REPEAT_BARS).every((event) => event.chord === previous);
+  return [...votes.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([chord]) => chord)
+    .find((chord) => !(chord === previous && (cut || held)));
 }
 
 export interface Bar {

@@ -10,6 +10,7 @@ import type { Role, StyleReference } from './reference.js';
 import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
 import { mean, round3 } from '../numbers.js';
+import { learnedChordSymbols, learnedEnergy, type LearnedModels } from './learned.js';
 
 export interface PlanOptions {
   style: StyleName | 'auto';
@@ -25,6 +26,8 @@ export interface PlanOptions {
   instruments?: Partial<Record<Role, number>>;
   /** A MIDI file's tempo, instruments, density and swing (`--style-from`). */
   reference?: StyleReference;
+  /** The trained models that write the chords and shape the dynamics (absent: rules only). */
+  learned?: LearnedModels;
   seed: number;
 }
 
@@ -40,12 +43,17 @@ const MIN_SECTION_SECONDS = 0.5;
 /** A cut this close to the end is not worth a hit: the last chord is already sounding. */
 const MIN_FINAL_SECTION_SECONDS = 0.25;
 const BEATS_PER_BAR = 4;
+/** How much of the per-second energy comes from the biGRU's loudness when it is on (the rest from motion). */
+const LEARNED_DYNAMICS_SHARE = 0.4;
 
 export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rng): ScorePlan {
   const intensity = options.intensity ?? (options.reference ? referenceIntensity(options.reference) : 0.5);
   const shift = (intensity - 0.5) * INTENSITY_SHIFT;
-  const energyPerSecond = timeline.features.motionMean.map((motion) => round3(Math.min(1, Math.max(0, motionToEnergy(motion) + shift))));
-  const meanEnergy = mean(energyPerSecond);
+  const motionEnergy = timeline.features.motionMean.map((motion) => Math.min(1, Math.max(0, motionToEnergy(motion) + shift)));
+  // Tempo and style follow the picture's motion; the per-second dynamics also hear the biGRU.
+  const meanEnergy = mean(motionEnergy);
+  const modelEnergy = options.learned?.dynamics ? learnedEnergy(timeline, options.learned.dynamics) : undefined;
+  const energyPerSecond = motionEnergy.map((energy, s) => round3(modelEnergy ? Math.min(1, Math.max(0, LEARNED_DYNAMICS_SHARE * (modelEnergy[s] ?? 0.5) + (1 - LEARNED_DYNAMICS_SHARE) * energy)) : energy));
   const meanBrightness = mean(timeline.features.brightness);
   const moods = options.mood ? new Array<Emotion>(timeline.seconds).fill(options.mood) : timeline.emotion.probabilities.map((_, s) => topEmotion(timeline.emotion, s).emotion);
   const mainMood = mostFrequent(moods);
@@ -80,6 +88,11 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
     moods,
     spec: resolveStyle(STYLES[style], options.reference, options.instruments),
     primer: options.primer ?? [],
+    learnedChords: options.learned?.chords ? learnedChordSymbols(timeline, key, options.learned.chords, options.seed + 3) : undefined,
+    models: {
+      chords: options.learned?.chords ? `${options.learned.chords.model.kind} ${options.learned.chords.model.version}` : 'rules',
+      dynamics: options.learned?.dynamics ? `bigru ${options.learned.dynamics.version}` : 'motion',
+    },
     beatsPerBar: BEATS_PER_BAR,
     seed: options.seed,
     sections: planSections(timeline, tempoBpm, energyPerSecond),

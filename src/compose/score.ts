@@ -41,6 +41,10 @@ export interface ScorePlan {
   spec: StyleSpec;
   /** Chords the piece opens with, one per bar (may be empty). */
   primer: string[];
+  /** The AMT's chord for every second, in the plan's key (absent when the chords come from rules). */
+  learnedChords?: string[];
+  /** Which model (and weights version) wrote the chords and shaped the dynamics. */
+  models: { chords: string; dynamics: string };
 }
 
 export interface Beat {

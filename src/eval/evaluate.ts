@@ -5,6 +5,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_OPTIONS } from '../config.js';
+import { learnedModels } from '../options.js';
 import { analyzeVideo, DEFAULT_ANALYSIS } from '../analysis/index.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { composeBaseline, type BaselineName } from '../compose/baselines.js';
@@ -63,10 +65,12 @@ export async function evaluateVideo(file: string, options: EvaluationOptions): P
   const picture = pictureEvents(timeline, options.cuts);
   const workFolder = await mkdtemp(path.join(os.tmpdir(), 'v2m-eval-'));
   const runs: RunResult[] = [];
+  // v2m as shipped: the AMT's chords and the biGRU's dynamics, at the default sampling settings.
+  const learned = await learnedModels(DEFAULT_OPTIONS);
   try {
     for (const style of options.styles) {
       for (let seed = 1; seed <= options.seeds; seed++) {
-        const v2m = compose(timeline, { style, seed });
+        const v2m = compose(timeline, { style, seed, learned });
         const variants: Array<[SystemName, Composition]> = [
           ['v2m', v2m],
           ['fixed', composeBaseline('fixed', timeline, v2m.plan.style, seed)],

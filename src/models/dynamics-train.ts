@@ -37,7 +37,7 @@ export function initialDynamicsParameters(config: DynamicsConfig, rng: Rng): Par
   return params;
 }
 
-interface DynamicsSequence {
+export interface DynamicsSequence {
   features: Float32Array;
   targets: Float32Array; // [seconds × 2], z-scored
   seconds: number;
@@ -51,7 +51,7 @@ interface DynamicsBatch {
   weight: Float32Array;
 }
 
-function toSequence(video: MuviVideo, n: DynamicsNormalisation): DynamicsSequence {
+export function toDynamicsSequence(video: MuviVideo, n: DynamicsNormalisation): DynamicsSequence {
   const seconds = Math.min(video.emotion.length, video.noteDensity.length, video.loudness.length, video.motion.length);
   const targets = new Float32Array(seconds * 2);
   for (let t = 0; t < seconds; t++) {
@@ -61,7 +61,7 @@ function toSequence(video: MuviVideo, n: DynamicsNormalisation): DynamicsSequenc
   return { features: muviFeatures(video).subarray(0, seconds * FEATURES), targets, seconds };
 }
 
-function makeBatch(windows: ReadonlyArray<{ sequence: DynamicsSequence; start: number }>, seconds: number): DynamicsBatch {
+export function makeDynamicsBatch(windows: ReadonlyArray<{ sequence: DynamicsSequence; start: number }>, seconds: number): DynamicsBatch {
   const n = windows.length * seconds;
   const batch: DynamicsBatch = { size: windows.length, seconds, features: new Float32Array(n * FEATURES), targets: new Float32Array(n * 2), weight: new Float32Array(n) };
   // Time-major rows (t·B + b), so each step of the recurrence reads one contiguous block.
@@ -77,7 +77,7 @@ function makeBatch(windows: ReadonlyArray<{ sequence: DynamicsSequence; start: n
 }
 
 /** The biGRU forward pass on TensorFlow.js: predictions [T·B × 2], time-major. */
-function dynamicsOutput(tf: Tf, variables: Map<string, Variable>, config: DynamicsConfig, batch: DynamicsBatch): Tensor2D {
+export function dynamicsOutput(tf: Tf, variables: Map<string, Variable>, config: DynamicsConfig, batch: DynamicsBatch): Tensor2D {
   const h = config.hidden;
   const B = batch.size;
   const T = batch.seconds;
@@ -120,12 +120,12 @@ export function dynamicsTrainable(
   options: { batchSize: number },
 ): Trainable {
   const variables = new Map<string, Variable>([...params].map(([name, { shape, data: values }]) => [name, tf.variable(tf.tensor(values, shape), true, name)]));
-  const train = data.train.map((video) => toSequence(video, data.normalisation));
-  const validation = data.validation.map((video) => toSequence(video, data.normalisation));
+  const train = data.train.map((video) => toDynamicsSequence(video, data.normalisation));
+  const validation = data.validation.map((video) => toDynamicsSequence(video, data.normalisation));
   const total = train.reduce((n, s) => n + s.seconds, 0);
   const validationWindows = validation.flatMap((sequence) => Array.from({ length: Math.ceil(sequence.seconds / config.window) }, (_, i) => ({ sequence, start: i * config.window })));
   const validationBatches: DynamicsBatch[] = [];
-  for (let i = 0; i < validationWindows.length; i += 64) validationBatches.push(makeBatch(validationWindows.slice(i, i + 64), config.window));
+  for (let i = 0; i < validationWindows.length; i += 64) validationBatches.push(makeDynamicsBatch(validationWindows.slice(i, i + 64), config.window));
   return {
     kind: 'dynamics',
     variables,
@@ -135,7 +135,7 @@ export function dynamicsTrainable(
         const sequence = train.find((s) => (pick -= s.seconds) < 0) ?? train.at(-1)!;
         return { sequence, start: Math.floor(rng() * Math.max(1, sequence.seconds - config.window + 1)) };
       });
-      const batch = makeBatch(windows, config.window);
+      const batch = makeDynamicsBatch(windows, config.window);
       return dynamicsLoss(tf, dynamicsOutput(tf, variables, config, batch), batch) as import('@tensorflow/tfjs').Scalar;
     },
     validationLoss: () => {

@@ -4,7 +4,9 @@
 
 import { allowedQualitiesFor } from '../measure/metrics.js';
 import { createRng } from '../music/random.js';
+import { muviFeatures } from './features.js';
 import type { MuviVideo } from './muvisync.js';
+import { generateChords, predictDynamicsCurve, rankChords, type ChordModel as LearnedChordModel, type DynamicsModel } from './shipped.js';
 import { CHORD_CLASSES, classQuality } from './vocabulary.js';
 
 export interface ChordScores {
@@ -120,6 +122,32 @@ export function bigramModel(train: readonly MuviVideo[], seed = 1, alpha = 0.1):
       return samples;
     },
   };
+}
+
+/**
+ * A trained AMT or chord LM: ranked with the true previous chords (teacher forcing), sampled
+ * free-running at temperature 1 with no top-k or repeat limit — the model as it is.
+ */
+export function learnedChordModel(model: LearnedChordModel, seed = 1): ChordModel {
+  return {
+    name: model.kind,
+    rank: (video) => rankChords(model, muviFeatures(video), video.chords),
+    sample: (video) => generateChords(model, muviFeatures(video), video.chords.length, { temperature: 1, topK: 0, maxRepeat: 0, seed: seed + Number(video.id) }),
+  };
+}
+
+export function learnedDynamicsScores(model: DynamicsModel, test: readonly MuviVideo[]): DynamicsScores {
+  const errors = { density: [] as number[], loudness: [] as number[] };
+  for (const video of test) {
+    const seconds = Math.min(video.noteDensity.length, video.loudness.length, video.emotion.length);
+    const predicted = predictDynamicsCurve(model, muviFeatures(video), seconds);
+    for (let t = 0; t < seconds; t++) {
+      errors.density.push(predicted.noteDensity[t]! - video.noteDensity[t]!);
+      errors.loudness.push(predicted.loudness[t]! - video.loudness[t]!);
+    }
+  }
+  const rootMeanSquare = (values: number[]) => Math.sqrt(values.reduce((sum, v) => sum + v * v, 0) / values.length);
+  return { model: 'bigru', rmse_density: rootMeanSquare(errors.density), rmse_loudness: rootMeanSquare(errors.loudness) };
 }
 
 /** The train mean of note density and loudness, predicted for every second. */

@@ -1,10 +1,14 @@
 // models: `v2m eval models --data <muvi-sync> --split test` — every chord and dynamics model v2m
-// has, scored on MuVi-Sync the same way (EVALUATION.md §3). Until the learned models (the AMT and
-// the biGRU) are trained and shipped, that is the baselines they will have to beat.
+// has, scored on MuVi-Sync the same way (EVALUATION.md §3): the baselines, the chord-only language
+// model (the AMT's decoder without video), the AMT and the biGRU — the shipped weights, or those in
+// `--models <folder>` (as `v2m train` writes them).
 
 import { usageError } from '../errors.js';
-import { bigramModel, meanDynamicsScores, mostFrequentModel, scoreChordModel, unigramModel, type ChordScores, type DynamicsScores } from './evaluate.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { bigramModel, learnedChordModel, learnedDynamicsScores, meanDynamicsScores, mostFrequentModel, scoreChordModel, unigramModel, type ChordScores, type DynamicsScores } from './evaluate.js';
 import { readVideos, type Split } from './muvisync.js';
+import { loadChordModel, loadDynamicsModel, SHIPPED_MODELS_FOLDER } from './shipped.js';
 
 export interface ModelsEvaluation {
   split: Split;
@@ -21,14 +25,26 @@ export function checkSplit(name: string): Split {
   return name as Split;
 }
 
-export async function evaluateModels(dataFolder: string, split: Split): Promise<ModelsEvaluation> {
+export async function evaluateModels(dataFolder: string, split: Split, modelsFolder = SHIPPED_MODELS_FOLDER): Promise<ModelsEvaluation> {
   const [train, evaluated] = await Promise.all([readVideos(dataFolder, 'train'), readVideos(dataFolder, split)]);
+  const weights = (kind: string) => {
+    const file = path.join(modelsFolder, `${kind}.weights`);
+    return existsSync(file) ? file : undefined;
+  };
+  const chordModels = [mostFrequentModel(train), unigramModel(train), bigramModel(train)];
+  for (const kind of ['chord-lm', 'amt'] as const) {
+    const file = weights(kind);
+    if (file) chordModels.push(learnedChordModel(await loadChordModel(file, kind)));
+  }
+  const dynamics = [meanDynamicsScores(train, evaluated)];
+  const dynamicsFile = weights('dynamics');
+  if (dynamicsFile) dynamics.push(learnedDynamicsScores(await loadDynamicsModel(dynamicsFile), evaluated));
   return {
     split,
     videos: evaluated.length,
     seconds: evaluated.reduce((sum, v) => sum + v.chords.length, 0),
-    chords: [mostFrequentModel(train), unigramModel(train), bigramModel(train)].map((model) => scoreChordModel(model, evaluated)),
-    dynamics: [meanDynamicsScores(train, evaluated)],
+    chords: chordModels.map((model) => scoreChordModel(model, evaluated)),
+    dynamics,
   };
 }
 

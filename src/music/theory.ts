@@ -135,3 +135,12 @@ export const QUALITY_SUFFIX: Record<Exclude<ChordQuality, 'other'>, string> = {
 export function chordRoot(symbol: string): string {
   return Chord.get(symbol).tonic ?? symbol;
 }
+
+/** Pitch class 0–11 as the key spells it: its scale's name when diatonic, else sharps or flats as the key leans. */
+export function spellPitchClass(pc: number, key: MusicalKey): string {
+  const scale = key.mode === 'major' ? Key.majorKey(key.tonic).scale : Key.minorKey(key.tonic).natural.scale;
+  const diatonic = scale.find((note) => Note.chroma(note) === pc);
+  if (diatonic) return diatonic;
+  const flats = scale.some((note) => note.includes('b'));
+  return (flats ? ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'] : ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'])[pc]!;
+}

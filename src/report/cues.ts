@@ -40,6 +40,8 @@ export interface CueSheet extends AnalysisSheet {
   instruments: Array<{ name: string; program: number | null; notes: number }>;
   /** Why the plan chose its style, key and tempo. */
   reasons: { style: string; key: string; tempo: string };
+  /** Which model and weights version wrote the chords ('amt <version>' or 'rules') and shaped the dynamics. */
+  models: { chords: string; dynamics: string };
   outputs: { video: string; audio: string; midi: string; cues: string; report: string };
   audio: { duration: number; integratedLufs: number; truePeakDbtp: number };
   /** EVALUATION.md's metrics, measured on the rendered WAV and MIDI. */
@@ -95,6 +97,7 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     chords: chords.map((c) => ({ time: round(c.time), duration: round(c.duration), chord: c.chord })),
     instruments: score.tracks.map((t) => ({ name: t.name, program: t.isDrums ? null : t.program, notes: t.notes.length })),
     reasons: plan.reasons,
+    models: plan.models,
     outputs: input.outputs,
     audio: input.audio,
     metrics: roundNumbers(input.metrics),

@@ -4,7 +4,7 @@
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { EMOTIONS, type Emotion } from '../analysis/emotion.js';
-import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ScoreOptions, type StyleChoice } from '../config.js';
+import { CHORD_SOURCES, DEFAULT_OPTIONS, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ChordSource, type DynamicsSource, type ScoreOptions, type StyleChoice } from '../config.js';
 import { usageError } from '../errors.js';
 import type { MuxMode } from '../media/mux.js';
 import { checkOptions } from '../options.js';
@@ -15,6 +15,10 @@ export interface JobOptions {
   mux: MuxMode;
   faces: boolean;
   originalGainDb: number;
+  chords?: ChordSource;
+  dynamics?: DynamicsSource;
+  temperature?: number;
+  topK?: number;
   mood?: Emotion;
   key?: string;
   tempo?: number;
@@ -31,6 +35,10 @@ export const JOB_OPTIONS_SCHEMA = {
     seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'same video + same seed → the same music' },
     mux: { type: 'string', enum: [...MUX_MODES], description: "replace the video's sound, or mix the music over it" },
     faces: { type: 'boolean', description: 'look for faces and expressions (they feed the emotion)' },
+    chords: { type: 'string', enum: [...CHORD_SOURCES], description: 'who writes the chords: the shipped AMT or the progression rules' },
+    dynamics: { type: 'string', enum: [...DYNAMICS_SOURCES], description: 'who shapes the dynamics: the shipped biGRU with motion, or motion alone' },
+    temperature: { type: 'number', minimum: 0, maximum: 5, description: 'AMT sampling temperature' },
+    topK: { type: 'integer', minimum: 0, maximum: 157, description: 'AMT: sample among the k likeliest chords (0: all)' },
     originalGainDb: { type: 'number', minimum: -60, maximum: 12, description: 'level of the original sound with mux=mix' },
     mood: { type: 'string', enum: [...EMOTIONS], description: "one mood for the whole piece instead of the picture's" },
     key: { type: 'string', maxLength: 16, description: "e.g. 'A minor' or 'Eb'" },

@@ -1,0 +1,223 @@
+// The learned models on data the test makes: training lowers the loss, weights round-trip exactly,
+// a damaged file is refused, the affective loss moves chords into the emotion's allowed set, and
+// the plain-TypeScript inference computes what the TensorFlow.js graph computes.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { EMOTIONS } from '../../src/analysis/emotion.js';
+import { AmtWindow, type AmtConfig } from '../../src/models/amt.js';
+import { amtLogits, amtTrainable, initialAmtParameters, makeBatch, type ChordSequence } from '../../src/models/amt-train.js';
+import { dynamicsOutput, dynamicsTrainable, dynamicsNormalisation, initialDynamicsParameters, makeDynamicsBatch, toDynamicsSequence } from '../../src/models/dynamics-train.js';
+import { predictDynamics, type DynamicsConfig } from '../../src/models/dynamics.js';
+import { tensorEngine } from '../../src/models/engine.js';
+import { ALLOWED_CLASSES, FEATURES, START } from '../../src/models/features.js';
+import type { MuviVideo } from '../../src/models/muvisync.js';
+import { harteClass, readPretrainingSequences } from '../../src/models/pretraining.js';
+import { generateChords, loadChordModel, type ChordModel } from '../../src/models/shipped.js';
+import { snapshot, train } from '../../src/models/trainer.js';
+import { chordClass, classQuality } from '../../src/models/vocabulary.js';
+import { loadWeights, saveWeights } from '../../src/models/weights.js';
+import { createRng } from '../../src/music/random.js';
+import { temporaryFolder } from '../helpers.js';
+
+const TINY: AmtConfig = { video: true, width: 16, heads: 2, feedForward: 32, encoderLayers: 1, decoderLayers: 1, maxDistance: 4, window: 8 };
+const SAD = EMOTIONS.indexOf('sad');
+const EXCITING = EMOTIONS.indexOf('exciting');
+
+/** Videos whose mood flips between exciting and sad every few seconds; chords drawn by `chordFor`. */
+function syntheticSequences(count: number, seed: number, chordFor: (emotion: number, rng: () => number) => number): ChordSequence[] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => {
+    const seconds = 24;
+    const features = new Float32Array(seconds * FEATURES);
+    const chords: number[] = [];
+    const emotion: number[] = [];
+    let mood = rng() < 0.5 ? SAD : EXCITING;
+    for (let t = 0; t < seconds; t++) {
+      if (t % 6 === 0 && rng() < 0.5) mood = mood === SAD ? EXCITING : SAD;
+      features[t * FEATURES + mood] = 0.95;
+      chords.push(chordFor(mood, rng));
+      emotion.push(mood);
+    }
+    return { chords, features, emotion };
+  });
+}
+
+/** Chords that follow the mood: sad → A minor, exciting → C major (with some noise). */
+const moodChords = (emotion: number, rng: () => number) => (rng() < 0.1 ? chordClass('G')! : emotion === SAD ? chordClass('A:min')! : chordClass('C')!);
+
+function toModel(params: ChordModel['params'], config: AmtConfig): ChordModel {
+  return { kind: config.video ? 'amt' : 'chord-lm', version: 'test', config, params };
+}
+
+describe('the AMT', () => {
+  it('computes the same logits in plain TypeScript as in the TensorFlow.js graph it is trained with', async () => {
+    const tf = await tensorEngine();
+    const params = initialAmtParameters(TINY, createRng(1));
+    const rng = createRng(2);
+    for (const [name, p] of params) if (name.endsWith('.rel') || name.endsWith('.b')) for (let i = 0; i < p.data.length; i++) p.data[i] = rng() - 0.5;
+    const variables = new Map([...params].map(([name, p]) => [name, tf.variable(tf.tensor(p.data, p.shape), true, `parity-${name}`)]));
+    const [sequence] = syntheticSequences(1, 3, moodChords);
+    const batch = makeBatch([{ sequence: sequence!, start: 4 }], TINY.window);
+    const graph = tf.tidy(() => amtLogits(tf, variables, TINY, batch).arraySync());
+    const runner = new AmtWindow(params, TINY, sequence!.features!.subarray(4 * FEATURES, (4 + TINY.window) * FEATURES), TINY.window);
+    let worst = 0;
+    for (let t = 0; t < TINY.window; t++) {
+      const logits = runner.step(t === 0 ? START : sequence!.chords[4 + t - 1]!);
+      logits.forEach((value, c) => (worst = Math.max(worst, Math.abs(value - graph[t]![c]!))));
+    }
+    for (const variable of variables.values()) variable.dispose();
+    assert.ok(worst < 1e-4, `largest difference ${worst}`);
+  });
+
+  it('learns: the loss falls, the weights reload to identical outputs, and a damaged file is refused', { timeout: 120_000 }, async () => {
+    const tf = await tensorEngine();
+    const out = temporaryFolder('v2m-train-');
+    const data = { train: syntheticSequences(24, 1, moodChords), validation: syntheticSequences(6, 2, moodChords) };
+    const model = amtTrainable(tf, TINY, initialAmtParameters(TINY, createRng(1)), data, { lambda: 0.5, batchSize: 8, kind: 'amt' });
+    const before = model.validationLoss();
+    const result = await train(tf, model, { out, epochs: 3, stepsPerEpoch: 25, learningRate: 5e-3, warmupSteps: 5, weightDecay: 0.01, clipNorm: 1, patience: 3, seed: 1, resume: false, header: { version: 'test', config: TINY } });
+    assert.ok(result.bestValidation < before * 0.8, `validation loss ${before.toFixed(3)} → ${result.bestValidation.toFixed(3)}`);
+    assert.ok(result.history[2]!.train < result.history[0]!.train, 'the training loss falls epoch by epoch');
+    assert.match(readFileSync(path.join(out, 'loss.csv'), 'utf8'), /^epoch,step,train_loss,validation_loss/);
+
+    // Reload: the saved file gives exactly the outputs of the parameters it was saved from.
+    const file = path.join(out, 'roundtrip.weights');
+    const params = snapshot(model.variables);
+    await saveWeights(file, { kind: 'amt', version: 'test', config: TINY }, params);
+    const reloaded = await loadChordModel(file);
+    const features = data.validation[0]!.features!.subarray(0, TINY.window * FEATURES);
+    const original = new AmtWindow(params, TINY, features, TINY.window).step(START);
+    assert.deepEqual(new AmtWindow(reloaded.params, TINY, features, TINY.window).step(START), original);
+    for (const variable of model.variables.values()) variable.dispose();
+
+    const bytes = readFileSync(file);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 10]! ^= 0xff;
+    writeFileSync(file, flipped);
+    await assert.rejects(loadChordModel(file), /damaged \(checksum mismatch\).*v2m train amt/);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 100));
+    await assert.rejects(loadChordModel(file), /damaged/);
+    writeFileSync(file, 'not weights at all');
+    await assert.rejects(loadChordModel(file), /damaged \(not a v2m weights file\)/);
+    await assert.rejects(loadChordModel(path.join(out, 'missing.weights')), /Cannot read the amt weights/);
+    await assert.rejects(loadWeights(path.join(out, 'amt.weights'), 'dynamics'), /hold a 'amt' model, not 'dynamics'/);
+  });
+
+  it('with the affective loss, samples more chords the emotion allows', { timeout: 180_000 }, async () => {
+    const tf = await tensorEngine();
+    // Chord labels that ignore the mood: only the affective term can teach which qualities suit it.
+    const pool = ['C', 'A:min', 'D:dim', 'F:maj7', 'E:min7', 'G:7'].map((label) => chordClass(label)!);
+    const random = (_: number, rng: () => number) => pool[Math.floor(rng() * pool.length)]!;
+    const data = { train: syntheticSequences(24, 5, random), validation: syntheticSequences(4, 6, random) };
+    const allowedShare = async (lambda: number) => {
+      const model = amtTrainable(tf, TINY, initialAmtParameters(TINY, createRng(7)), data, { lambda, batchSize: 8, kind: 'amt' });
+      await train(tf, model, { out: temporaryFolder('v2m-affect-'), epochs: 3, stepsPerEpoch: 30, learningRate: 5e-3, warmupSteps: 5, weightDecay: 0, clipNorm: 1, patience: 3, seed: 2, resume: false, header: { version: 'test', config: TINY } });
+      const trained = toModel(snapshot(model.variables), TINY);
+      for (const variable of model.variables.values()) variable.dispose();
+      let allowed = 0;
+      let judged = 0;
+      for (const [i, sequence] of syntheticSequences(10, 9, random).entries()) {
+        const sampled = generateChords(trained, sequence.features!, sequence.chords.length, { temperature: 1, topK: 0, maxRepeat: 0, seed: i });
+        sampled.forEach((chord, t) => {
+          judged += 1;
+          if (ALLOWED_CLASSES[sequence.emotion[t]!]![chord] === 1) allowed += 1;
+        });
+      }
+      return allowed / judged;
+    };
+    const without = await allowedShare(1);
+    const withAffect = await allowedShare(0.1);
+    console.log(`allowed share: λ=1 ${without.toFixed(2)}, λ=0.1 ${withAffect.toFixed(2)}`);
+    assert.ok(withAffect > without + 0.15, `allowed share: λ=1 ${without.toFixed(2)}, λ=0.1 ${withAffect.toFixed(2)}`);
+  });
+});
+
+describe('chord generation', () => {
+  const model = toModel(initialAmtParameters(TINY, createRng(4)), TINY);
+  const [sequence] = syntheticSequences(1, 8, moodChords);
+  const features = sequence!.features!;
+
+  it('is seeded, keeps the primer, obeys max-repeat and top-k, and runs across window boundaries', () => {
+    const options = { temperature: 1, topK: 0, maxRepeat: 0, seed: 3 };
+    assert.deepEqual(generateChords(model, features, 24, options), generateChords(model, features, 24, options));
+    const primer = [chordClass('F')!, chordClass('G')!, chordClass('E:min')!];
+    assert.deepEqual(generateChords(model, features, 24, { ...options, primer }).slice(0, 3), primer);
+    const greedy = generateChords(model, features, 24, { ...options, temperature: 0, maxRepeat: 2 });
+    assert.equal(greedy.length, 24, 'three 8-second windows');
+    for (let t = 2; t < greedy.length; t++) assert.ok(!(greedy[t] === greedy[t - 1] && greedy[t] === greedy[t - 2]), `no chord three times in a row (at ${t})`);
+    const topOne = generateChords(model, features, 24, { ...options, topK: 1, seed: 99 });
+    assert.deepEqual(topOne, generateChords(model, features, 24, { ...options, temperature: 0 }), 'top-1 sampling is greedy');
+    assert.ok(!greedy.includes(0), 'never N');
+  });
+});
+
+describe('the dynamics biGRU', () => {
+  const config: DynamicsConfig = { hidden: 8, layers: 2, window: 8 };
+  /** Loud music where the picture moves, quiet where it is still. */
+  function videos(count: number, seed: number): MuviVideo[] {
+    const rng = createRng(seed);
+    return Array.from({ length: count }, (_, i) => {
+      const motion = Array.from({ length: 24 }, () => (rng() < 0.5 ? 1 : 20));
+      return {
+        id: String(i + 1),
+        normalisedKey: 'C major',
+        chords: motion.map(() => 1),
+        emotion: motion.map(() => [0.2, 0.1, 0.1, 0.1, 0.3, 0.2]),
+        motion,
+        sceneOffset: motion.map((_, t) => t % 6),
+        loudness: motion.map((m) => (m > 10 ? 0.3 : 0.05)),
+        noteDensity: motion.map((m) => (m > 10 ? 12 : 2)),
+      };
+    });
+  }
+
+  it('learns loudness from motion, and runs the same in plain TypeScript', { timeout: 120_000 }, async () => {
+    const tf = await tensorEngine();
+    const trainVideos = videos(20, 1);
+    const normalisation = dynamicsNormalisation(trainVideos);
+    const model = dynamicsTrainable(tf, config, initialDynamicsParameters(config, createRng(1)), { train: trainVideos, validation: videos(4, 2), normalisation }, { batchSize: 8 });
+    const before = model.validationLoss();
+    const result = await train(tf, model, { out: temporaryFolder('v2m-dyn-'), epochs: 3, stepsPerEpoch: 25, learningRate: 1e-2, warmupSteps: 5, weightDecay: 0, clipNorm: 1, patience: 3, seed: 1, resume: false, header: { version: 'test', config } });
+    assert.ok(result.bestValidation < before * 0.5, `validation loss ${before.toFixed(3)} → ${result.bestValidation.toFixed(3)}`);
+
+    const params = snapshot(model.variables);
+    const [video] = videos(1, 3);
+    const sequence = toDynamicsSequence(video!, normalisation);
+    const batch = makeDynamicsBatch([{ sequence, start: 0 }], config.window);
+    const graph = tf.tidy(() => dynamicsOutput(tf, model.variables, config, batch).arraySync());
+    const plain = predictDynamics(params, config, normalisation, sequence.features.subarray(0, config.window * FEATURES), config.window);
+    for (let t = 0; t < config.window; t++) {
+      assert.ok(Math.abs(plain.loudness[t]! - Math.max(0, graph[t]![1]! * normalisation.loudnessStd + normalisation.loudnessMean)) < 1e-4);
+    }
+    const loud = plain.loudness.filter((_, t) => video!.motion[t]! > 10);
+    const quiet = plain.loudness.filter((_, t) => video!.motion[t]! <= 10);
+    assert.ok(Math.min(...loud) > Math.max(...quiet), 'moving seconds are predicted louder than still ones');
+    for (const variable of model.variables.values()) variable.dispose();
+  });
+});
+
+describe('pre-training data', () => {
+  it('converts Harte labels into MuVi-Sync classes, transposed to C major / A minor', () => {
+    assert.equal(harteClass('G:maj', 7), chordClass('C'));
+    assert.equal(harteClass('Bb:min7/b3', 1), chordClass('A:min7'));
+    assert.equal(harteClass('D:9', 2), chordClass('C:7'));
+    assert.equal(harteClass('F#:hdim7', 0), chordClass('F#:hdim7'));
+    assert.equal(harteClass('N', 3), 0);
+    assert.equal(classQuality(harteClass('E:sus4(b7)', 4)), 'sus4');
+  });
+
+  it('reads POP909 and Billboard into one chord per second', { timeout: 120_000 }, async () => {
+    const sequences = await readPretrainingSequences(path.resolve('..', 'shared', 'data'), ['pop909', 'billboard']);
+    assert.ok(sequences.length > 1500, `${sequences.length} songs`);
+    const seconds = sequences.reduce((n, s) => n + s.chords.length, 0);
+    assert.ok(seconds > 300_000, `${seconds} seconds`);
+    // Normalised to C major / A minor, C and A minor are the commonest chords, as in MuVi-Sync.
+    const counts = new Map<number, number>();
+    for (const s of sequences) for (const chord of s.chords) if (chord !== 0) counts.set(chord, (counts.get(chord) ?? 0) + 1);
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([chord]) => chord);
+    assert.ok(top.includes(chordClass('C')!) && top.includes(chordClass('A:min')!), `commonest: ${top.join(', ')}`);
+  });
+});
