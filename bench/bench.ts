@@ -82,3 +82,21 @@ rmSync(out, { recursive: true, force: true });
 console.log('| input | length s | ffmpeg decode s | analyze s | analyze ÷ decode | analyze RSS MB | score s | score ÷ decode | × real time | score RSS MB |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+
+// The learned models at inference (EVALUATION §5 / issue 5: ≤ 50 ms per 30-second window): the
+// shipped AMT writing 30 chords from 30 s of features, and the biGRU over the same window.
+{
+  const { shippedChordModel, shippedDynamicsModel, generateChords, predictDynamicsCurve } = await import('../src/models/shipped.js');
+  const { FEATURES } = await import('../src/models/features.js');
+  const [chords, dynamics] = await Promise.all([shippedChordModel(), shippedDynamicsModel()]);
+  const features = new Float32Array(30 * FEATURES).map((_, i) => ((i * 7919) % 100) / 100);
+  const time = (run: () => unknown, repeats = 20) => {
+    run(); // warm-up (JIT)
+    const start = performance.now();
+    for (let i = 0; i < repeats; i++) run();
+    return (performance.now() - start) / repeats;
+  };
+  const amtMs = time(() => generateChords(chords, features, 30, { temperature: 0.9, topK: 8, maxRepeat: 0, seed: 1 }));
+  const gruMs = time(() => predictDynamicsCurve(dynamics, features, 30));
+  console.log(`\nlearned models, one 30-second window: AMT (${chords.version}) ${amtMs.toFixed(1)} ms, biGRU (${dynamics.version}) ${gruMs.toFixed(1)} ms`);
+}

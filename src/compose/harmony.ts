@@ -85,9 +85,10 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
     // The primer opens the piece as given (the last bar still resolves to the tonic).
     const primed = index < plan.primer.length && barsLeft > 0 ? plan.primer[index] : undefined;
     step += 1;
-    const ruled = colourChord(triads[degree]!, mood, scale);
-    const learned = plan.learnedChords && barsLeft > 1 ? learnedChordForBar(plan.learnedChords, bar, chords, cut) : undefined;
-    chords.push({ time: bar.start, duration: bar.end - bar.start, chord: primed ?? learned ?? ruled });
+    let chord = primed ?? (plan.learnedChords && barsLeft > 1 ? learnedChordForBar(plan.learnedChords, bar, chords, cut) : undefined) ?? colourChord(triads[degree]!, mood, scale);
+    // Learned chords can stay put where the rules would not: a cut, or a third bar of one chord, moves on.
+    for (let k = 1; !primed && plan.learnedChords && k < triads.length && mustChange(chord, chords, cut); k++) chord = colourChord(triads[(degree + k) % triads.length]!, mood, scale);
+    chords.push({ time: bar.start, duration: bar.end - bar.start, chord });
   });
   return chords;
 }
@@ -110,12 +111,17 @@ function learnedChordForBar(perSecond: readonly string[], bar: Bar, before: read
     const overlap = Math.min(bar.end, second + 1) - Math.max(bar.start, second);
     votes.set(chord, (votes.get(chord) ?? 0) + Math.max(overlap, 0.01));
   }
-  const previous = before.at(-1)?.chord;
-  const held = before.length >= MAX_REPEAT_BARS && before.slice(-MAX_REPEAT_BARS).every((event) => event.chord === previous);
   return [...votes.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([chord]) => chord)
-    .find((chord) => !(chord === previous && (cut || held)));
+    .find((chord) => !mustChange(chord, before, cut));
+}
+
+/** True when `chord` would repeat the chord before a cut, or hold one chord past MAX_REPEAT_BARS. */
+function mustChange(chord: string, before: readonly ChordEvent[], cut: boolean): boolean {
+  const previous = before.at(-1)?.chord;
+  if (chord !== previous) return false;
+  return cut || (before.length >= MAX_REPEAT_BARS && before.slice(-MAX_REPEAT_BARS).every((event) => event.chord === chord));
 }
 
 export interface Bar {

@@ -221,3 +221,39 @@ describe('pre-training data', () => {
     assert.ok(top.includes(chordClass('C')!) && top.includes(chordClass('A:min')!), `commonest: ${top.join(', ')}`);
   });
 });
+
+describe('learned chords in a composition', () => {
+  /** A model that always prefers one chord class (its output bias says so). */
+  function favouring(label: string): ChordModel {
+    const params = initialAmtParameters(TINY, createRng(1));
+    params.get('dec.out.b')!.data[chordClass(label)!] = 50;
+    return toModel(params, TINY);
+  }
+
+  it('moves the normalised key (C major / A minor) into the plan key, spelled as the key spells it', async () => {
+    const { learnedChordSymbols } = await import('../../src/compose/learned.js');
+    const { syntheticTimeline } = await import('../helpers.js');
+    const timeline = syntheticTimeline([2, 2, 2, 2, 2, 2], []);
+    const sampling = { temperature: 0, topK: 0, maxRepeat: 0 };
+    assert.deepEqual(new Set(learnedChordSymbols(timeline, { tonic: 'E', mode: 'minor' }, { model: favouring('A:min'), sampling }, 1)), new Set(['Em']));
+    assert.deepEqual(new Set(learnedChordSymbols(timeline, { tonic: 'Bb', mode: 'major' }, { model: favouring('G:7'), sampling }, 1)), new Set(['F7']));
+    assert.deepEqual(new Set(learnedChordSymbols(timeline, { tonic: 'F#', mode: 'minor' }, { model: favouring('E'), sampling }, 1)), new Set(['C#']));
+  });
+
+  it('keeps the rules that matter on the beat grid: every cut changes the chord, no chord held more than two bars', async () => {
+    const { compose } = await import('../../src/compose/index.js');
+    const { syntheticTimeline } = await import('../helpers.js');
+    const timeline = syntheticTimeline(new Array(40).fill(3), [8, 16.5, 25]);
+    const sampling = { temperature: 0, topK: 0, maxRepeat: 0 };
+    const composition = compose(timeline, { style: 'piano', seed: 1, learned: { chords: { model: favouring('A:min'), sampling } } });
+    assert.match(composition.plan.models.chords, /^amt test$/);
+    assert.equal(composition.plan.learnedChords!.length, 40);
+    const { chords, plan } = composition;
+    for (const cut of plan.sections.slice(1).map((s) => s.start)) {
+      const at = chords.findIndex((c) => Math.abs(c.time - cut) < 1e-6);
+      assert.ok(at > 0, `a chord starts on the cut at ${cut}`);
+      assert.notEqual(chords[at]!.chord, chords[at - 1]!.chord, `the chord changes on the cut at ${cut}`);
+    }
+    for (let i = 2; i < chords.length; i++) assert.ok(!(chords[i]!.chord === chords[i - 1]!.chord && chords[i]!.chord === chords[i - 2]!.chord), 'no chord three bars running');
+  });
+});

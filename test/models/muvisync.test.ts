@@ -78,8 +78,11 @@ describe('MuVi-Sync data and baselines', () => {
     const run = runCli(['eval', 'models', '--data', root, '--split', 'test', '--json']);
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout) as { chords: Array<{ model: string; hits1: number }>; dynamics: Array<{ model: string; rmse_density: number }> };
-    assert.deepEqual(result.chords.map((c) => c.model), ['most-frequent', 'unigram', 'chord-bigram']);
-    assert.deepEqual(result.dynamics.map((d) => d.model), ['mean']);
+    assert.deepEqual(result.chords.map((c) => c.model), ['most-frequent', 'unigram', 'chord-bigram', 'chord-lm', 'amt'], 'the baselines and the shipped models');
+    assert.deepEqual(result.dynamics.map((d) => d.model), ['mean', 'bigru']);
+    for (const row of result.chords) assert.ok(row.hits1 >= 0 && row.hits1 <= 1);
+    const baselinesOnly = JSON.parse(runCli(['eval', 'models', '--data', root, '--split', 'test', '--json', '--models', temporaryFolder()]).stdout) as typeof result;
+    assert.deepEqual(baselinesOnly.chords.map((c) => c.model), ['most-frequent', 'unigram', 'chord-bigram'], 'a folder without weights: baselines only');
     const wrong = runCli(['eval', 'models', '--data', temporaryFolder(), '--split', 'test']);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /--data must be the MuVi-Sync folder/);
