@@ -154,6 +154,7 @@ function buildProgram(): Command {
     .option('--seed <n>', 'seed of the initial weights and the batches', wholeNumber, 1)
     .option('--pretrain <list>', 'amt, chord-lm: also learn chord sequences from pop909,billboard (no video)', '')
     .option('--pretrain-data <folder>', 'folder holding pop909/ and billboard/ (default: beside --data)')
+    .option('--init <weights>', 'amt, chord-lm: start from these weights where they match (e.g. an AMT from a trained chord-lm; its video paths start at zero)')
     .option('--resume', 'continue from the checkpoint in --out')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (kind: string, flags: TrainFlags) => {
@@ -169,6 +170,7 @@ function buildProgram(): Command {
         width: flags.width,
         seed: flags.seed,
         resume: flags.resume === true,
+        init: flags.init,
         pretrain: checkPretraining(flags.pretrain),
         pretrainFolder: flags.pretrainData ?? path.dirname(path.resolve(flags.data)),
         onProgress: flags.quiet
@@ -230,6 +232,7 @@ interface TrainFlags {
   seed: number;
   pretrain: string;
   pretrainData?: string;
+  init?: string;
   resume?: boolean;
   quiet?: boolean;
 }

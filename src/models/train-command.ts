@@ -11,6 +11,9 @@ import { tensorEngine } from './engine.js';
 import { readVideos } from './muvisync.js';
 import { readPretrainingSequences, PRETRAINING_SOURCES, type PretrainingSource } from './pretraining.js';
 import { train, type TrainResult } from './trainer.js';
+import type { Parameters } from './linalg.js';
+import { loadWeights } from './weights.js';
+import path from 'node:path';
 
 export const MODEL_KINDS = ['amt', 'chord-lm', 'dynamics'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -27,6 +30,8 @@ export interface TrainCommandOptions {
   resume: boolean;
   pretrain: PretrainingSource[];
   pretrainFolder: string;
+  /** Start from these weights where the names match (e.g. the AMT from a trained chord LM). */
+  init?: string;
   onProgress?: (line: string, done: boolean) => void;
 }
 
@@ -41,6 +46,23 @@ export function checkPretraining(list: string): PretrainingSource[] {
     if (!(PRETRAINING_SOURCES as readonly string[]).includes(source)) throw usageError(`Unknown pre-training data '${source}'. Choose from: ${PRETRAINING_SOURCES.join(', ')}.`);
   }
   return sources as PretrainingSource[];
+}
+
+/**
+ * Copies every parameter `source` has into `target` (same name and shape). When a chord LM seeds an
+ * AMT, the paths the LM lacks — the video added to the decoder input and the cross-attention's
+ * output — start at zero, so training starts from exactly the LM and the video can only add to it.
+ */
+export function startFrom(target: Parameters, source: Parameters): void {
+  let copied = 0;
+  for (const [name, value] of source) {
+    const slot = target.get(name);
+    if (!slot || slot.shape.join() !== value.shape.join()) continue;
+    slot.data.set(value.data);
+    copied += 1;
+  }
+  if (copied === 0) throw usageError('--init: the weights share no parameter with this model; give a chord-lm or amt weights file of the same width.');
+  for (const [name, slot] of target) if (!source.has(name) && (name === 'dec.feat.w' || /^dec\.\d+\.cross\.o\.[wb]$/.test(name))) slot.data.fill(0);
 }
 
 export async function trainCommand(kind: ModelKind, options: TrainCommandOptions): Promise<TrainResult> {
@@ -66,14 +88,17 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
   const lambda = video ? options.lambda : 1; // the chord LM has no emotion input to be affective about
   let train_: ChordSequence[] = trainVideos.map(sequenceFromMuvi);
   if (options.pretrain.length > 0) train_ = [...train_, ...(await readPretrainingSequences(options.pretrainFolder, options.pretrain))];
-  const model = amtTrainable(tf, config, initialAmtParameters(config, rng), { train: train_, validation: validationVideos.map(sequenceFromMuvi) }, { lambda, batchSize: options.batchSize, kind });
+  const initial = initialAmtParameters(config, rng);
+  if (options.init) startFrom(initial, (await loadWeights(options.init, video ? 'chord-lm' : kind).catch(() => loadWeights(options.init!, kind))).params);
+  const model = amtTrainable(tf, config, initial, { train: train_, validation: validationVideos.map(sequenceFromMuvi) }, { lambda, batchSize: options.batchSize, kind });
   const seconds = train_.reduce((n, s) => n + s.chords.length, 0);
   return train(tf, model, {
     ...common,
     stepsPerEpoch: Math.ceil(seconds / (options.batchSize * config.window)),
     warmupSteps: 100,
     header: {
-      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}`,
+      initialisedFrom: options.init ? path.basename(options.init) : undefined,
+      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}${options.init ? '-from-lm' : ''}`,
       config,
       lambda,
       trainedOn: `MuVi-Sync train (597 videos)${options.pretrain.length ? ` + ${options.pretrain.join(', ')}` : ''}; epoch chosen on val`,

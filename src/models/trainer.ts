@@ -40,6 +40,8 @@ export interface TrainOptions {
   patience: number;
   seed: number;
   resume: boolean;
+  /** Stop after this many epochs in this run, leaving a checkpoint to resume (time-boxed sessions). */
+  epochsThisRun?: number;
   /** Extra header fields for the saved weights (config, version, data…). */
   header: Record<string, unknown> & { version: string; config: unknown };
   onProgress?: (line: string, done: boolean) => void;
@@ -95,8 +97,9 @@ export async function train(tf: Tf, model: Trainable, options: TrainOptions): Pr
     await restore(tf, model, optimizer, files);
   }
   const started = Date.now() - state.seconds * 1000;
+  const lastEpoch = Math.min(options.epochs, state.epoch + (options.epochsThisRun ?? Infinity));
   // One random stream per epoch, so a resumed run sees the batches the uninterrupted one would have.
-  while (state.epoch < options.epochs && state.sinceBest < options.patience) {
+  while (state.epoch < lastEpoch && state.sinceBest < options.patience) {
     const rng = createRng(options.seed * 1000 + state.epoch);
     let sum = 0;
     const epochStart = Date.now();
@@ -154,7 +157,8 @@ function optimizerSnapshot(optimizer: ReturnType<Tf['train']['adam']>): Paramete
   const params: Parameters = new Map();
   params.set('iterations', { shape: [1], data: Float32Array.of(slots.iterations_ ?? 0) });
   for (const [label, list] of [['m', slots.accumulatedFirstMoment], ['v', slots.accumulatedSecondMoment]] as const) {
-    for (const { originalName, variable } of list ?? []) params.set(`${label}:${originalName}`, { shape: variable.shape, data: variable.dataSync() as Float32Array });
+    // Adam names its slots "<variable>/m" and "<variable>/v".
+    for (const { originalName, variable } of list ?? []) params.set(`${label}:${originalName.replace(/\/[mv]$/, '')}`, { shape: variable.shape, data: variable.dataSync() as Float32Array });
   }
   return params;
 }

@@ -257,3 +257,51 @@ describe('learned chords in a composition', () => {
     for (let i = 2; i < chords.length; i++) assert.ok(!(chords[i]!.chord === chords[i - 1]!.chord && chords[i]!.chord === chords[i - 2]!.chord), 'no chord three bars running');
   });
 });
+
+describe('seeding the AMT with a chord LM', () => {
+  it('starts from exactly the LM: the video paths begin at zero', async () => {
+    const { startFrom } = await import('../../src/models/train-command.js');
+    const lmConfig = { ...TINY, video: false };
+    const lm = initialAmtParameters(lmConfig, createRng(11));
+    const amt = initialAmtParameters(TINY, createRng(12));
+    startFrom(amt, lm);
+    const [sequence] = syntheticSequences(1, 13, moodChords);
+    const features = sequence!.features!.subarray(0, TINY.window * FEATURES);
+    const fromLm = new AmtWindow(lm, lmConfig, features, TINY.window);
+    const fromAmt = new AmtWindow(amt, TINY, features, TINY.window);
+    for (let t = 0; t < TINY.window; t++) {
+      const previous = t === 0 ? START : sequence!.chords[t - 1]!;
+      const a = fromLm.step(previous);
+      const b = fromAmt.step(previous);
+      a.forEach((value, c) => assert.ok(Math.abs(value - b[c]!) < 1e-5));
+    }
+    assert.throws(() => startFrom(amt, new Map([['nothing', { shape: [1], data: new Float32Array(1) }]])), /share no parameter/);
+  });
+});
+
+describe('training runs', () => {
+  it('are reproducible from the seed, and a resumed run ends where an uninterrupted one does', { timeout: 120_000 }, async () => {
+    const tf = await tensorEngine();
+    const data = { train: syntheticSequences(12, 21, moodChords), validation: syntheticSequences(3, 22, moodChords) };
+    const options = (out: string, epochsThisRun: number, resume: boolean) => ({ out, epochs: 2, epochsThisRun, stepsPerEpoch: 6, learningRate: 5e-3, warmupSteps: 3, weightDecay: 0.01, clipNorm: 1, patience: 5, seed: 4, resume, header: { version: 'test', config: TINY } });
+    const run = async (out: string, epochs: number, resume: boolean) => {
+      const model = amtTrainable(tf, TINY, initialAmtParameters(TINY, createRng(3)), data, { lambda: 0.5, batchSize: 4, kind: 'amt' });
+      const result = await train(tf, model, options(out, epochs, resume));
+      const params = snapshot(model.variables);
+      for (const variable of model.variables.values()) variable.dispose();
+      return { result, params };
+    };
+    const whole = await run(temporaryFolder('v2m-whole-'), 2, false);
+    const again = await run(temporaryFolder('v2m-again-'), 2, false);
+    assert.deepEqual(again.params.get('dec.out.w')!.data, whole.params.get('dec.out.w')!.data, 'same seed, same weights');
+    const interrupted = temporaryFolder('v2m-resume-');
+    await run(interrupted, 1, false);
+    const resumed = await run(interrupted, 2, true);
+    assert.deepEqual(resumed.result.history.map((h) => h.epoch), [1, 2]);
+    const a = resumed.params.get('dec.out.w')!.data;
+    const b = whole.params.get('dec.out.w')!.data;
+    let worst = 0;
+    a.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - b[i]!))));
+    assert.ok(worst < 1e-5, `resumed weights differ by ${worst}`);
+  });
+});
