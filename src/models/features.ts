@@ -8,8 +8,12 @@ import { EMOTIONS } from '../analysis/emotion.js';
 import type { MuviVideo } from './muvisync.js';
 import { CHORD_CLASSES, classQuality, factorise, QUALITIES, ROOTS } from './vocabulary.js';
 
-/** Per second: 6 emotion probabilities, log motion, log scene offset, "a scene starts here". */
-export const FEATURES = EMOTIONS.length + 3;
+/**
+ * Per second: 6 emotion probabilities, log motion, log scene offset, "a scene starts here", and
+ * where in the video the second lies (log seconds from the start and to the end): music videos open
+ * and close differently from their middles, which no chord-only model can know.
+ */
+export const FEATURES = EMOTIONS.length + 5;
 
 /**
  * v2m's frame differences are taken on 64-pixel frames, which average small motions away: over the
@@ -35,6 +39,8 @@ export function featureMatrix(input: SecondFeatures): Float32Array {
     const offset = Math.max(0, input.sceneOffset[t] ?? 0);
     row[EMOTIONS.length + 1] = Math.log1p(offset) / 3;
     row[EMOTIONS.length + 2] = offset === 0 ? 1 : 0;
+    row[EMOTIONS.length + 3] = Math.log1p(t) / 4;
+    row[EMOTIONS.length + 4] = Math.log1p(seconds - 1 - t) / 4;
   }
   return rows;
 }

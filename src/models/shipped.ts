@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { usageError } from '../errors.js';
 import { createRng } from '../music/random.js';
 import { AmtWindow, type AmtConfig } from './amt.js';
 import { predictDynamics, type DynamicsConfig, type DynamicsNormalisation, type DynamicsPrediction } from './dynamics.js';
@@ -31,12 +32,21 @@ export interface DynamicsModel {
 
 export async function loadChordModel(file = path.join(SHIPPED_MODELS_FOLDER, 'amt.weights'), kind: 'amt' | 'chord-lm' = 'amt'): Promise<ChordModel> {
   const { header, params } = await loadWeights<AmtConfig>(file, kind);
+  if (header.config.video) checkFeatures(header, file, kind);
   return { kind, version: header.version, config: header.config, params };
 }
 
 export async function loadDynamicsModel(file = path.join(SHIPPED_MODELS_FOLDER, 'dynamics.weights')): Promise<DynamicsModel> {
   const { header, params } = await loadWeights<DynamicsConfig>(file, 'dynamics');
+  checkFeatures(header, file, 'dynamics');
   return { version: header.version, config: header.config, normalisation: (header as WeightsHeader<DynamicsConfig> & { normalisation: DynamicsNormalisation }).normalisation, params };
+}
+
+/** Weights trained on another feature layout would read the wrong numbers: refuse them. */
+function checkFeatures(header: WeightsHeader, file: string, kind: string): void {
+  if (header.features !== FEATURES) {
+    throw usageError(`The ${kind} weights '${file}' were trained on ${String(header.features ?? 'an older set of')} features per second; this v2m computes ${FEATURES}. Train them again with 'v2m train ${kind}'.`);
+  }
 }
 
 let shippedChords: Promise<ChordModel> | undefined;

@@ -8,6 +8,7 @@ import { amtTrainable, initialAmtParameters, sequenceFromMuvi, type ChordSequenc
 import { DEFAULT_DYNAMICS_CONFIG, type DynamicsConfig } from './dynamics.js';
 import { dynamicsTrainable, initialDynamicsParameters, dynamicsNormalisation } from './dynamics-train.js';
 import { tensorEngine } from './engine.js';
+import { FEATURES } from './features.js';
 import { readVideos } from './muvisync.js';
 import { readPretrainingSequences, PRETRAINING_SOURCES, type PretrainingSource } from './pretraining.js';
 import { train, type TrainResult } from './trainer.js';
@@ -80,7 +81,7 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
       ...common,
       stepsPerEpoch: Math.ceil(seconds / (options.batchSize * config.window)),
       warmupSteps: 50,
-      header: { version: `dynamics-h${config.hidden}-s${options.seed}`, config, normalisation, trainedOn: 'MuVi-Sync train (597 videos); epoch chosen on val' },
+      header: { version: `dynamics-h${config.hidden}-s${options.seed}`, config, features: FEATURES, normalisation, trainedOn: 'MuVi-Sync train (597 videos); epoch chosen on val' },
     });
   }
   const video = kind === 'amt';
@@ -100,6 +101,7 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
       initialisedFrom: options.init ? path.basename(options.init) : undefined,
       version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}${options.init ? '-from-lm' : ''}`,
       config,
+      features: FEATURES,
       lambda,
       trainedOn: `MuVi-Sync train (597 videos)${options.pretrain.length ? ` + ${options.pretrain.join(', ')}` : ''}; epoch chosen on val`,
     },

@@ -86,7 +86,9 @@ describe('the AMT', () => {
     // Reload: the saved file gives exactly the outputs of the parameters it was saved from.
     const file = path.join(out, 'roundtrip.weights');
     const params = snapshot(model.variables);
-    await saveWeights(file, { kind: 'amt', version: 'test', config: TINY }, params);
+    await saveWeights(file, { kind: 'amt', version: 'test', config: TINY, features: FEATURES }, params);
+    await saveWeights(path.join(out, 'old-layout.weights'), { kind: 'amt', version: 'test', config: TINY, features: FEATURES - 2 }, params);
+    await assert.rejects(loadChordModel(path.join(out, 'old-layout.weights')), /trained on \d+ features per second; this v2m computes \d+/);
     const reloaded = await loadChordModel(file);
     const features = data.validation[0]!.features!.subarray(0, TINY.window * FEATURES);
     const original = new AmtWindow(params, TINY, features, TINY.window).step(START);
