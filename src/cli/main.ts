@@ -155,6 +155,7 @@ function buildProgram(): Command {
     .option('--pretrain <list>', 'amt, chord-lm: also learn chord sequences from pop909,billboard (no video)', '')
     .option('--pretrain-data <folder>', 'folder holding pop909/ and billboard/ (default: beside --data)')
     .option('--init <weights>', 'amt, chord-lm: start from these weights where they match (e.g. an AMT from a trained chord-lm; its video paths start at zero)')
+    .option('--freeze', 'with --init: keep the seeded chord-lm part fixed, train only the video paths')
     .option('--resume', 'continue from the checkpoint in --out')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (kind: string, flags: TrainFlags) => {
@@ -171,6 +172,7 @@ function buildProgram(): Command {
         seed: flags.seed,
         resume: flags.resume === true,
         init: flags.init,
+        freeze: flags.freeze === true,
         pretrain: checkPretraining(flags.pretrain),
         pretrainFolder: flags.pretrainData ?? path.dirname(path.resolve(flags.data)),
         onProgress: flags.quiet
@@ -233,6 +235,7 @@ interface TrainFlags {
   pretrain: string;
   pretrainData?: string;
   init?: string;
+  freeze?: boolean;
   resume?: boolean;
   quiet?: boolean;
 }

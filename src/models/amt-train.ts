@@ -207,7 +207,13 @@ export interface AmtTrainingData {
   validation: ChordSequence[];
 }
 
-export function amtTrainable(tf: Tf, config: AmtConfig, params: Parameters, data: AmtTrainingData, options: { lambda: number; batchSize: number; kind: string }): Trainable {
+export function amtTrainable(
+  tf: Tf,
+  config: AmtConfig,
+  params: Parameters,
+  data: AmtTrainingData,
+  options: { lambda: number; batchSize: number; kind: string; frozen?: (name: string) => boolean },
+): Trainable {
   const variables = new Map<string, Variable>([...params].map(([name, { shape, data: values }]) => [name, tf.variable(tf.tensor(values, shape), true, name)]));
   const validationBatches: AmtBatch[] = [];
   const windows = tilingWindows(data.validation, config.window);
@@ -230,5 +236,11 @@ export function amtTrainable(tf: Tf, config: AmtConfig, params: Parameters, data
       return total / Math.max(1, weight);
     },
     decays: (name) => name.endsWith('.w') || name === 'dec.root' || name === 'dec.quality' || name === 'dec.minor',
+    frozen: options.frozen,
   };
+}
+
+/** The parameters a chord LM gives an AMT: with --freeze they stay as the LM learned them. */
+export function isLanguageModelPart(name: string): boolean {
+  return name.startsWith('dec.') && name !== 'dec.feat.w' && name !== 'dec.feat.b' && !/^dec\.\d+\.(cross|ln2)\./.test(name);
 }

@@ -4,7 +4,7 @@
 import { usageError } from '../errors.js';
 import { createRng } from '../music/random.js';
 import { DEFAULT_AMT_CONFIG, type AmtConfig } from './amt.js';
-import { amtTrainable, initialAmtParameters, sequenceFromMuvi, type ChordSequence } from './amt-train.js';
+import { amtTrainable, initialAmtParameters, isLanguageModelPart, sequenceFromMuvi, type ChordSequence } from './amt-train.js';
 import { DEFAULT_DYNAMICS_CONFIG, type DynamicsConfig } from './dynamics.js';
 import { dynamicsTrainable, initialDynamicsParameters, dynamicsNormalisation } from './dynamics-train.js';
 import { tensorEngine } from './engine.js';
@@ -33,6 +33,8 @@ export interface TrainCommandOptions {
   pretrainFolder: string;
   /** Start from these weights where the names match (e.g. the AMT from a trained chord LM). */
   init?: string;
+  /** With init: keep the seeded language-model part fixed and train only the video paths. */
+  freeze?: boolean;
   onProgress?: (line: string, done: boolean) => void;
 }
 
@@ -91,7 +93,12 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
   if (options.pretrain.length > 0) train_ = [...train_, ...(await readPretrainingSequences(options.pretrainFolder, options.pretrain))];
   const initial = initialAmtParameters(config, rng);
   if (options.init) startFrom(initial, (await loadWeights(options.init, video ? 'chord-lm' : kind).catch(() => loadWeights(options.init!, kind))).params);
-  const model = amtTrainable(tf, config, initial, { train: train_, validation: validationVideos.map(sequenceFromMuvi) }, { lambda, batchSize: options.batchSize, kind });
+  const model = amtTrainable(tf, config, initial, { train: train_, validation: validationVideos.map(sequenceFromMuvi) }, {
+    lambda,
+    batchSize: options.batchSize,
+    kind,
+    frozen: options.freeze && options.init ? isLanguageModelPart : undefined,
+  });
   const seconds = train_.reduce((n, s) => n + s.chords.length, 0);
   return train(tf, model, {
     ...common,
@@ -99,7 +106,7 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
     warmupSteps: 100,
     header: {
       initialisedFrom: options.init ? path.basename(options.init) : undefined,
-      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}${options.init ? '-from-lm' : ''}`,
+      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}${options.init ? (options.freeze ? '-frozen-lm' : '-from-lm') : ''}`,
       config,
       features: FEATURES,
       lambda,

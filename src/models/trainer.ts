@@ -26,6 +26,8 @@ export interface Trainable {
   validationLoss(): number;
   /** Which parameters weight decay shrinks (matrices and embeddings, not biases, gains or position biases). */
   decays(name: string): boolean;
+  /** Parameters held fixed (e.g. a seeded chord LM's decoder while the AMT learns its video paths). */
+  frozen?: (name: string) => boolean;
 }
 
 export interface TrainOptions {
@@ -134,7 +136,7 @@ export async function train(tf: Tf, model: Trainable, options: TrainOptions): Pr
 
 function trainStep(tf: Tf, model: Trainable, optimizer: ReturnType<Tf['train']['adam']>, learningRate: number, options: TrainOptions, rng: Rng): number {
   return tf.tidy(() => {
-    const variables = [...model.variables.values()];
+    const variables = [...model.variables].filter(([name]) => !model.frozen?.(name)).map(([, variable]) => variable);
     const { value, grads } = tf.variableGrads(() => model.batchLoss(rng), variables);
     const norm = Math.sqrt(Object.values(grads).reduce((sum, g) => sum + (g.square().sum().dataSync()[0] ?? 0), 0));
     const scale = norm > options.clipNorm ? options.clipNorm / norm : 1;
@@ -142,7 +144,7 @@ function trainStep(tf: Tf, model: Trainable, optimizer: ReturnType<Tf['train']['
     // The learning rate changes every step (warm-up, cosine); Adam reads it at each update.
     Object.assign(optimizer, { learningRate });
     optimizer.applyGradients(clipped);
-    for (const [name, variable] of model.variables) if (model.decays(name)) variable.assign(variable.mul(1 - learningRate * options.weightDecay));
+    for (const [name, variable] of model.variables) if (model.decays(name) && !model.frozen?.(name)) variable.assign(variable.mul(1 - learningRate * options.weightDecay));
     return value.dataSync()[0]!;
   });
 }
@@ -175,7 +177,7 @@ async function restore(tf: Tf, model: Trainable, optimizer: ReturnType<Tf['train
   // Adam keeps its moments by position, in the order of the gradients: the model's variable order.
   // (Variables are created with their parameter names, so the names match across processes.)
   for (const label of ['m', 'v']) {
-    for (const name of model.variables.keys()) {
+    for (const name of [...model.variables.keys()].filter((name) => !model.frozen?.(name))) {
       const saved = slots.params.get(`${label}:${name}`);
       if (!saved) throw new Error(`The optimizer checkpoint has no '${label}:${name}'.`);
       weights.push({ name, tensor: tf.tensor(saved.data, saved.shape) });
