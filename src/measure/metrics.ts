@@ -3,7 +3,7 @@
 
 import { EMOTIONS, type Emotion, type EmotionTimeline } from '../analysis/emotion.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
-import { chordQuality, type ChordQuality } from '../music/theory.js';
+import { chordPitchClasses, chordQuality, type ChordQuality } from '../music/theory.js';
 import type { AudioAnalysis } from './audio.js';
 import { estimateKey, keyLabel, pearson, scalePitchClasses, type EstimatedKey } from './key.js';
 import type { MidiAnalysis, MidiNote } from './midi.js';
@@ -93,7 +93,7 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: Met
     lengthErrorSeconds: Math.abs(audio.duration - picture.duration),
     longestSilenceSeconds: silence ? silence.end - silence.start : 0,
     key: key ? keyLabel(key) : null,
-    inKeyRatio: key ? inKeyRatio(pitched, key) : 0,
+    inKeyRatio: key ? inKeyRatio(pitched, key, chords) : 0,
     endsOnTonic: key ? endsOnTonic(pitched, key) : false,
     fadesOut: fadesOut(audio.rmsDbPerSecond, audio.endingRmsDb),
     audioTempoBpm: audio.tempoBpm,
@@ -167,10 +167,35 @@ export function countPerSecond(times: readonly number[], seconds: number): numbe
 }
 
 /** Share of pitched notes (weighted by count) whose pitch class is in the key's scale. */
-export function inKeyRatio(notes: readonly MidiNote[], key: EstimatedKey): number {
+/**
+ * EVALUATION.md's in-key note ratio: the share of notes in the key's scale or in the chord sounding
+ * when they start (a borrowed or secondary chord's own tones are not wrong notes).
+ */
+export function inKeyRatio(notes: readonly MidiNote[], key: EstimatedKey, chords: ReadonlyArray<{ time: number; chord: string }> = []): number {
   if (notes.length === 0) return 0;
   const scale = scalePitchClasses(key);
-  return notes.filter((note) => scale.has(note.midi % 12)).length / notes.length;
+  const sorted = [...chords].sort((a, b) => a.time - b.time);
+  const chordTones = sorted.map((c) => new Set(safePitchClasses(c.chord)));
+  const soundingAt = (time: number) => {
+    let index = -1;
+    for (let low = 0, high = sorted.length - 1; low <= high; ) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle]!.time <= time + 1e-6) {
+        index = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return index < 0 ? undefined : chordTones[index];
+  };
+  return notes.filter((note) => scale.has(note.midi % 12) || soundingAt(note.time)?.has(note.midi % 12) === true).length / notes.length;
+}
+
+function safePitchClasses(symbol: string): number[] {
+  try {
+    return chordPitchClasses(symbol);
+  } catch {
+    return [];
+  }
 }
 
 /** Whether the lowest note of the last chord (the notes that start with the last bass note) is the tonic. */

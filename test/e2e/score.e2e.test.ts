@@ -65,6 +65,9 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
       assert.match(cues.key, /^[A-G][b#]? (major|minor)$/);
       assert.equal(cues.features.motion.length, Math.ceil(cues.input.duration - 1e-6));
       assert.ok(cues.chords.length > 0 && cues.chords.every((c) => typeof c.chord === 'string' && c.duration > 0));
+      // By default the shipped models write the chords and shape the dynamics; the cue sheet says which.
+      assert.match(cues.models.chords, /^amt amt-w\d+-/);
+      assert.match(cues.models.dynamics, /^bigru dynamics-h\d+-/);
       if (clip.startsWith('bikes')) {
         assert.equal(cues.cuts.length, 5);
         // Each cut lands on a downbeat of the music.

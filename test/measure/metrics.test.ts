@@ -85,6 +85,9 @@ describe('metric arithmetic', () => {
     const key = estimateKey([...notes, note(4.5, 61, 0.1)])!;
     assert.deepEqual(key, { tonicPitchClass: 7, mode: 'major' });
     assert.equal(inKeyRatio([...notes, note(4.5, 61, 0.1)], key), 12 / 13);
+    // Under an A major chord (a secondary dominant in G), its C# is a chord tone, not a wrong note.
+    assert.equal(inKeyRatio([...notes, note(4.5, 61, 0.1)], key, [{ time: 0, chord: 'G' }, { time: 4, chord: 'A' }]), 1);
+    assert.equal(inKeyRatio([...notes, note(4.5, 61, 0.1)], key, [{ time: 0, chord: 'G' }, { time: 4, chord: 'C' }]), 12 / 13);
     assert.equal(endsOnTonic(notes, key), true);
     // The chord before ends exactly where the last begins: still a tonic ending.
     assert.equal(endsOnTonic([note(2, 50, 1), ...notes], key), true);
