@@ -8,7 +8,7 @@
 // This file is the architecture and its inference (plain Float32Array maths, one second at a time
 // with cached keys and values); amt-train.ts is the same network on TensorFlow.js for training.
 
-import { FEATURES, QUALITY_TOKENS, ROOT_TOKENS, chordTokens, START } from './features.js';
+import { FEATURES, QUALITY_TOKENS, ROOT_TOKENS, chordTokens } from './features.js';
 import { addInPlace, layerNorm, linear, parameter, reluInPlace, type Parameters } from './linalg.js';
 import { CHORD_CLASSES } from './vocabulary.js';
 
@@ -207,4 +207,3 @@ function concat(parts: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-export { START };

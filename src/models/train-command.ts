@@ -89,17 +89,17 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
   const video = kind === 'amt';
   const config: AmtConfig = { ...DEFAULT_AMT_CONFIG, video, ...(options.width ? { width: options.width, feedForward: 2 * options.width } : {}) };
   const lambda = video ? options.lambda : 1; // the chord LM has no emotion input to be affective about
-  let train_: ChordSequence[] = trainVideos.map(sequenceFromMuvi);
-  if (options.pretrain.length > 0) train_ = [...train_, ...(await readPretrainingSequences(options.pretrainFolder, options.pretrain))];
+  let sequences: ChordSequence[] = trainVideos.map(sequenceFromMuvi);
+  if (options.pretrain.length > 0) sequences = [...sequences, ...(await readPretrainingSequences(options.pretrainFolder, options.pretrain))];
   const initial = initialAmtParameters(config, rng);
   if (options.init) startFrom(initial, (await loadWeights(options.init, video ? 'chord-lm' : kind).catch(() => loadWeights(options.init!, kind))).params);
-  const model = amtTrainable(tf, config, initial, { train: train_, validation: validationVideos.map(sequenceFromMuvi) }, {
+  const model = amtTrainable(tf, config, initial, { train: sequences, validation: validationVideos.map(sequenceFromMuvi) }, {
     lambda,
     batchSize: options.batchSize,
     kind,
     frozen: options.freeze && options.init ? isLanguageModelPart : undefined,
   });
-  const seconds = train_.reduce((n, s) => n + s.chords.length, 0);
+  const seconds = sequences.reduce((n, s) => n + s.chords.length, 0);
   return train(tf, model, {
     ...common,
     stepsPerEpoch: Math.ceil(seconds / (options.batchSize * config.window)),
