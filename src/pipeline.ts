@@ -55,6 +55,11 @@ export interface ScoreReuse {
   poster?: Uint8Array;
   /** The report's link to the scored video; default: its path relative to the report. */
   reportVideoHref?: string;
+  /**
+   * The input's name as the cue sheet and report show it, for outputs handed to someone else (the
+   * server): the cue sheet then names its outputs by file name only, never by server path.
+   */
+  publicName?: string;
 }
 
 /** Share of the total time each stage takes (measured on the shared clips; only for the progress bar). */
@@ -103,11 +108,11 @@ export async function scoreVideo(
     await writeFile(temporary.midi, midi);
     const metrics = trackMetrics({ picture: pictureEvents(timeline), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
     const cues = cueSheet({
-      info,
+      info: reuse.publicName ? { ...info, path: reuse.publicName } : info,
       timeline,
       composition,
       generator: { name: 'v2m', version: V2M_VERSION, soundFont: soundFontPath().name },
-      outputs,
+      outputs: reuse.publicName ? (Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, path.basename(file)])) as unknown as OutputPaths) : outputs,
       audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
       metrics,
     });

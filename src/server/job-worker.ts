@@ -14,6 +14,8 @@ import type { JobSummary } from './store.js';
 
 export interface WorkerRequest {
   folder: string;
+  /** The client's file name, shown in the cue sheet and report instead of any server path. */
+  displayName: string;
   videoExtension: string;
   options: ScoreOptions;
 }
@@ -39,7 +41,7 @@ async function run(request: WorkerRequest): Promise<WorkerMessage> {
     { ...request.options, output: files.outputs.video },
     (progress) => void send({ type: 'progress', stage: progress.stage, fraction: progress.fraction }),
     // The report is served at …/result/report, so its video is the sibling URL …/result/video.
-    { timeline, poster, reportVideoHref: 'video' },
+    { timeline, poster, reportVideoHref: 'video', publicName: request.displayName },
   );
   if (!timeline) await writeFileAtomically(files.analysis, JSON.stringify(result.timeline));
   if (!poster && result.poster) await writeFileAtomically(files.poster, result.poster);

@@ -99,7 +99,7 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       }
       this.poke();
     });
-    const request: WorkerRequest = { folder, videoExtension: job.videoExtension, options: scoreOptionsFor(job.options) };
+    const request: WorkerRequest = { folder, displayName: job.name, videoExtension: job.videoExtension, options: scoreOptionsFor(job.options) };
     child.send(request);
   }
 }

@@ -83,8 +83,13 @@ describe('v2m serve: jobs', () => {
     const firstMidi = await (await fetch(`${server.url}/jobs/${first.id}/result/midi`)).arrayBuffer();
     const secondMidi = await (await fetch(`${server.url}/jobs/${second.id}/result/midi`)).arrayBuffer();
     assert.notDeepEqual(new Uint8Array(firstMidi), new Uint8Array(secondMidi), 'new options, new music');
-    const cues = (await (await fetch(`${server.url}/jobs/${second.id}/result/cues`)).json()) as { input: { duration: number } };
+    const cuesText = await (await fetch(`${server.url}/jobs/${second.id}/result/cues`)).text();
+    const cues = JSON.parse(cuesText) as { input: { duration: number; path: string }; outputs: { video: string } };
     assert.ok(Math.abs(cues.input.duration - 3.666) < 0.05);
+    assert.equal(cues.input.path, 'sign-language-4s.mkv', 'the cue sheet names the upload as the client did');
+    assert.equal(cues.outputs.video, 'scored.mp4');
+    assert.ok(!cuesText.includes(data), 'no server path in what the client gets');
+    assert.ok(!(await (await fetch(`${server.url}/jobs/${second.id}/result/report`)).text()).includes(data));
 
     const download = await fetch(`${server.url}/jobs/${second.id}/result/video?download=true`);
     assert.match(download.headers.get('content-disposition') ?? '', /^attachment; filename="sign-language-4s\.v2m\.mp4"/);
