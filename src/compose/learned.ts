@@ -6,7 +6,7 @@ import type { VideoTimeline } from '../analysis/timeline.js';
 import { timelineFeatures } from '../models/features.js';
 import { generateChords, predictDynamicsCurve, type ChordModel, type DynamicsModel, type SamplingOptions } from '../models/shipped.js';
 import { factorise, toSymbol } from '../models/vocabulary.js';
-import { spellPitchClass, type MusicalKey } from '../music/theory.js';
+import { rootPitchClass, spellPitchClass, type MusicalKey } from '../music/theory.js';
 import { clamp } from '../numbers.js';
 
 export interface LearnedModels {
@@ -16,8 +16,7 @@ export interface LearnedModels {
 
 /** Semitones from MuVi-Sync's normalised key (C major or A minor) up to `key`. */
 function shiftTo(key: MusicalKey): number {
-  const tonic = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'].findIndex((_, pc) => spellPitchClass(pc, key) === key.tonic);
-  return (((tonic < 0 ? 0 : tonic) - (key.mode === 'minor' ? 9 : 0)) % 12 + 12) % 12;
+  return (rootPitchClass(key.tonic) - (key.mode === 'minor' ? 9 : 0) + 12) % 12;
 }
 
 /** The AMT's chord for every second, as symbols in `key`. */

@@ -115,6 +115,26 @@ export function randomWindows(sequences: readonly ChordSequence[], seconds: numb
   });
 }
 
+/** Tensors that depend only on the window length (relative-position one-hots, the causal mask): made once, kept. */
+const windowConstants = new Map<string, Tensor2D>();
+
+function windowConstant(tf: Tf, key: string, make: () => Tensor2D): Tensor2D {
+  let constant = windowConstants.get(key);
+  if (!constant || constant.isDisposed) {
+    constant = tf.keep(tf.tidy(make));
+    windowConstants.set(key, constant);
+  }
+  return constant;
+}
+
+/** [T·T × buckets]: for each query–key pair, a one-hot of its relative-distance bucket. */
+function relativeOneHot(tf: Tf, T: number, maxDistance: number, causal: boolean): Tensor2D {
+  const buckets = causal ? maxDistance + 1 : 2 * maxDistance + 1;
+  const indices = new Int32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) indices[i * T + j] = Math.max(0, relativeBucket(i, j, maxDistance, causal));
+  return tf.oneHot(tf.tensor1d(indices, 'int32'), buckets).toFloat() as Tensor2D;
+}
+
 /** The AMT forward pass on TensorFlow.js: logits [B·T × CHORD_CLASSES]. */
 export function amtLogits(tf: Tf, variables: Map<string, Variable>, config: AmtConfig, batch: AmtBatch): Tensor2D {
   const B = batch.size;
@@ -132,15 +152,9 @@ export function amtLogits(tf: Tf, variables: Map<string, Variable>, config: AmtC
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), v(`${name}.g`)), v(`${name}.b`));
   };
-  const relative = (causal: boolean) => {
-    const buckets = causal ? config.maxDistance + 1 : 2 * config.maxDistance + 1;
-    const indices = new Int32Array(T * T);
-    for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) indices[i * T + j] = Math.max(0, relativeBucket(i, j, config.maxDistance, causal));
-    return tf.oneHot(tf.tensor1d(indices, 'int32'), buckets).toFloat() as Tensor2D;
-  };
-  const causalMask = tf.mul(tf.sub(tf.linalg.bandPart(tf.ones([T, T]), -1, 0), 1), 1e9);
-  const relBoth = relative(false);
-  const relCausal = relative(true);
+  const relBoth = windowConstant(tf, `both ${T} ${config.maxDistance}`, () => relativeOneHot(tf, T, config.maxDistance, false));
+  const relCausal = windowConstant(tf, `causal ${T} ${config.maxDistance}`, () => relativeOneHot(tf, T, config.maxDistance, true));
+  const causalMask = windowConstant(tf, `mask ${T}`, () => tf.mul(tf.sub(tf.linalg.bandPart(tf.ones([T, T]), -1, 0), 1), 1e9) as Tensor2D);
   // x, memory: [B·T × d]
   const attention = (x: Tensor, memory: Tensor, name: string, causal: boolean) => {
     const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);

@@ -146,8 +146,7 @@ export function learnedDynamicsScores(model: DynamicsModel, test: readonly MuviV
       errors.loudness.push(predicted.loudness[t]! - video.loudness[t]!);
     }
   }
-  const rootMeanSquare = (values: number[]) => Math.sqrt(values.reduce((sum, v) => sum + v * v, 0) / values.length);
-  return { model: 'bigru', rmse_density: rootMeanSquare(errors.density), rmse_loudness: rootMeanSquare(errors.loudness) };
+  return { model: 'bigru', rmse_density: rmse(errors.density, 0), rmse_loudness: rmse(errors.loudness, 0) };
 }
 
 /** The train mean of note density and loudness, predicted for every second. */

@@ -5,6 +5,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Note } from 'tonal';
 import { usageError } from '../errors.js';
 import type { ChordSequence } from './amt-train.js';
 import { chordClass, NO_CHORD, ROOTS } from './vocabulary.js';
@@ -12,15 +13,11 @@ import { chordClass, NO_CHORD, ROOTS } from './vocabulary.js';
 export const PRETRAINING_SOURCES = ['pop909', 'billboard'] as const;
 export type PretrainingSource = (typeof PRETRAINING_SOURCES)[number];
 
-const NOTE_INDEX: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
-
 /** Pitch class of a Harte root such as "Bb", "F#", "Cbb"; undefined if it is not one. */
 export function pitchClass(root: string): number | undefined {
-  const base = NOTE_INDEX[root[0] ?? ''];
-  if (base === undefined || !/^[A-G][#b]*$/.test(root)) return undefined;
-  let pc = base;
-  for (const accidental of root.slice(1)) pc += accidental === '#' ? 1 : -1;
-  return ((pc % 12) + 12) % 12;
+  if (!/^[A-G][#b]*$/.test(root)) return undefined;
+  const chroma = Note.chroma(root);
+  return typeof chroma === 'number' && Number.isInteger(chroma) ? chroma : undefined;
 }
 
 /** Harte qualities (and shorthand extensions) → MuVi-Sync's 13; anything else keeps its triad. */

@@ -138,7 +138,8 @@ function trainStep(tf: Tf, model: Trainable, optimizer: ReturnType<Tf['train']['
   return tf.tidy(() => {
     const variables = [...model.variables].filter(([name]) => !model.frozen?.(name)).map(([, variable]) => variable);
     const { value, grads } = tf.variableGrads(() => model.batchLoss(rng), variables);
-    const norm = Math.sqrt(Object.values(grads).reduce((sum, g) => sum + (g.square().sum().dataSync()[0] ?? 0), 0));
+    // One read back from the engine per step, not one per gradient.
+    const norm = Math.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())).dataSync()[0] ?? 0);
     const scale = norm > options.clipNorm ? options.clipNorm / norm : 1;
     const clipped = Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, scale === 1 ? g : g.mul(scale)])) as Record<string, Variable>;
     // The learning rate changes every step (warm-up, cosine); Adam reads it at each update.

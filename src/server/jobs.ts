@@ -79,10 +79,11 @@ export class JobService {
       throw new ApiError(415, `${message} (received '${upload.clientName.slice(0, 100)}')`);
     });
     const id = randomUUID();
-    const files = jobFiles(jobFolder(this.options.dataFolder, id), '');
+    const videoExtension = scoredVideoExtension(info);
+    const files = jobFiles(jobFolder(this.options.dataFolder, id), videoExtension);
     await mkdir(files.folder, { recursive: true });
     await rename(upload.file, files.input);
-    const job = this.store.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension: scoredVideoExtension(info) });
+    const job = this.store.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension });
     this.runner.poke();
     return job;
   }
