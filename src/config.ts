@@ -42,8 +42,10 @@ export interface ScoreOptions {
   temperature: number;
   /** AMT: sample among the k likeliest chords each second (0: all of them). */
   topK: number;
-  /** Look for faces, expressions and objects (they feed the emotion); off makes analysis faster. */
+  /** Look for faces and expressions (they feed the emotion); off makes analysis faster. */
   faces: boolean;
+  /** With faces: also name the objects in view (they label the report only; slower). */
+  objects: boolean;
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;
@@ -62,6 +64,7 @@ export const DEFAULT_OPTIONS: ScoreOptions = {
   temperature: 0.9,
   topK: 8,
   faces: true,
+  objects: false,
   mux: 'replace',
   originalGainDb: -12,
 };

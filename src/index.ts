@@ -1,7 +1,9 @@
 // The library entry: `import { scoreVideo } from 'v2m'`, with the same options as the CLI.
 
-export { scoreVideo, analyzeFile, outputPaths } from './pipeline.js';
-export type { Progress, Stage, ScoreResult, OutputPaths } from './pipeline.js';
+export { scoreVideo, outputPaths } from './pipeline.js';
+export { analyzeFile } from './analyze-file.js';
+export type { ScoreResult, OutputPaths } from './pipeline.js';
+export type { Progress, Stage } from './progress.js';
 export { DEFAULT_OPTIONS, STYLE_CHOICES, type ScoreOptions, type StyleChoice } from './config.js';
 export { V2mError, EXIT_CODES, type V2mErrorCode } from './errors.js';
 export { probe, type MediaInfo } from './media/probe.js';

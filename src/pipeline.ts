@@ -22,16 +22,11 @@ import { renderAudio } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
 import { checkOptions } from './options.js';
-import { analysisSheet, cueSheet, type AnalysisSheet, type CueSheet } from './report/cues.js';
+import { cueSheet, type CueSheet } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
+import { progressReporter, type Progress } from './progress.js';
 
-export type Stage = 'probe' | 'analyze' | 'compose' | 'synthesize' | 'master' | 'mux' | 'done';
-
-export interface Progress {
-  stage: Stage;
-  /** Progress of the whole job, 0–1; never goes backwards. */
-  fraction: number;
-}
+export type { Progress, Stage } from './progress.js';
 
 export interface OutputPaths {
   video: string;
@@ -62,16 +57,6 @@ export interface ScoreReuse {
   publicName?: string;
 }
 
-/** Share of the total time each stage takes (measured on the shared clips; only for the progress bar). */
-const STAGE_SPAN: Record<Exclude<Stage, 'done'>, [number, number]> = {
-  probe: [0, 0.02],
-  analyze: [0.02, 0.4],
-  compose: [0.4, 0.42],
-  synthesize: [0.42, 0.8],
-  master: [0.8, 0.93],
-  mux: [0.93, 1],
-};
-
 export async function scoreVideo(
   input: string,
   options: Partial<ScoreOptions> = {},
@@ -85,7 +70,7 @@ export async function scoreVideo(
   const info = await probe(input);
   const outputs = outputPaths(info, settings.output);
 
-  const timeline = reuse.timeline ?? (await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, onProgress: (f) => report('analyze', f) }));
+  const timeline = reuse.timeline ?? (await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, objects: settings.objects, onProgress: (f) => report('analyze', f) }));
   report('compose', 0);
   const composition = compose(timeline, { ...controls, seed: settings.seed });
 
@@ -127,19 +112,6 @@ export async function scoreVideo(
     await Promise.all(Object.values(temporary).map((file) => rm(file, { force: true })));
     await rm(workFolder, { recursive: true, force: true });
   }
-}
-
-/** `v2m analyze`: the analysis part of the cue sheet, without composing anything. */
-export async function analyzeFile(
-  input: string,
-  options: { faces: boolean } = { faces: true },
-  onProgress?: (progress: Progress) => void,
-): Promise<{ sheet: AnalysisSheet; timeline: VideoTimeline }> {
-  const report = progressReporter(onProgress);
-  const info: MediaInfo = await probe(input);
-  const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: options.faces, onProgress: (f) => report('analyze', f) });
-  report('done', 1);
-  return { sheet: analysisSheet(info, timeline), timeline };
 }
 
 /** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */
@@ -191,12 +163,3 @@ function temporaryPaths(outputs: OutputPaths): OutputPaths {
   return Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, temporaryPathFor(file)])) as unknown as OutputPaths;
 }
 
-function progressReporter(onProgress?: (progress: Progress) => void): (stage: Stage, stageFraction: number) => void {
-  let last = 0;
-  return (stage, stageFraction) => {
-    const [start, end] = stage === 'done' ? [1, 1] : STAGE_SPAN[stage];
-    const fraction = Math.max(last, start + (end - start) * Math.min(1, Math.max(0, stageFraction)));
-    last = fraction;
-    onProgress?.({ stage, fraction });
-  };
-}

@@ -120,3 +120,27 @@ export function buildMontage(parts: readonly MontagePart[], file: string): { fil
   }
   return { file, cuts };
 }
+
+/**
+ * Two shots joined by a cross-dissolve (25 fps, 320×180): `first` alone for `before` seconds, then
+ * `dissolve` seconds in which `second` fades in over it, then `second` alone for `after` seconds.
+ * Returns the file and the dissolve's start and end.
+ */
+export function buildDissolve(first: MontagePart, second: MontagePart, file: string, timing = { before: 3, dissolve: 1, after: 2 }): { file: string; start: number; end: number } {
+  const fps = 25;
+  const frames = (seconds: number) => Math.round(seconds * fps);
+  const prepare = (i: number) => `[${i}:v]fps=${fps},scale=320:180,setsar=1,setpts=PTS-STARTPTS`;
+  const graph = [
+    `${prepare(0)},trim=end_frame=${frames(timing.before + timing.dissolve)}[a]`,
+    `${prepare(1)},trim=end_frame=${frames(timing.dissolve + timing.after)},split[b1][b2]`,
+    // The second shot's first frames, fading in over the first shot's last ones…
+    `[b1]trim=end_frame=${frames(timing.dissolve)},setpts=PTS-STARTPTS,format=yuva420p,fade=t=in:st=0:d=${timing.dissolve}:alpha=1,setpts=PTS-STARTPTS+${timing.before}/TB[top]`,
+    // …then the rest of it, after the first shot has ended.
+    `[b2]trim=start_frame=${frames(timing.dissolve)},setpts=PTS-STARTPTS[rest]`,
+    '[a][rest]concat=n=2:v=1:a=0[base]',
+    '[base][top]overlay=eof_action=pass,format=yuv420p[out]',
+  ].join(';');
+  const inputs = [first, second].flatMap(([clip, start, length]) => ['-ss', String(start), '-t', String(length), '-i', media(clip)]);
+  ffmpeg([...inputs, '-filter_complex', graph, '-map', '[out]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+  return { file, start: timing.before, end: timing.before + timing.dissolve };
+}

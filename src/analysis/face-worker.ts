@@ -1,12 +1,12 @@
 // face-worker: runs in a worker thread, so face and object detection use the second core while the
 // main thread analyses frames. Models: @vladmandic/human's BlazeFace detector, its expression
-// classifier and CenterNet objects — all shipped inside the npm package, run on TensorFlow.js's
-// WebAssembly backend (no native build, nothing downloaded).
+// classifier and (when asked for) CenterNet objects — all shipped inside the npm package, run on
+// TensorFlow.js's WebAssembly backend (no native build, nothing downloaded).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { FaceRequest, FaceResponse } from './faces.js';
 
 const require = createRequire(import.meta.url);
@@ -63,7 +63,8 @@ const human = new Human({
   },
   body: { enabled: false },
   hand: { enabled: false },
-  object: { enabled: true, minConfidence: 0.4, maxDetected: 5 },
+  // CenterNet is loaded only when objects were asked for: loading and its first look cost a second.
+  object: { enabled: (workerData as { objects: boolean }).objects, minConfidence: 0.4, maxDetected: 5 },
   gesture: { enabled: false },
   segmentation: { enabled: false },
 });

@@ -12,14 +12,22 @@ export type FaceExpression = (typeof FACE_EXPRESSIONS)[number];
 
 /** Width of the frames faces are looked for in: BlazeFace reads 256 px, so more would be wasted. */
 export const FACE_FRAME_WIDTH = 320;
-/** At most this many face detections per video (spread evenly), and never more than one a second. */
-const MAX_SAMPLES = 20;
-/** Objects are looked for in every this-many-th face sample (they cost about three face detections). */
+/**
+ * At most this many face detections per video (spread evenly), and never more than one a second:
+ * each look costs ~45 ms of BlazeFace on WebAssembly, and the whole analysis must stay within 1.5×
+ * the decode (EVALUATION §5) on two cores that the decode already keeps busy.
+ */
+const MAX_SAMPLES = 10;
+/**
+ * Objects are looked for in every this-many-th face sample, and in at most MAX_OBJECT_SAMPLES per
+ * video: one CenterNet look costs three to ten face looks, and the objects only label the report.
+ */
 const OBJECT_EVERY = 4;
+const MAX_OBJECT_SAMPLES = 3;
 /** Side-stream frames waiting for the worker at most (320-px RGB: ~170 KB each). */
 const MAX_QUEUED_FRAMES = 32;
-/** …but at least one every ten seconds, however long the video. */
-const MIN_RATE_HZ = 0.1;
+/** …but at least one every fifteen seconds, however long the video. */
+const MIN_RATE_HZ = 1 / 15;
 
 export interface FaceRequest {
   id: number;
@@ -46,7 +54,7 @@ export interface FaceTimeline {
   largestArea: number[];
   /** Mean expression probabilities of the faces, per second, in FACE_EXPRESSIONS order (all 0 without faces). */
   expressions: number[][];
-  /** Object classes in view (COCO labels), per second (objects are looked for in every fourth face sample). */
+  /** Object classes in view (COCO labels), per second: empty unless asked for; looked for in every fourth face sample, at most three times a video. */
   objects: string[][];
 }
 
@@ -56,8 +64,8 @@ export function faceSampleRate(duration: number): number {
 }
 
 /** Runs the detector over the side-stream frames; the per-second timeline comes back at the end. */
-export async function detectFaces(frames: AsyncIterable<VideoFrame>, seconds: number, rateHz: number): Promise<FaceTimeline> {
-  const worker = startWorker();
+export async function detectFaces(frames: AsyncIterable<VideoFrame>, seconds: number, rateHz: number, worker: FaceDetector): Promise<FaceTimeline> {
+  const objectEvery = Math.max(OBJECT_EVERY, Math.ceil((seconds * rateHz) / MAX_OBJECT_SAMPLES));
   const samples: Array<{ time: number; response: FaceResponse }> = [];
   try {
     // Frames queue up at the worker (a bounded number) while it loads its models and works, so the
@@ -68,7 +76,7 @@ export async function detectFaces(frames: AsyncIterable<VideoFrame>, seconds: nu
       if (failure) break;
       if (queued.length >= MAX_QUEUED_FRAMES) await queued.shift();
       const time = frame.time;
-      const objects = frame.index % OBJECT_EVERY === 0;
+      const objects = worker.objects && frame.index % objectEvery === 0;
       queued.push(
         worker
           .detect({ id: frame.index, objects, rgb: frame.rgb, width: frame.width, height: frame.height })
@@ -108,23 +116,28 @@ function perSecond(samples: ReadonlyArray<{ time: number; response: FaceResponse
   return timeline;
 }
 
-interface DetectorWorker {
+/** The detector's worker thread: started early (its models load while the rest starts up), closed once. */
+export interface FaceDetector {
+  /** Whether it also looks for objects (and loaded CenterNet for them). */
+  objects: boolean;
   detect(request: FaceRequest): Promise<FaceResponse>;
+  /** Stops the thread; safe to call more than once. */
   close(): Promise<void>;
 }
 
-function startWorker(): DetectorWorker {
+export function startFaceDetector(options: { objects: boolean }): FaceDetector {
   // Built, this module is JavaScript beside face-worker.js. Under tsx (the tests) it is TypeScript,
   // and the worker needs tsx's loader too: workers do not inherit --import hooks.
   const self = import.meta.url;
   const worker = self.endsWith('.ts')
     ? new Worker(
         `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL('./face-worker.ts', self).href)}); });`,
-        { eval: true },
+        { eval: true, workerData: options },
       )
-    : new Worker(new URL('./face-worker.js', self));
+    : new Worker(new URL('./face-worker.js', self), { workerData: options });
   const waiting = new Map<number, { resolve: (r: FaceResponse) => void; reject: (e: Error) => void }>();
   let failure: Error | undefined;
+  let terminated: Promise<number> | undefined;
   const failAll = (error: Error) => {
     failure = error;
     for (const { reject } of waiting.values()) reject(error);
@@ -138,6 +151,7 @@ function startWorker(): DetectorWorker {
   });
   worker.on('error', (error) => failAll(internalError(`the face detector stopped: ${error.message}. Run with --no-faces to analyse without it.`, error)));
   return {
+    objects: options.objects,
     detect: (request) =>
       new Promise((resolve, reject) => {
         if (failure) return reject(failure);
@@ -145,7 +159,7 @@ function startWorker(): DetectorWorker {
         worker.postMessage(request, [request.rgb.buffer as ArrayBuffer]);
       }),
     close: async () => {
-      await worker.terminate();
+      await (terminated ??= worker.terminate());
     },
   };
 }

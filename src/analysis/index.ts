@@ -6,9 +6,9 @@ import { readFrames, type FrameStream, type SideStream } from '../media/frames.j
 import type { MediaInfo } from '../media/probe.js';
 import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
 import { emotionTimeline, type EmotionInputs } from './emotion.js';
-import { detectFades } from './transitions.js';
+import { detectFades, DissolveDetector } from './transitions.js';
 import { frameMotion, luma } from './camera.js';
-import { detectFaces, FACE_FRAME_WIDTH, faceSampleRate, type FaceTimeline } from './faces.js';
+import { detectFaces, FACE_FRAME_WIDTH, faceSampleRate, startFaceDetector, type FaceDetector, type FaceTimeline } from './faces.js';
 import { motionToEnergy } from './energy.js';
 import { colourHistogram, colourStats, contentChange, histogramDistance, meanAbsoluteDifference, type ColourStats } from './frame-features.js';
 import type { VideoTimeline } from './timeline.js';
@@ -22,13 +22,17 @@ export interface AnalysisOptions {
   maxFramesPerSecond: number;
   /** Width of the analysis frames in pixels; tiny is enough for cuts and motion and keeps it fast. */
   frameWidth: number;
-  /** Look for faces, expressions and objects (a worker thread, on larger frames at a low rate). */
+  /** Look for faces and expressions (a worker thread, on larger frames at a low rate). */
   faces: boolean;
+  /** With faces: also name the objects in view. They only label the report, and each look costs five to ten face looks. */
+  objects: boolean;
+  /** A detector started beforehand (startFaceDetector), so its models load meanwhile; the analysis closes it. */
+  faceDetector?: FaceDetector;
   /** Called with 0–1 as frames arrive. */
   onProgress?: (fraction: number) => void;
 }
 
-export const DEFAULT_ANALYSIS: AnalysisOptions = { maxFramesPerSecond: 30, frameWidth: 64, faces: true };
+export const DEFAULT_ANALYSIS: AnalysisOptions = { maxFramesPerSecond: 30, frameWidth: 64, faces: true, objects: false };
 
 /** A decode that stops before this share of the video means the file is truncated or corrupt. */
 const MIN_DECODED_SHARE = 0.9;
@@ -38,18 +42,23 @@ export async function analyzeVideo(info: MediaInfo, options: AnalysisOptions = D
   const seconds = secondsOf(info.duration);
   let faces: FaceTimeline | undefined;
   const faceRate = faceSampleRate(info.duration);
+  const detector = options.faces ? (options.faceDetector ?? startFaceDetector({ objects: options.objects })) : options.faceDetector;
   const side: SideStream | undefined = options.faces
     ? {
         options: { framesPerSecond: faceRate, width: FACE_FRAME_WIDTH },
         consume: async (faceFrames) => {
-          faces = await detectFaces(faceFrames, seconds, faceRate);
+          faces = await detectFaces(faceFrames, seconds, faceRate, detector!);
         },
       }
     : undefined;
-  const frames = readFrames(info, { framesPerSecond: analysisFps, width: options.frameWidth }, side);
-  // readFrames finishes only once the side stream is consumed, so `faces` is set by then.
-  const timeline = await analyzeFrames(frames, { duration: info.duration, analysisFps, path: info.path, onProgress: options.onProgress });
-  return faces ? withFaces(timeline, faces) : timeline;
+  try {
+    const frames = readFrames(info, { framesPerSecond: analysisFps, width: options.frameWidth }, side);
+    // readFrames finishes only once the side stream is consumed, so `faces` is set by then.
+    const timeline = await analyzeFrames(frames, { duration: info.duration, analysisFps, path: info.path, onProgress: options.onProgress });
+    return faces ? withFaces(timeline, faces) : timeline;
+  } finally {
+    await detector?.close();
+  }
 }
 
 /** The timeline with faces added, and its emotion read again with the faces' expressions. */
@@ -94,6 +103,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
   // Camera motion compares frames ~0.2 s apart: slow pans move less than a pixel a frame at 64 px.
   const cameraGap = Math.max(1, Math.round(CAMERA_GAP_SECONDS * context.analysisFps));
   const recentLuma: Uint8Array[] = [];
+  const dissolves = new DissolveDetector(context.analysisFps);
   let previous: { rgb: Uint8Array; histogram: Float32Array } | undefined;
   let lastTime = -1;
   let frameCount = 0;
@@ -112,6 +122,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
       sceneMotion.add(second, camera.sceneDifference);
     }
     recentLuma.push(frameLuma);
+    dissolves.add(frameLuma, histogram);
     // The first frame of each second: its difference to the frame before is MuVi-Sync's motion value.
     if (previous && Math.floor(lastTime + 1e-9) < second) motion[second] = difference;
     const stats = colourStats(frame.rgb);
@@ -133,6 +144,8 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
 
   const cuts = detectCuts(contentChanges, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: context.analysisFps });
   const curve = motionCurve(frameDifference, context.analysisFps, context.duration);
+  const fades = detectFades(frameBrightness, context.analysisFps);
+  const transitions = [...fades, ...dissolves.dissolves(cuts.map((cut) => cut.time), fades)].sort((a, b) => a.time - b.time);
   const perSecond = Object.fromEntries(COLOUR_FEATURES.map((name) => [name, colour[name].values()])) as Record<keyof ColourStats, number[]>;
   const motionMeanValues = motionMean.values();
   const timeline = {
@@ -140,7 +153,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     analysisFps: context.analysisFps,
     seconds,
     cuts,
-    transitions: detectFades(frameBrightness, context.analysisFps),
+    transitions,
     visualBeats: visualBeats(curve, cuts),
     visualTempoBpm: visualTempoBpm(curve),
     motionCurve: curve,

@@ -38,7 +38,7 @@ export interface VideoTimeline {
   /** Number of per-second values in each feature array: ceil(duration). */
   seconds: number;
   cuts: Cut[];
-  /** Gradual boundaries (fades through black), each with a start, an end and the boundary time. */
+  /** Gradual boundaries (fades through black, dissolves), each with a start, an end and the boundary time. */
   transitions: Transition[];
   /** Cuts and motion peaks, in time order. */
   visualBeats: VisualBeat[];

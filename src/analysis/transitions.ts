@@ -1,16 +1,18 @@
-// transitions: gradual shot boundaries — fades to and from black — found from per-frame brightness.
-// A hard cut is one frame; a fade takes a while, so it is reported as a soft boundary with a start,
-// an end and the moment of black between them. (Dissolves between two pictures are not detected yet.)
+// transitions: gradual shot boundaries. A hard cut is one frame; a fade through black or a dissolve
+// takes a while, so each is reported as a soft boundary with a start, an end and the moment between
+// the shots. Fades are found from per-frame brightness; dissolves from the small luma frames, kept
+// for a couple of seconds only (DissolveDetector), so memory does not grow with the video.
 
 import { round3 } from '../numbers.js';
+import { histogramDistance } from './frame-features.js';
 
 export interface Transition {
-  kind: 'fade-out' | 'fade-in' | 'fade';
-  /** When the picture starts to darken (fade-out, fade) or first shows black (fade-in), seconds. */
+  kind: 'fade-out' | 'fade-in' | 'fade' | 'dissolve';
+  /** When the picture starts to darken (fade-out, fade), first shows black (fade-in) or starts to blend (dissolve), seconds. */
   start: number;
-  /** When the picture is back (fade-in, fade) or last shows black (fade-out), seconds. */
+  /** When the picture is back (fade-in, fade), last shows black (fade-out) or the blend ends (dissolve), seconds. */
   end: number;
-  /** The boundary between the shots: the middle of the black. */
+  /** The boundary between the shots: the middle of the black, or of the blend. */
   time: number;
 }
 
@@ -49,4 +51,105 @@ export function detectFades(brightness: ArrayLike<number>, framesPerSecond: numb
     });
   }
   return transitions;
+}
+
+/** Dissolve lengths tried, seconds: editors' cross-dissolves run from a third of a second to about two. */
+const DISSOLVE_SECONDS = [0.4, 0.6, 0.8, 1.0, 1.4, 2.0];
+/** Dissolves are looked for every this many seconds (a tenth keeps the cost to a few per cent of a frame's work). */
+const DISSOLVE_STEP_SECONDS = 0.1;
+/** The two ends must differ by this much (mean absolute luma, 0–255, brightness removed): different shots. */
+const MIN_DISSOLVE_CHANGE = 18;
+/** …and their colour histograms this much (0–1): a camera moving over one scene keeps its colours. */
+const MIN_DISSOLVE_HISTOGRAM_CHANGE = 0.2;
+/** Frames inside must sit this close to the straight blend of the ends, as a share of the ends' difference. */
+const MAX_BLEND_RESIDUAL = 0.3;
+
+interface DissolveCandidate {
+  start: number;
+  end: number;
+  /** Blend residual ÷ change of the ends: lower is a cleaner dissolve. */
+  fit: number;
+}
+
+/**
+ * Finds cross-dissolves: windows whose inside frames are, at every quarter, the linear blend of the
+ * window's two ends (A·(1−α) + B·α), while the ends show different pictures. A pan or a person
+ * walking fails the blend test (the middle frame is sharp, not a double exposure); a change of light
+ * fails the first test, because each frame's mean brightness is removed before comparing; a slow
+ * camera move over smooth content (sky), which can pass the blend test at 64 px, keeps its colours.
+ */
+export class DissolveDetector {
+  private readonly recent: Array<{ luma: Uint8Array; histogram: Float32Array }> = [];
+  private readonly lengths: number[];
+  private readonly step: number;
+  private readonly candidates: DissolveCandidate[] = [];
+  private frame = -1;
+
+  constructor(private readonly framesPerSecond: number) {
+    this.lengths = [...new Set(DISSOLVE_SECONDS.map((s) => Math.max(4, Math.round(s * framesPerSecond))))];
+    this.step = Math.max(1, Math.round(DISSOLVE_STEP_SECONDS * framesPerSecond));
+  }
+
+  /** Feeds the next frame's luma (any size, the same for every frame) and colour histogram. */
+  add(luma: Uint8Array, histogram: Float32Array): void {
+    this.frame += 1;
+    this.recent.push({ luma, histogram });
+    if (this.recent.length > Math.max(...this.lengths) + 1) this.recent.shift();
+    if (this.frame % this.step !== 0) return;
+    for (const length of this.lengths) {
+      if (length >= this.recent.length) continue;
+      const at = (offset: number) => this.recent[this.recent.length - 1 - length + offset]!;
+      if (histogramDistance(at(0).histogram, at(length).histogram) < MIN_DISSOLVE_HISTOGRAM_CHANGE) continue;
+      const fit = blendFit(at(0).luma, at(length).luma, [0.25, 0.5, 0.75].map((share) => ({ share, frame: at(Math.round(share * length)).luma })));
+      if (fit !== undefined) this.candidates.push({ start: this.frame - length, end: this.frame, fit });
+    }
+  }
+
+  /** The dissolves found, best fits first among overlapping windows, none that crosses a hard cut or a fade. */
+  dissolves(cutTimes: readonly number[], fades: readonly Transition[]): Transition[] {
+    const at = (frame: number) => frame / this.framesPerSecond;
+    const chosen: DissolveCandidate[] = [];
+    for (const candidate of [...this.candidates].sort((a, b) => a.fit - b.fit)) {
+      const [start, end] = [at(candidate.start), at(candidate.end)];
+      if (chosen.some((c) => candidate.start <= c.end && candidate.end >= c.start)) continue;
+      if (cutTimes.some((t) => t > start && t <= end)) continue;
+      if (fades.some((f) => start <= f.end && end >= f.start)) continue;
+      chosen.push(candidate);
+    }
+    return chosen
+      .sort((a, b) => a.start - b.start)
+      .map((c) => ({ kind: 'dissolve' as const, start: round3(at(c.start)), end: round3(at(c.end)), time: round3(at((c.start + c.end) / 2)) }));
+  }
+}
+
+/** How far the inside frames are from the blend of `a` and `b`, relative to their difference; undefined when it is no dissolve. */
+function blendFit(a: Uint8Array, b: Uint8Array, inside: ReadonlyArray<{ share: number; frame: Uint8Array }>): number | undefined {
+  const meanA = mean(a);
+  const meanB = mean(b);
+  let change = 0;
+  for (let i = 0; i < a.length; i++) change += Math.abs(a[i]! - meanA - (b[i]! - meanB));
+  change /= a.length;
+  if (change < MIN_DISSOLVE_CHANGE) return undefined;
+  let worst = 0;
+  for (const { share, frame } of inside) {
+    let residual = 0;
+    let fromA = 0;
+    let fromB = 0;
+    for (let i = 0; i < a.length; i++) {
+      residual += Math.abs(frame[i]! - (a[i]! * (1 - share) + b[i]! * share));
+      fromA += Math.abs(frame[i]! - a[i]!);
+      fromB += Math.abs(frame[i]! - b[i]!);
+    }
+    residual /= a.length;
+    // A cut inside the window leaves the inside frames equal to one end: not a blend of both.
+    if (Math.min(fromA, fromB) / a.length < 0.5 * Math.min(share, 1 - share) * change) return undefined;
+    worst = Math.max(worst, residual / change);
+  }
+  return worst <= MAX_BLEND_RESIDUAL ? worst : undefined;
+}
+
+function mean(values: Uint8Array): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }

@@ -8,12 +8,8 @@ import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTI
 import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
-import { evaluate, evaluationJson, evaluationText, readCutsFile } from '../eval/index.js';
-import { checkSplit, evaluateModels, modelsTable } from '../models/index.js';
-import { checkModelKind, checkPretraining, MODEL_KINDS, trainCommand } from '../models/train-command.js';
-import { writeEvaluationReport } from '../report/html.js';
-import { analyzeFile, scoreVideo } from '../pipeline.js';
-import { DEFAULT_SERVER_OPTIONS, startServer } from '../server/index.js';
+import { checkModelKind, MODEL_KINDS } from '../models/kinds.js';
+import { DEFAULT_SERVER_OPTIONS } from '../server/defaults.js';
 import { V2M_VERSION } from '../version.js';
 import { progressPrinter } from './progress.js';
 
@@ -56,7 +52,8 @@ function buildProgram(): Command {
     .option('--temperature <t>', 'amt: sampling temperature (0 = always the likeliest chord)', decimal, DEFAULT_OPTIONS.temperature)
     .option('--top-k <k>', 'amt: sample among the k likeliest chords (0 = all)', wholeNumber, DEFAULT_OPTIONS.topK)
     .option('--dynamics <source>', `who shapes loudness and density: ${DYNAMICS_SOURCES.join(' | ')} (bigru: the shipped model with motion; motion: motion alone)`, DEFAULT_OPTIONS.dynamics)
-    .option('--no-faces', 'skip face, expression and object detection (faster; emotion then reads light, colour and motion only)')
+    .option('--no-faces', 'skip face and expression detection (faster; emotion then reads light, colour and motion only)')
+    .option('--objects', 'also name the objects in view (labels in the report; each look costs about a third of a second)')
     .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
     .option('--json', 'print the cue sheet as JSON on stdout')
@@ -73,6 +70,8 @@ function buildProgram(): Command {
         dynamics: dynamics as ScoreOptions['dynamics'],
         originalGainDb: originalGain,
       };
+      // Each command loads only what it runs (the server, the trainer and the synthesizer take a while to load).
+      const { scoreVideo } = await import('../pipeline.js');
       const result = await scoreVideo(video, options, progressPrinter(process.stderr, flags.quiet === true));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result.cues, null, 2)}\n`);
@@ -91,10 +90,15 @@ function buildProgram(): Command {
     .description('analyse a video and print what v2m sees: cuts and per-second motion, brightness, scene offset')
     .argument('<video>', 'the video to analyse')
     .option('--json', 'print the analysis as JSON (the analysis part of the cue sheet)')
-    .option('--no-faces', 'skip face, expression and object detection')
+    .option('--no-faces', 'skip face and expression detection')
+    .option('--objects', 'also name the objects in view (slower)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (video: string, flags: { json?: boolean; quiet?: boolean; faces: boolean }) => {
-      const { sheet } = await analyzeFile(video, { faces: flags.faces }, progressPrinter(process.stderr, flags.quiet === true || flags.json === true));
+    .action(async (video: string, flags: { json?: boolean; quiet?: boolean; faces: boolean; objects?: boolean }) => {
+      const objects = flags.objects === true;
+      // The face models load in their thread while this one loads the analysis: a fifth of a second sooner.
+      const faceDetector = flags.faces ? (await import('../analysis/faces.js')).startFaceDetector({ objects }) : undefined;
+      const { analyzeFile } = await import('../analyze-file.js');
+      const { sheet } = await analyzeFile(video, { faces: flags.faces, objects, faceDetector }, progressPrinter(process.stderr, flags.quiet === true || flags.json === true));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(sheet, null, 2)}\n`);
         return;
@@ -122,6 +126,7 @@ function buildProgram(): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (target: string, flags: EvalFlags) => {
       if (target === 'models' && flags.data) {
+        const { checkSplit, evaluateModels, modelsTable } = await import('../models/index.js');
         const result = await evaluateModels(flags.data, checkSplit(flags.split), flags.models);
         process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${modelsTable(result)}\n`);
         return;
@@ -130,10 +135,11 @@ function buildProgram(): Command {
       const unknown = styles.filter((s) => !STYLE_CHOICES.includes(s));
       if (unknown.length > 0) throw usageError(`Unknown style '${unknown[0]}' in --styles. Choose from: ${STYLE_CHOICES.join(', ')}.`);
       if (flags.seeds < 1) throw usageError('--seeds must be at least 1.');
+      const { evaluate, evaluationJson, evaluationText, readCutsFile } = await import('../eval/index.js');
       const cuts = flags.cuts ? await readCutsFile(flags.cuts) : undefined;
       const log = flags.quiet || flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
       const result = await evaluate(target, { styles, seeds: flags.seeds, cuts, keepFolder: flags.keep, onProgress: log });
-      if (flags.report) await writeEvaluationReport(result.evaluations, flags.report);
+      if (flags.report) await (await import('../report/html.js')).writeEvaluationReport(result.evaluations, flags.report);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...(evaluationJson(result.evaluations) as object), skipped: result.skipped }, null, 2)}\n`);
         return;
@@ -156,10 +162,13 @@ function buildProgram(): Command {
     .option('--pretrain-data <folder>', 'folder holding pop909/ and billboard/ (default: beside --data)')
     .option('--init <weights>', 'amt, chord-lm: start from these weights where they match (e.g. an AMT from a trained chord-lm; its video paths start at zero)')
     .option('--freeze', 'with --init: keep the seeded chord-lm part fixed, train only the video paths')
+    .option('--video-dropout <0-1>', "amt: share of training windows whose video is hidden, so the model stays a good chord-lm and learns what the video adds", decimal, 0)
+    .option('--choose-by <figure>', 'amt, chord-lm: keep the epoch with the best validation loss or hits1 (top-1 hit rate)', 'loss')
     .option('--resume', 'continue from the checkpoint in --out')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (kind: string, flags: TrainFlags) => {
       const model = checkModelKind(kind);
+      const { checkPretraining, trainCommand } = await import('../models/train-command.js');
       let lastWasBar = false;
       const result = await trainCommand(model, {
         data: flags.data,
@@ -173,6 +182,8 @@ function buildProgram(): Command {
         resume: flags.resume === true,
         init: flags.init,
         freeze: flags.freeze === true,
+        videoDropout: flags.videoDropout,
+        chooseBy: flags.chooseBy,
         pretrain: checkPretraining(flags.pretrain),
         pretrainFolder: flags.pretrainData ?? path.dirname(path.resolve(flags.data)),
         onProgress: flags.quiet
@@ -184,7 +195,8 @@ function buildProgram(): Command {
             },
       });
       if (lastWasBar && process.stderr.isTTY) process.stderr.write('\n');
-      process.stdout.write(`Trained ${model}: best validation loss ${result.bestValidation.toFixed(4)} at epoch ${result.bestEpoch} of ${result.epochsRun}, ${Math.round(result.seconds)} s. Weights: ${result.weightsFile}\n`);
+      const best = result.chosenBy === 'hits1' ? `hits@1 ${(100 * result.bestValidation).toFixed(1)} %` : `loss ${result.bestValidation.toFixed(4)}`;
+      process.stdout.write(`Trained ${model}: best validation ${best} at epoch ${result.bestEpoch} of ${result.epochsRun}, ${Math.round(result.seconds)} s. Weights: ${result.weightsFile}\n`);
     });
 
   program
@@ -200,6 +212,7 @@ function buildProgram(): Command {
       if (flags.concurrency < 1) throw usageError('--concurrency must be at least 1.');
       if (!(flags.maxUpload > 0)) throw usageError('--max-upload must be a positive number of megabytes.');
       if (!(flags.keep > 0)) throw usageError('--keep must be a positive number of hours.');
+      const { startServer } = await import('../server/index.js');
       const server = await startServer({
         host: flags.host,
         port: flags.port,
@@ -236,6 +249,8 @@ interface TrainFlags {
   pretrainData?: string;
   init?: string;
   freeze?: boolean;
+  videoDropout: number;
+  chooseBy: string;
   resume?: boolean;
   quiet?: boolean;
 }

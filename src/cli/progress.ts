@@ -1,6 +1,6 @@
 // Progress on stderr: a redrawn bar on a terminal, plain "stage NN%" lines otherwise (logs, CI).
 
-import type { Progress, Stage } from '../pipeline.js';
+import type { Progress, Stage } from '../progress.js';
 
 const BAR_WIDTH = 30;
 

@@ -61,6 +61,12 @@ export interface AmtBatch {
   weight: Float32Array; // 1 where the second is real (not padding)
   allowed: Float32Array; // [B·T × CHORD_CLASSES]
   allowedWeight: Float32Array; // 1 where an emotion is confident
+  /**
+   * Training only: per row, how much of the video reaches the decoder — 0 for a window whose video is
+   * dropped, 1/(1−p) for one that keeps it — so the model stays a good chord LM on its own and learns
+   * what the video adds on top, instead of memorising each training video by its features.
+   */
+  videoScale?: Float32Array;
 }
 
 export function makeBatch(windows: ReadonlyArray<{ sequence: ChordSequence; start: number }>, seconds: number): AmtBatch {
@@ -155,6 +161,9 @@ export function amtLogits(tf: Tf, variables: Map<string, Variable>, config: AmtC
   const relBoth = windowConstant(tf, `both ${T} ${config.maxDistance}`, () => relativeOneHot(tf, T, config.maxDistance, false));
   const relCausal = windowConstant(tf, `causal ${T} ${config.maxDistance}`, () => relativeOneHot(tf, T, config.maxDistance, true));
   const causalMask = windowConstant(tf, `mask ${T}`, () => tf.mul(tf.sub(tf.linalg.bandPart(tf.ones([T, T]), -1, 0), 1), 1e9) as Tensor2D);
+  // Padding after a video's last second is no video: the encoder and the cross-attention must not
+  // look at it, exactly as inference (amt.ts), which sees only the real seconds, does not.
+  const paddingMask = tf.reshape(tf.mul(tf.sub(tf.tensor1d(batch.weight), 1), 1e9), [B, 1, 1, T]);
   // x, memory: [B·T × d]
   const attention = (x: Tensor, memory: Tensor, name: string, causal: boolean) => {
     const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [B, T, H, dh]), [0, 2, 1, 3]);
@@ -164,7 +173,7 @@ export function amtLogits(tf: Tf, variables: Map<string, Variable>, config: AmtC
     let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)); // [B, H, T, T]
     const bias = tf.transpose(tf.reshape(tf.matMul(causal ? relCausal : relBoth, v(`${name}.rel`) as Tensor2D), [T, T, H]), [2, 0, 1]);
     scores = tf.add(scores, bias);
-    if (causal) scores = tf.add(scores, causalMask);
+    scores = tf.add(scores, causal ? causalMask : paddingMask);
     const attended = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), value), [0, 2, 1, 3]), [B * T, d]);
     return dense(attended, `${name}.o`);
   };
@@ -181,16 +190,18 @@ export function amtLogits(tf: Tf, variables: Map<string, Variable>, config: AmtC
     }
     memory = norm(x, 'enc.ln');
   }
+  const videoScale = batch.videoScale ? tf.tensor2d(batch.videoScale, [B * T, 1]) : undefined;
+  const scaled = (t: Tensor) => (videoScale ? tf.mul(t, videoScale) : t);
   const oneHot = (indices: Int32Array, depth: number) => tf.oneHot(tf.tensor1d(indices, 'int32'), depth).toFloat() as Tensor2D;
   let y = tf.add(
     tf.add(tf.matMul(oneHot(batch.root, ROOT_TOKENS), v('dec.root') as Tensor2D), tf.matMul(oneHot(batch.quality, QUALITY_TOKENS), v('dec.quality') as Tensor2D)),
     tf.matMul(tf.tensor2d(batch.minor, [B * T, 1]), v('dec.minor') as Tensor2D),
   );
-  if (config.video) y = tf.add(y, dense(features, 'dec.feat'));
+  if (config.video) y = tf.add(y, scaled(dense(features, 'dec.feat')));
   for (let l = 0; l < config.decoderLayers; l++) {
     const h = norm(y, `dec.${l}.ln1`);
     y = tf.add(y, attention(h, h, `dec.${l}.self`, true));
-    if (memory) y = tf.add(y, attention(norm(y, `dec.${l}.ln2`), memory, `dec.${l}.cross`, false));
+    if (memory) y = tf.add(y, scaled(attention(norm(y, `dec.${l}.ln2`), memory, `dec.${l}.cross`, false)));
     y = tf.add(y, feedForward(norm(y, `dec.${l}.ln3`), `dec.${l}`));
   }
   return dense(norm(y, 'dec.ln'), 'dec.out') as Tensor2D;
@@ -226,7 +237,7 @@ export function amtTrainable(
   config: AmtConfig,
   params: Parameters,
   data: AmtTrainingData,
-  options: { lambda: number; batchSize: number; kind: string; frozen?: (name: string) => boolean },
+  options: { lambda: number; batchSize: number; kind: string; frozen?: (name: string) => boolean; videoDropout?: number },
 ): Trainable {
   const variables = new Map<string, Variable>([...params].map(([name, { shape, data: values }]) => [name, tf.variable(tf.tensor(values, shape), true, name)]));
   const validationBatches: AmtBatch[] = [];
@@ -237,21 +248,40 @@ export function amtTrainable(
     variables,
     batchLoss: (rng) => {
       const batch = makeBatch(randomWindows(data.train, config.window, options.batchSize, rng), config.window);
+      if (options.videoDropout) dropVideo(batch, options.videoDropout, rng);
       return amtLoss(tf, amtLogits(tf, variables, config, batch), batch, options.lambda) as import('@tensorflow/tfjs').Scalar;
     },
-    validationLoss: () => {
+    validate: () => {
       let total = 0;
+      let hits = 0;
       let weight = 0;
       for (const batch of validationBatches) {
         const seconds = sum(batch.weight);
-        total += tf.tidy(() => amtLoss(tf, amtLogits(tf, variables, config, batch), batch, options.lambda).dataSync()[0]!) * seconds;
+        tf.tidy(() => {
+          const logits = amtLogits(tf, variables, config, batch);
+          total += amtLoss(tf, logits, batch, options.lambda).dataSync()[0]! * seconds;
+          const best = tf.argMax(logits, 1).dataSync();
+          best.forEach((chord, row) => batch.weight[row] && chord === batch.target[row] && (hits += 1));
+        });
         weight += seconds;
       }
-      return total / Math.max(1, weight);
+      return { loss: total / Math.max(1, weight), hits1: hits / Math.max(1, weight) };
     },
     decays: (name) => name.endsWith('.w') || name === 'dec.root' || name === 'dec.quality' || name === 'dec.minor',
     frozen: options.frozen,
   };
+}
+
+/** Drops the video of each window with probability p (and its affective target: without the video the mood is unknown). */
+function dropVideo(batch: AmtBatch, p: number, rng: Rng): void {
+  batch.videoScale = new Float32Array(batch.size * batch.seconds);
+  for (let b = 0; b < batch.size; b++) {
+    const scale = rng() < p ? 0 : 1 / (1 - p);
+    for (let row = b * batch.seconds; row < (b + 1) * batch.seconds; row++) {
+      batch.videoScale[row] = scale;
+      if (scale === 0) batch.allowedWeight[row] = 0;
+    }
+  }
 }
 
 /** The parameters a chord LM gives an AMT: with --freeze they stay as the LM learned them. */

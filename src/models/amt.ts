@@ -102,6 +102,8 @@ export class AmtWindow {
     this.selfKeys = Array.from({ length: config.decoderLayers }, () => []);
     this.selfValues = Array.from({ length: config.decoderLayers }, () => []);
     if (config.video) {
+      // A short feature matrix would read past its end and turn every logit of the window into NaN.
+      if (features.length < seconds * FEATURES) throw new Error(`The AMT window needs ${seconds} seconds of features; it was given ${features.length / FEATURES}.`);
       this.memory = this.encode();
       for (let l = 0; l < config.decoderLayers; l++) {
         this.crossKeys.push(this.dense(`dec.${l}.cross.k`, this.memory, seconds, this.d));

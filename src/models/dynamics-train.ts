@@ -138,7 +138,7 @@ export function dynamicsTrainable(
       const batch = makeDynamicsBatch(windows, config.window);
       return dynamicsLoss(tf, dynamicsOutput(tf, variables, config, batch), batch) as import('@tensorflow/tfjs').Scalar;
     },
-    validationLoss: () => {
+    validate: () => {
       let sum = 0;
       let weight = 0;
       for (const batch of validationBatches) {
@@ -146,7 +146,7 @@ export function dynamicsTrainable(
         sum += tf.tidy(() => dynamicsLoss(tf, dynamicsOutput(tf, variables, config, batch), batch).dataSync()[0]!) * seconds;
         weight += seconds;
       }
-      return sum / Math.max(1, weight);
+      return { loss: sum / Math.max(1, weight) };
     },
     decays: (name) => name.endsWith('kernel') || name.endsWith('recurrent') || name === 'out.w',
   };

@@ -28,13 +28,17 @@ export interface SecondFeatures {
   sceneOffset: readonly number[];
 }
 
-/** Row-major [seconds × FEATURES]. */
-export function featureMatrix(input: SecondFeatures): Float32Array {
-  const seconds = input.emotion.length;
+/**
+ * Row-major [seconds × FEATURES], one row per second of `seconds` (default: as many as there are
+ * emotion rows). A second past the end of the emotion keeps the last one: MuVi-Sync's emotion files
+ * are often a second shorter than the chords.
+ */
+export function featureMatrix(input: SecondFeatures, seconds = input.emotion.length): Float32Array {
   const rows = new Float32Array(seconds * FEATURES);
   for (let t = 0; t < seconds; t++) {
     const row = rows.subarray(t * FEATURES, (t + 1) * FEATURES);
-    EMOTIONS.forEach((_, e) => (row[e] = input.emotion[t]?.[e] ?? 0));
+    const emotion = input.emotion[Math.min(t, input.emotion.length - 1)];
+    EMOTIONS.forEach((_, e) => (row[e] = emotion?.[e] ?? 0));
     row[EMOTIONS.length] = Math.log1p(Math.max(0, input.motion[t] ?? 0)) / 3;
     const offset = Math.max(0, input.sceneOffset[t] ?? 0);
     row[EMOTIONS.length + 1] = Math.log1p(offset) / 3;
@@ -46,7 +50,7 @@ export function featureMatrix(input: SecondFeatures): Float32Array {
 }
 
 export function muviFeatures(video: MuviVideo): Float32Array {
-  return featureMatrix(video);
+  return featureMatrix(video, video.chords.length);
 }
 
 export function timelineFeatures(timeline: VideoTimeline): Float32Array {

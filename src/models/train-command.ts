@@ -2,6 +2,7 @@
 // train split, chooses the epoch on val, and writes <out>/<kind>.weights with its loss curve.
 
 import { usageError } from '../errors.js';
+import type { ModelKind } from './kinds.js';
 import { createRng } from '../music/random.js';
 import { DEFAULT_AMT_CONFIG, type AmtConfig } from './amt.js';
 import { amtTrainable, initialAmtParameters, isLanguageModelPart, sequenceFromMuvi, type ChordSequence } from './amt-train.js';
@@ -11,13 +12,10 @@ import { tensorEngine } from './engine.js';
 import { FEATURES } from './features.js';
 import { readVideos } from './muvisync.js';
 import { readPretrainingSequences, PRETRAINING_SOURCES, type PretrainingSource } from './pretraining.js';
-import { train, type TrainResult } from './trainer.js';
+import { train, type ChooseBy, type TrainResult } from './trainer.js';
 import type { Parameters } from './linalg.js';
 import { loadWeights } from './weights.js';
 import path from 'node:path';
-
-export const MODEL_KINDS = ['amt', 'chord-lm', 'dynamics'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TrainCommandOptions {
   data: string;
@@ -35,12 +33,11 @@ export interface TrainCommandOptions {
   init?: string;
   /** With init: keep the seeded language-model part fixed and train only the video paths. */
   freeze?: boolean;
+  /** amt: share of training windows whose video is hidden (0 = none). */
+  videoDropout?: number;
+  /** amt, chord-lm: what chooses the kept epoch (the loss unless 'hits1'). */
+  chooseBy?: string;
   onProgress?: (line: string, done: boolean) => void;
-}
-
-export function checkModelKind(kind: string): ModelKind {
-  if (!(MODEL_KINDS as readonly string[]).includes(kind)) throw usageError(`Unknown model '${kind}'. Choose one of: ${MODEL_KINDS.join(', ')}.`);
-  return kind as ModelKind;
 }
 
 export function checkPretraining(list: string): PretrainingSource[] {
@@ -68,8 +65,18 @@ export function startFrom(target: Parameters, source: Parameters): void {
   for (const [name, slot] of target) if (!source.has(name) && (name === 'dec.feat.w' || /^dec\.\d+\.cross\.o\.[wb]$/.test(name))) slot.data.fill(0);
 }
 
+function checkChooseBy(name: string, kind: ModelKind): ChooseBy {
+  if (name !== 'loss' && name !== 'hits1') throw usageError(`Unknown --choose-by '${name}'. Choose loss or hits1.`);
+  if (name === 'hits1' && kind === 'dynamics') throw usageError('--choose-by hits1 applies to chord models (amt, chord-lm); dynamics is chosen by its loss.');
+  return name;
+}
+
 export async function trainCommand(kind: ModelKind, options: TrainCommandOptions): Promise<TrainResult> {
   if (!(options.lambda > 0 && options.lambda <= 1)) throw usageError('--lambda must be in (0, 1]: the weight of the chord cross-entropy against the affective loss.');
+  const videoDropout = options.videoDropout ?? 0;
+  if (!(videoDropout >= 0 && videoDropout < 1)) throw usageError('--video-dropout must be in [0, 1): the share of training windows whose video is hidden.');
+  if (videoDropout > 0 && kind !== 'amt') throw usageError('--video-dropout applies to the amt only: the other models have no video path to drop.');
+  const chooseBy = checkChooseBy(options.chooseBy ?? 'loss', kind);
   const [trainVideos, validationVideos] = await Promise.all([readVideos(options.data, 'train'), readVideos(options.data, 'val')]);
   const tf = await tensorEngine();
   const rng = createRng(options.seed);
@@ -98,19 +105,22 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
     batchSize: options.batchSize,
     kind,
     frozen: options.freeze && options.init ? isLanguageModelPart : undefined,
+    videoDropout,
   });
   const seconds = sequences.reduce((n, s) => n + s.chords.length, 0);
   return train(tf, model, {
     ...common,
     stepsPerEpoch: Math.ceil(seconds / (options.batchSize * config.window)),
     warmupSteps: 100,
+    chooseBy,
     header: {
       initialisedFrom: options.init ? path.basename(options.init) : undefined,
-      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}${options.init ? (options.freeze ? '-frozen-lm' : '-from-lm') : ''}`,
+      version: `${kind}-w${config.width}-l${config.encoderLayers}x${config.decoderLayers}-lambda${lambda}-s${options.seed}${options.pretrain.length ? `-pre-${options.pretrain.join('+')}` : ''}${options.init ? (options.freeze ? '-frozen-lm' : '-from-lm') : ''}${videoDropout ? `-vd${videoDropout}` : ''}`,
       config,
       features: FEATURES,
       lambda,
-      trainedOn: `MuVi-Sync train (597 videos)${options.pretrain.length ? ` + ${options.pretrain.join(', ')}` : ''}; epoch chosen on val`,
+      videoDropout,
+      trainedOn: `MuVi-Sync train (597 videos)${options.pretrain.length ? ` + ${options.pretrain.join(', ')}` : ''}; epoch chosen on val ${chooseBy === 'hits1' ? 'Hits@1' : 'loss'}`,
     },
   });
 }

@@ -22,13 +22,25 @@ export interface Trainable {
   variables: Map<string, Variable>;
   /** Mean loss of one seeded random batch (inside the loop's tidy). */
   batchLoss(rng: Rng): Scalar;
-  /** Mean loss over the whole validation set (deterministic). */
-  validationLoss(): number;
+  /** Mean loss over the whole validation set (deterministic), and for chord models the top-1 hit rate. */
+  validate(): Validation;
   /** Which parameters weight decay shrinks (matrices and embeddings, not biases, gains or position biases). */
   decays(name: string): boolean;
   /** Parameters held fixed (e.g. a seeded chord LM's decoder while the AMT learns its video paths). */
   frozen?: (name: string) => boolean;
 }
+
+export interface Validation {
+  loss: number;
+  hits1?: number;
+}
+
+/**
+ * What chooses the epoch that is kept (and stops training early): the validation loss, or for chord
+ * models the top-1 hit rate — the figure the evaluation compares, which the AMT's loss (CE plus the
+ * affective term) does not follow one for one.
+ */
+export type ChooseBy = 'loss' | 'hits1';
 
 export interface TrainOptions {
   out: string;
@@ -38,8 +50,9 @@ export interface TrainOptions {
   warmupSteps: number;
   weightDecay: number;
   clipNorm: number;
-  /** Stop after this many epochs without a better validation loss. */
+  /** Stop after this many epochs without a better validation figure. */
   patience: number;
+  chooseBy?: ChooseBy;
   seed: number;
   resume: boolean;
   /** Stop after this many epochs in this run, leaving a checkpoint to resume (time-boxed sessions). */
@@ -51,7 +64,9 @@ export interface TrainOptions {
 
 export interface TrainResult {
   bestEpoch: number;
+  /** The chosen epoch's figure: its loss, or its hit rate when chosen by hits1. */
   bestValidation: number;
+  chosenBy: ChooseBy;
   epochsRun: number;
   seconds: number;
   weightsFile: string;
@@ -63,6 +78,7 @@ interface HistoryRow {
   step: number;
   train: number;
   validation: number;
+  hits1?: number;
   learningRate: number;
   seconds: number;
 }
@@ -93,6 +109,12 @@ export async function train(tf: Tf, model: Trainable, options: TrainOptions): Pr
   };
   const optimizer = tf.train.adam(options.learningRate, 0.9, 0.98, 1e-8);
   const totalSteps = options.epochs * options.stepsPerEpoch;
+  // Every figure is kept as "lower is better": the hit rate enters negated.
+  const figure = (v: Validation) => {
+    if (options.chooseBy !== 'hits1') return v.loss;
+    if (v.hits1 === undefined) throw new Error(`A ${model.kind} model has no hit rate to be chosen by.`);
+    return -v.hits1;
+  };
   let state: Checkpoint = { epoch: 0, step: 0, bestEpoch: 0, bestValidation: Infinity, sinceBest: 0, seconds: 0, history: [] };
   if (options.resume && existsSync(files.state)) {
     state = JSON.parse(await readFile(files.state, 'utf8')) as Checkpoint;
@@ -111,17 +133,17 @@ export async function train(tf: Tf, model: Trainable, options: TrainOptions): Pr
       state.step += 1;
       const perStep = (Date.now() - epochStart) / (i + 1);
       const left = perStep * ((options.epochs - state.epoch - 1) * options.stepsPerEpoch + options.stepsPerEpoch - i - 1);
-      options.onProgress?.(progressLine(state.epoch + 1, options.epochs, (i + 1) / options.stepsPerEpoch, sum / (i + 1), state.bestValidation, left), false);
+      options.onProgress?.(progressLine(state.epoch + 1, options.epochs, (i + 1) / options.stepsPerEpoch, sum / (i + 1), Math.abs(state.bestValidation), left), false);
     }
-    const validation = model.validationLoss();
+    const validation = model.validate();
     state.epoch += 1;
     state.seconds = (Date.now() - started) / 1000;
-    state.history.push({ epoch: state.epoch, step: state.step, train: sum / options.stepsPerEpoch, validation, learningRate: learningRateAt(state.step, totalSteps, options), seconds: state.seconds });
-    if (validation < state.bestValidation) {
-      state.bestValidation = validation;
+    state.history.push({ epoch: state.epoch, step: state.step, train: sum / options.stepsPerEpoch, validation: validation.loss, hits1: validation.hits1, learningRate: learningRateAt(state.step, totalSteps, options), seconds: state.seconds });
+    if (figure(validation) < state.bestValidation) {
+      state.bestValidation = figure(validation);
       state.bestEpoch = state.epoch;
       state.sinceBest = 0;
-      await saveWeights(files.best, { kind: model.kind, ...options.header, epoch: state.epoch, validationLoss: validation }, snapshot(model.variables));
+      await saveWeights(files.best, { kind: model.kind, ...options.header, epoch: state.epoch, validationLoss: validation.loss, validationHits1: validation.hits1 }, snapshot(model.variables));
     } else {
       state.sinceBest += 1;
     }
@@ -129,9 +151,10 @@ export async function train(tf: Tf, model: Trainable, options: TrainOptions): Pr
     await saveWeights(files.optimizer, { kind: 'optimizer', version: 'adam', config: {} }, optimizerSnapshot(optimizer));
     await writeFileAtomically(files.state, JSON.stringify(state, null, 2));
     await writeLossCurve(options.out, state.history);
-    options.onProgress?.(`epoch ${state.epoch}/${options.epochs}: train ${(sum / options.stepsPerEpoch).toFixed(4)}, validation ${validation.toFixed(4)}${state.bestEpoch === state.epoch ? ' (best)' : ''}, ${formatSeconds(state.seconds)}`, true);
+    const hits = validation.hits1 === undefined ? '' : `, hits@1 ${(100 * validation.hits1).toFixed(1)} %`;
+    options.onProgress?.(`epoch ${state.epoch}/${options.epochs}: train ${(sum / options.stepsPerEpoch).toFixed(4)}, validation ${validation.loss.toFixed(4)}${hits}${state.bestEpoch === state.epoch ? ' (best)' : ''}, ${formatSeconds(state.seconds)}`, true);
   }
-  return { bestEpoch: state.bestEpoch, bestValidation: state.bestValidation, epochsRun: state.epoch, seconds: state.seconds, weightsFile: files.best, history: state.history };
+  return { bestEpoch: state.bestEpoch, bestValidation: Math.abs(state.bestValidation), chosenBy: options.chooseBy ?? 'loss', epochsRun: state.epoch, seconds: state.seconds, weightsFile: files.best, history: state.history };
 }
 
 function trainStep(tf: Tf, model: Trainable, optimizer: ReturnType<Tf['train']['adam']>, learningRate: number, options: TrainOptions, rng: Rng): number {
@@ -199,7 +222,7 @@ function formatSeconds(seconds: number): string {
 }
 
 async function writeLossCurve(folder: string, history: readonly HistoryRow[]): Promise<void> {
-  const csv = ['epoch,step,train_loss,validation_loss,learning_rate,seconds', ...history.map((h) => `${h.epoch},${h.step},${h.train},${h.validation},${h.learningRate},${h.seconds.toFixed(1)}`)];
+  const csv = ['epoch,step,train_loss,validation_loss,validation_hits1,learning_rate,seconds', ...history.map((h) => `${h.epoch},${h.step},${h.train},${h.validation},${h.hits1 ?? ''},${h.learningRate},${h.seconds.toFixed(1)}`)];
   await writeFileAtomically(path.join(folder, 'loss.csv'), `${csv.join('\n')}\n`);
   const values = history.flatMap((h) => [h.train, h.validation]);
   const low = Math.min(...values);

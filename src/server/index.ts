@@ -1,31 +1,13 @@
 // `v2m serve`: the job service and the HTTP app in one process, and a clean stop (running jobs go
 // back to the queue and resume on the next start).
 
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { JobService } from './jobs.js';
+import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './defaults.js';
 
-export interface ServerOptions {
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  dataFolder: string;
-  concurrency: number;
-  uploadLimitBytes: number;
-  /** Finished jobs are deleted this long after they finished. */
-  retentionMs: number;
-}
-
-export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
-  host: '127.0.0.1',
-  port: 8080,
-  dataFolder: 'v2m-data',
-  concurrency: os.availableParallelism(),
-  uploadLimitBytes: 2 * 1024 ** 3,
-  retentionMs: 7 * 24 * 3600_000,
-};
+export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './defaults.js';
 
 export interface RunningServer {
   url: string;

@@ -14,6 +14,7 @@ export interface JobOptions {
   seed: number;
   mux: MuxMode;
   faces: boolean;
+  objects?: boolean;
   originalGainDb: number;
   chords?: ChordSource;
   dynamics?: DynamicsSource;
@@ -35,6 +36,7 @@ export const JOB_OPTIONS_SCHEMA = {
     seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'same video + same seed → the same music' },
     mux: { type: 'string', enum: [...MUX_MODES], description: "replace the video's sound, or mix the music over it" },
     faces: { type: 'boolean', description: 'look for faces and expressions (they feed the emotion)' },
+    objects: { type: 'boolean', description: 'with faces: also name the objects in view (labels in the report; slower)' },
     chords: { type: 'string', enum: [...CHORD_SOURCES], description: 'who writes the chords: the shipped AMT or the progression rules' },
     dynamics: { type: 'string', enum: [...DYNAMICS_SOURCES], description: 'who shapes the dynamics: the shipped biGRU with motion, or motion alone' },
     temperature: { type: 'number', minimum: 0, maximum: 5, description: 'AMT sampling temperature' },

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { analyzeVideo } from '../../src/analysis/index.js';
 import { detectCuts, DEFAULT_CUT_DETECTOR, sceneOffsetPerSecond } from '../../src/analysis/cuts.js';
 import { probe } from '../../src/media/probe.js';
-import { buildMontage, ffmpeg, media, temporaryFolder } from '../helpers.js';
+import { buildDissolve, buildMontage, ffmpeg, media, temporaryFolder } from '../helpers.js';
 
 async function timelineOf(file: string) {
   return analyzeVideo(await probe(file));
@@ -19,9 +19,10 @@ describe('cut detection', () => {
   });
 
   for (const clip of ['juggling-10s.mp4', 'dog-play-10s.mp4', 'flower-timelapse-5s.mp4']) {
-    it(`reports no cut in the single shot ${clip}`, async () => {
+    it(`reports no cut and no fade or dissolve in the single shot ${clip}`, async () => {
       const timeline = await timelineOf(media(clip));
       assert.deepEqual(timeline.cuts, []);
+      assert.deepEqual(timeline.transitions, []);
     });
   }
 
@@ -76,6 +77,26 @@ describe('cut detection', () => {
     console.log(`F1 ${f1.toFixed(3)} precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} missed ${boundaries.filter((b) => !detected.some((d) => d.covers(b)))}`);
     assert.ok(f1 >= 0.95, `F1 ${f1.toFixed(3)}: planted ${boundaries.join(', ')}; cuts ${timeline.cuts.map((c) => c.time).join(', ')}; fades ${JSON.stringify(timeline.transitions)}`);
     assert.ok(timeline.transitions.some((tr) => tr.kind === 'fade' && Math.abs(tr.time - fadeBoundary) <= frame + 1e-6), 'the fade is a soft boundary at its black');
+  });
+
+  it('finds cross-dissolves (1 s and 0.6 s) as soft boundaries, not as cuts, and no dissolve in a camera move over the sky', async () => {
+    const folder = temporaryFolder();
+    const planted = [
+      buildDissolve(['juggling-10s.mp4', 1, 5], ['dog-play-10s.mp4', 2, 4], path.join(folder, 'one-second.mp4')),
+      buildDissolve(['parking-topdown-30s.mp4', 2, 5], ['people-one-by-one-139s.mp4', 30, 4], path.join(folder, 'short.mp4'), { before: 2, dissolve: 0.6, after: 2 }),
+    ];
+    for (const { file, start, end } of planted) {
+      const timeline = await timelineOf(file);
+      assert.deepEqual(timeline.cuts, [], `${path.basename(file)}: a dissolve is no hard cut`);
+      assert.equal(timeline.transitions.length, 1, JSON.stringify(timeline.transitions));
+      const [found] = timeline.transitions;
+      assert.equal(found!.kind, 'dissolve');
+      assert.ok(Math.abs(found!.time - (start + end) / 2) <= 0.15, `boundary ${found!.time} vs ${(start + end) / 2}`);
+      assert.ok(found!.start >= start - 0.25 && found!.end <= end + 0.25, `${found!.start}–${found!.end} vs ${start}–${end}`);
+    }
+    // Big Buck Bunny's opening tilts slowly up a pink sky: at 64 px that looks like a blend, but the colours stay.
+    const opening = await timelineOf(media('bbb-opening-30s.mp4'));
+    assert.ok(!opening.transitions.some((t) => t.kind === 'dissolve' && t.time < 10), JSON.stringify(opening.transitions));
   });
 
   it('ignores fast motion that is not a cut: a lone spike needs to stand out from its neighbours', () => {

@@ -6,8 +6,9 @@ import { probe } from '../../src/media/probe.js';
 import { media } from '../helpers.js';
 
 describe('faces, expressions and objects', () => {
-  it('finds a face in at least 80 % of the seconds of sign-language-4s, with its expressions and a person', async () => {
-    const timeline = await analyzeVideo(await probe(media('sign-language-4s.mkv')), DEFAULT_ANALYSIS);
+  it('finds a face in at least 80 % of the seconds of sign-language-4s, with its expressions, and a person when objects are asked for', async () => {
+    const info = await probe(media('sign-language-4s.mkv'));
+    const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, objects: true });
     const faces = timeline.faces!;
     assert.equal(faces.count.length, timeline.seconds);
     const withFace = faces.count.filter((count) => count > 0).length;
@@ -18,6 +19,10 @@ describe('faces, expressions and objects', () => {
       if (faces.count[s]! > 0) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 0.05, `expressions of second ${s} sum to 1`);
     });
     assert.ok(faces.objects.some((labels) => labels.includes('person')));
+    // By default objects are not looked for (they only label the report, and cost the most).
+    const plain = await analyzeVideo(info, DEFAULT_ANALYSIS);
+    assert.ok(plain.faces!.objects.every((labels) => labels.length === 0));
+    assert.deepEqual(plain.faces!.count, faces.count);
   });
 
   it('finds no face in a landscape, and none at all with faces off', async () => {
@@ -30,9 +35,10 @@ describe('faces, expressions and objects', () => {
     assert.deepEqual(without.features.motionMean, timeline.features.motionMean);
   });
 
-  it('looks once a second in short videos and spreads at most 20 looks over long ones (never under one per 10 s)', () => {
+  it('looks once a second in short videos and spreads at most 12 looks over long ones (never under one per 15 s)', () => {
     assert.equal(faceSampleRate(10), 1);
-    assert.equal(faceSampleRate(139), 0.144);
-    assert.equal(faceSampleRate(7200), 0.1);
+    assert.equal(faceSampleRate(12), 1);
+    assert.equal(faceSampleRate(139), 0.086);
+    assert.equal(faceSampleRate(7200), 0.067);
   });
 });

@@ -12,7 +12,7 @@ import { amtLogits, amtTrainable, initialAmtParameters, makeBatch, type ChordSeq
 import { dynamicsOutput, dynamicsTrainable, dynamicsNormalisation, initialDynamicsParameters, makeDynamicsBatch, toDynamicsSequence } from '../../src/models/dynamics-train.js';
 import { predictDynamics, type DynamicsConfig } from '../../src/models/dynamics.js';
 import { tensorEngine } from '../../src/models/engine.js';
-import { ALLOWED_CLASSES, FEATURES, START } from '../../src/models/features.js';
+import { ALLOWED_CLASSES, FEATURES, muviFeatures, START } from '../../src/models/features.js';
 import type { MuviVideo } from '../../src/models/muvisync.js';
 import { harteClass, readPretrainingSequences } from '../../src/models/pretraining.js';
 import { generateChords, loadChordModel, type ChordModel } from '../../src/models/shipped.js';
@@ -60,16 +60,31 @@ describe('the AMT', () => {
     for (const [name, p] of params) if (name.endsWith('.rel') || name.endsWith('.b')) for (let i = 0; i < p.data.length; i++) p.data[i] = rng() - 0.5;
     const variables = new Map([...params].map(([name, p]) => [name, tf.variable(tf.tensor(p.data, p.shape), true, `parity-${name}`)]));
     const [sequence] = syntheticSequences(1, 3, moodChords);
-    const batch = makeBatch([{ sequence: sequence!, start: 4 }], TINY.window);
-    const graph = tf.tidy(() => amtLogits(tf, variables, TINY, batch).arraySync());
-    const runner = new AmtWindow(params, TINY, sequence!.features!.subarray(4 * FEATURES, (4 + TINY.window) * FEATURES), TINY.window);
-    let worst = 0;
-    for (let t = 0; t < TINY.window; t++) {
-      const logits = runner.step(t === 0 ? START : sequence!.chords[4 + t - 1]!);
-      logits.forEach((value, c) => (worst = Math.max(worst, Math.abs(value - graph[t]![c]!))));
+    // A full window, and a video's last window that ends after 5 of its 8 seconds: the graph pads it,
+    // and must not let the padding into the encoder or the cross-attention (inference never sees any).
+    for (const [start, seconds] of [[4, TINY.window], [19, 5]] as const) {
+      const batch = makeBatch([{ sequence: sequence!, start }], TINY.window);
+      const graph = tf.tidy(() => amtLogits(tf, variables, TINY, batch).arraySync());
+      const runner = new AmtWindow(params, TINY, sequence!.features!.subarray(start * FEATURES, (start + seconds) * FEATURES), seconds);
+      let worst = 0;
+      for (let t = 0; t < seconds; t++) {
+        const logits = runner.step(t === 0 ? START : sequence!.chords[start + t - 1]!);
+        logits.forEach((value, c) => (worst = Math.max(worst, Math.abs(value - graph[t]![c]!))));
+      }
+      assert.ok(worst < 1e-4, `window at ${start} s: largest difference ${worst}`);
     }
     for (const variable of variables.values()) variable.dispose();
-    assert.ok(worst < 1e-4, `largest difference ${worst}`);
+    // Fewer seconds of features than the window asks for would read past the end: refused, not NaN.
+    assert.throws(() => new AmtWindow(params, TINY, sequence!.features!.subarray(0, 3 * FEATURES), 4), /needs 4 seconds of features; it was given 3/);
+  });
+
+  it('reads a MuVi-Sync video whose emotion file is a second short with features for every chord second', () => {
+    const emotion = [[0, 0, 0, 0.9, 0.1, 0], [0, 0, 0, 0.8, 0.2, 0]];
+    const video = { id: '1', chords: [1, 1, 5], emotion, motion: [1, 2, 3], sceneOffset: [0, 1, 2], loudness: [], noteDensity: [] } as unknown as MuviVideo;
+    const features = muviFeatures(video);
+    assert.equal(features.length, 3 * FEATURES);
+    assert.deepEqual([...features.subarray(2 * FEATURES, 2 * FEATURES + 6)].map((v) => Math.round(v * 10) / 10), [0, 0, 0, 0.8, 0.2, 0], 'the last emotion holds');
+    assert.ok(features.every(Number.isFinite));
   });
 
   it('learns: the loss falls, the weights reload to identical outputs, and a damaged file is refused', { timeout: 120_000 }, async () => {
@@ -77,7 +92,7 @@ describe('the AMT', () => {
     const out = temporaryFolder('v2m-train-');
     const data = { train: syntheticSequences(24, 1, moodChords), validation: syntheticSequences(6, 2, moodChords) };
     const model = amtTrainable(tf, TINY, initialAmtParameters(TINY, createRng(1)), data, { lambda: 0.5, batchSize: 8, kind: 'amt' });
-    const before = model.validationLoss();
+    const before = model.validate().loss;
     const result = await train(tf, model, { out, epochs: 3, stepsPerEpoch: 25, learningRate: 5e-3, warmupSteps: 5, weightDecay: 0.01, clipNorm: 1, patience: 3, seed: 1, resume: false, header: { version: 'test', config: TINY } });
     assert.ok(result.bestValidation < before * 0.8, `validation loss ${before.toFixed(3)} → ${result.bestValidation.toFixed(3)}`);
     assert.ok(result.history[2]!.train < result.history[0]!.train, 'the training loss falls epoch by epoch');
@@ -181,7 +196,7 @@ describe('the dynamics biGRU', () => {
     const trainVideos = videos(20, 1);
     const normalisation = dynamicsNormalisation(trainVideos);
     const model = dynamicsTrainable(tf, config, initialDynamicsParameters(config, createRng(1)), { train: trainVideos, validation: videos(4, 2), normalisation }, { batchSize: 8 });
-    const before = model.validationLoss();
+    const before = model.validate().loss;
     const result = await train(tf, model, { out: temporaryFolder('v2m-dyn-'), epochs: 3, stepsPerEpoch: 25, learningRate: 1e-2, warmupSteps: 5, weightDecay: 0, clipNorm: 1, patience: 3, seed: 1, resume: false, header: { version: 'test', config } });
     assert.ok(result.bestValidation < before * 0.5, `validation loss ${before.toFixed(3)} → ${result.bestValidation.toFixed(3)}`);
 
@@ -305,5 +320,22 @@ describe('training runs', () => {
     let worst = 0;
     a.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - b[i]!))));
     assert.ok(worst < 1e-5, `resumed weights differ by ${worst}`);
+  });
+
+  it('can keep the epoch with the best validation Hits@1, and train with the video hidden from some windows', { timeout: 120_000 }, async () => {
+    const tf = await tensorEngine();
+    const data = { train: syntheticSequences(12, 31, moodChords), validation: syntheticSequences(3, 32, moodChords) };
+    const model = amtTrainable(tf, TINY, initialAmtParameters(TINY, createRng(5)), data, { lambda: 0.8, batchSize: 4, kind: 'amt', videoDropout: 0.5 });
+    const out = temporaryFolder('v2m-hits-');
+    const result = await train(tf, model, { out, epochs: 3, stepsPerEpoch: 8, learningRate: 5e-3, warmupSteps: 3, weightDecay: 0.01, clipNorm: 1, patience: 5, seed: 6, resume: false, chooseBy: 'hits1', header: { version: 'test', config: TINY } });
+    for (const variable of model.variables.values()) variable.dispose();
+    const hits = result.history.map((h) => h.hits1!);
+    assert.ok(hits.every((h) => h >= 0 && h <= 1), `hits ${hits}`);
+    assert.equal(result.chosenBy, 'hits1');
+    assert.equal(result.bestValidation, Math.max(...hits));
+    assert.equal(result.history[result.bestEpoch - 1]!.hits1, Math.max(...hits));
+    const { header } = await loadWeights(path.join(out, 'amt.weights'), 'amt');
+    assert.equal(header.validationHits1, Math.max(...hits), 'the kept weights are the chosen epoch');
+    assert.match(readFileSync(path.join(out, 'loss.csv'), 'utf8').split('\n')[0]!, /validation_hits1/);
   });
 });
