@@ -26,7 +26,7 @@ test('the shipped AMT and biGRU beat their baselines on MuVi-Sync test', { timeo
   const [amt, lm, bigru, mean] = [chord('amt'), chord('chord-lm'), dynamics('bigru'), dynamics('mean')];
   console.log(`AMT Hits@1 ${amt.hits1.toFixed(3)} vs chord LM ${lm.hits1.toFixed(3)}; emotion ${amt.emotion.toFixed(3)} vs ${lm.emotion.toFixed(3)}`);
   console.log(`biGRU RMSE density ${bigru.rmse_density.toFixed(3)} vs mean ${mean.rmse_density.toFixed(3)}; loudness ${bigru.rmse_loudness.toFixed(4)} vs ${mean.rmse_loudness.toFixed(4)}`);
-  assert.ok(amt.hits1 > lm.hits1 - 0.01, 'AMT within a point of the chord LM on Hits@1 (the issue asks for more: see README)');
+  assert.ok(amt.hits1 > lm.hits1 - 0.005, 'AMT within half a point of the chord LM on Hits@1 (the issue asks for more: see README)');
   assert.ok(amt.hits1 > chord('chord-bigram').hits1, 'AMT beats the chord bigram on Hits@1');
   assert.ok(amt.emotion > lm.emotion, 'AMT beats the chord LM on emotion correspondence');
   assert.ok(bigru.rmse_density < mean.rmse_density, 'biGRU beats the mean on note density');
