@@ -5,8 +5,9 @@
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { timelineFeatures } from '../models/features.js';
 import { generateChords, predictDynamicsCurve, type ChordModel, type DynamicsModel, type SamplingOptions } from '../models/shipped.js';
+import { keyFit } from '../measure/key.js';
 import { factorise, toSymbol } from '../models/vocabulary.js';
-import { rootPitchClass, spellPitchClass, type MusicalKey } from '../music/theory.js';
+import { chordPitchClasses, conventionalKey, rootPitchClass, spellPitchClass, TONICS, type Mode, type MusicalKey } from '../music/theory.js';
 import { clamp } from '../numbers.js';
 
 export interface LearnedModels {
@@ -19,9 +20,29 @@ function shiftTo(key: MusicalKey): number {
   return (rootPitchClass(key.tonic) - (key.mode === 'minor' ? 9 : 0) + 12) % 12;
 }
 
-/** The AMT's chord for every second, as symbols in `key`. */
-export function learnedChordSymbols(timeline: VideoTimeline, key: MusicalKey, chords: NonNullable<LearnedModels['chords']>, seed: number): string[] {
-  const classes = generateChords(chords.model, timelineFeatures(timeline), timeline.seconds, { ...chords.sampling, seed });
+/** The AMT's chord for every second, as classes in MuVi-Sync's normalised key (C major / A minor). */
+export function learnedChordClasses(timeline: VideoTimeline, chords: NonNullable<LearnedModels['chords']>, seed: number): number[] {
+  return generateChords(chords.model, timelineFeatures(timeline), timeline.seconds, { ...chords.sampling, seed });
+}
+
+/**
+ * Whether chords in the normalised key centre on C major or on A minor — the same notes, another
+ * tonic — read from their chord tones with the key profiles the evaluation uses to find a piece's key.
+ */
+export function normalisedMode(classes: readonly number[]): Mode {
+  const histogram = new Array<number>(12).fill(0);
+  for (const chord of classes) for (const pc of chordPitchClasses(toSymbol(chord) ?? '')) histogram[pc] += 1;
+  return keyFit(histogram, { tonicPitchClass: 9, mode: 'minor' }) > keyFit(histogram, { tonicPitchClass: 0, mode: 'major' }) ? 'minor' : 'major';
+}
+
+/** The relative key: the same notes around the other tonic (C major ↔ A minor). */
+export function relativeKey(key: MusicalKey): MusicalKey {
+  const tonic = (rootPitchClass(key.tonic) + (key.mode === 'major' ? 9 : 3)) % 12;
+  return conventionalKey({ tonic: TONICS[tonic]!, mode: key.mode === 'major' ? 'minor' : 'major' });
+}
+
+/** Chords in the normalised key, as symbols in `key`. */
+export function chordSymbolsInKey(classes: readonly number[], key: MusicalKey): string[] {
   const shift = shiftTo(key);
   return classes.map((chord) => {
     const symbol = toSymbol(chord) ?? 'C';

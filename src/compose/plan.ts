@@ -10,7 +10,7 @@ import type { Role, StyleReference } from './reference.js';
 import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
 import { mean, round3 } from '../numbers.js';
-import { learnedChordSymbols, learnedEnergy, type LearnedModels } from './learned.js';
+import { chordSymbolsInKey, learnedChordClasses, learnedEnergy, normalisedMode, relativeKey, type LearnedModels } from './learned.js';
 
 export interface PlanOptions {
   style: StyleName | 'auto';
@@ -60,7 +60,14 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
   const tempoBpm = options.tempoBpm ?? options.reference?.tempoBpm ?? Math.round(TEMPO_RANGE_BPM.slowest + (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest) * meanEnergy);
   const mode = chooseMode(mainMood, meanBrightness);
   const tonic = pick(rng, TONICS);
-  const key = options.key ?? (options.primer?.[0] ? keyOfChord(options.primer[0]) : conventionalKey({ tonic, mode }));
+  const chosenKey = options.key ?? (options.primer?.[0] ? keyOfChord(options.primer[0]) : conventionalKey({ tonic, mode }));
+  // The AMT's chords centre on a tonic of their own (C major or A minor before transposition). When
+  // v2m chose the mode from the light alone (the picture has no mood), it takes the relative key
+  // where they centre elsewhere: the same notes, and the final cadence lands on the tonic the chords
+  // have been circling, not a third away from it. A mood keeps its mode (README, "Evaluation").
+  const learnedClasses = options.learned?.chords ? learnedChordClasses(timeline, options.learned.chords, options.seed + 3) : undefined;
+  const followsChords = learnedClasses !== undefined && options.key === undefined && !options.primer?.[0] && !options.mood && mainMood === 'neutral' && normalisedMode(learnedClasses) !== chosenKey.mode;
+  const key = followsChords ? relativeKey(chosenKey) : chosenKey;
   const style = options.style === 'auto' ? chooseStyle(mainMood, meanEnergy) : options.style;
   const energyWords = `mean picture energy ${meanEnergy.toFixed(2)} (0–1, from motion)`;
   const moodWords = `${options.mood ? 'mood set by the user' : 'the picture reads mostly'} ${mainMood}`;
@@ -80,15 +87,17 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
           ? 'set by the user'
           : options.primer?.[0]
             ? `from the first primer chord, ${options.primer[0]}`
-            : mainMood === 'neutral'
-            ? `${key.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${key.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}; tonic from the seed`
-            : `${key.mode} because ${moodWords}; tonic from the seed`,
+            : `${
+                mainMood === 'neutral'
+                  ? `${chosenKey.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${chosenKey.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}`
+                  : `${chosenKey.mode} because ${moodWords}`
+              }; tonic from the seed${followsChords ? `; then its relative ${key.mode}, where the AMT's chords centre` : ''}`,
       style: options.style !== 'auto' ? 'set by the user' : `auto: ${moodWords}, ${energyWords}`,
     },
     moods,
     spec: resolveStyle(STYLES[style], options.reference, options.instruments),
     primer: options.primer ?? [],
-    learnedChords: options.learned?.chords ? learnedChordSymbols(timeline, key, options.learned.chords, options.seed + 3) : undefined,
+    learnedChords: learnedClasses ? chordSymbolsInKey(learnedClasses, key) : undefined,
     models: {
       chords: options.learned?.chords ? `${options.learned.chords.model.kind} ${options.learned.chords.model.version}` : 'rules',
       dynamics: options.learned?.dynamics ? `bigru ${options.learned.dynamics.version}` : 'motion',

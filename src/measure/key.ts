@@ -26,9 +26,8 @@ export function estimateKey(notes: readonly MidiNote[]): EstimatedKey | undefine
   let best: EstimatedKey = { tonicPitchClass: 0, mode: 'major' };
   let bestR = -Infinity;
   for (let tonic = 0; tonic < 12; tonic++) {
-    for (const [mode, profile] of [['major', MAJOR_PROFILE], ['minor', MINOR_PROFILE]] as const) {
-      const rotated = histogram.map((_, pc) => profile[(pc - tonic + 12) % 12]!);
-      const r = pearson(histogram, rotated);
+    for (const mode of ['major', 'minor'] as const) {
+      const r = keyFit(histogram, { tonicPitchClass: tonic, mode });
       if (r > bestR) {
         bestR = r;
         best = { tonicPitchClass: tonic, mode };
@@ -36,6 +35,12 @@ export function estimateKey(notes: readonly MidiNote[]): EstimatedKey | undefine
     }
   }
   return best;
+}
+
+/** How well a pitch-class histogram (12 weights from C) fits a key: Pearson's r with its rotated profile. */
+export function keyFit(histogram: readonly number[], key: EstimatedKey): number {
+  const profile = key.mode === 'major' ? MAJOR_PROFILE : MINOR_PROFILE;
+  return pearson(histogram, histogram.map((_, pc) => profile[(pc - key.tonicPitchClass + 12) % 12]!));
 }
 
 export function scalePitchClasses(key: EstimatedKey): Set<number> {

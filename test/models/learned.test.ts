@@ -248,13 +248,37 @@ describe('learned chords in a composition', () => {
   }
 
   it('moves the normalised key (C major / A minor) into the plan key, spelled as the key spells it', async () => {
-    const { learnedChordSymbols } = await import('../../src/compose/learned.js');
+    const { chordSymbolsInKey, learnedChordClasses } = await import('../../src/compose/learned.js');
     const { syntheticTimeline } = await import('../helpers.js');
     const timeline = syntheticTimeline([2, 2, 2, 2, 2, 2], []);
     const sampling = { temperature: 0, topK: 0, maxRepeat: 0 };
-    assert.deepEqual(new Set(learnedChordSymbols(timeline, { tonic: 'E', mode: 'minor' }, { model: favouring('A:min'), sampling }, 1)), new Set(['Em']));
-    assert.deepEqual(new Set(learnedChordSymbols(timeline, { tonic: 'Bb', mode: 'major' }, { model: favouring('G:7'), sampling }, 1)), new Set(['F7']));
-    assert.deepEqual(new Set(learnedChordSymbols(timeline, { tonic: 'F#', mode: 'minor' }, { model: favouring('E'), sampling }, 1)), new Set(['C#']));
+    const symbols = (label: string, key: { tonic: string; mode: 'major' | 'minor' }) => new Set(chordSymbolsInKey(learnedChordClasses(timeline, { model: favouring(label), sampling }, 1), key));
+    assert.deepEqual(symbols('A:min', { tonic: 'E', mode: 'minor' }), new Set(['Em']));
+    assert.deepEqual(symbols('G:7', { tonic: 'Bb', mode: 'major' }), new Set(['F7']));
+    assert.deepEqual(symbols('E', { tonic: 'F#', mode: 'minor' }), new Set(['C#']));
+  });
+
+  it('hears where the chords centre — C major or A minor — and a key v2m chose from the light alone follows to its relative; a mood or the user\'s key stays', async () => {
+    const { normalisedMode, relativeKey } = await import('../../src/compose/learned.js');
+    const { planScore } = await import('../../src/compose/plan.js');
+    const { syntheticTimeline } = await import('../helpers.js');
+    const [am, dm, e7, c, f, g] = ['A:min', 'D:min', 'E:7', 'C', 'F', 'G'].map((label) => chordClass(label)!);
+    assert.equal(normalisedMode([am!, dm!, e7!, am!, am!, f!]), 'minor');
+    assert.equal(normalisedMode([c!, f!, g!, c!, c!, am!]), 'major');
+    assert.deepEqual(relativeKey({ tonic: 'C', mode: 'major' }), { tonic: 'A', mode: 'minor' });
+    assert.deepEqual(relativeKey({ tonic: 'E', mode: 'major' }), { tonic: 'C#', mode: 'minor' });
+    assert.deepEqual(relativeKey({ tonic: 'F#', mode: 'minor' }), { tonic: 'A', mode: 'major' });
+    // A bright, calm picture asks for major; an AMT that only writes A minor (normalised) turns the key to its relative minor.
+    const timeline = syntheticTimeline([1, 1, 1, 1, 1, 1, 1, 1], [], 0.8);
+    const learned = { chords: { model: favouring('A:min'), sampling: { temperature: 0, topK: 0, maxRepeat: 0 } } };
+    const plan = planScore(timeline, { style: 'piano', seed: 1, learned }, createRng(1));
+    assert.equal(plan.key.mode, 'minor', plan.reasons.key);
+    assert.match(plan.reasons.key, /relative minor, where the AMT's chords centre/);
+    assert.ok(plan.learnedChords!.every((symbol) => symbol === `${plan.key.tonic}m`), `${plan.learnedChords} in ${plan.key.tonic} ${plan.key.mode}`);
+    const given = planScore(timeline, { style: 'piano', seed: 1, learned, key: { tonic: 'D', mode: 'major' } }, createRng(1));
+    assert.deepEqual(given.key, { tonic: 'D', mode: 'major' }, 'a key the user gave stays');
+    const excited = planScore(timeline, { style: 'piano', seed: 1, learned, mood: 'exciting' }, createRng(1));
+    assert.equal(excited.key.mode, 'major', 'a mood keeps the mode it asks for');
   });
 
   it('keeps the rules that matter on the beat grid: every cut changes the chord, no chord held more than two bars', async () => {
