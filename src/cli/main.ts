@@ -107,6 +107,7 @@ function buildProgram(): Command {
       process.stdout.write(
         `${sheet.input.path}: ${sheet.input.duration} s, ${sheet.input.width}x${sheet.input.height}, ${sheet.input.framesPerSecond} fps\n` +
           `cuts: ${sheet.cuts.map((c) => c.time.toFixed(2)).join(', ') || 'none'}\n` +
+          `fades and dissolves: ${sheet.transitions.map((t) => `${t.kind} ${t.start.toFixed(2)}–${t.end.toFixed(2)}`).join(', ') || 'none'}\n` +
           `mean motion: ${(motion.reduce((a, b) => a + b, 0) / motion.length).toFixed(2)} (0–255)\n`,
       );
     });
