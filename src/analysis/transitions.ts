@@ -81,12 +81,17 @@ interface DissolveCandidate {
 export class DissolveDetector {
   private readonly recent: Array<{ luma: Uint8Array; histogram: Float32Array }> = [];
   private readonly lengths: number[];
+  private readonly longest: number;
   private readonly step: number;
-  private readonly candidates: DissolveCandidate[] = [];
+  /** The best window of the current run of overlapping candidates, and where that run ends. */
+  private cluster: { best: DissolveCandidate; end: number } | undefined;
+  /** One window per finished run: as many as the video has gradual changes, not frames. */
+  private readonly found: DissolveCandidate[] = [];
   private frame = -1;
 
   constructor(private readonly framesPerSecond: number) {
     this.lengths = [...new Set(DISSOLVE_SECONDS.map((s) => Math.max(4, Math.round(s * framesPerSecond))))];
+    this.longest = Math.max(...this.lengths);
     this.step = Math.max(1, Math.round(DISSOLVE_STEP_SECONDS * framesPerSecond));
   }
 
@@ -94,30 +99,34 @@ export class DissolveDetector {
   add(luma: Uint8Array, histogram: Float32Array): void {
     this.frame += 1;
     this.recent.push({ luma, histogram });
-    if (this.recent.length > Math.max(...this.lengths) + 1) this.recent.shift();
+    if (this.recent.length > this.longest + 1) this.recent.shift();
     if (this.frame % this.step !== 0) return;
     for (const length of this.lengths) {
       if (length >= this.recent.length) continue;
       const at = (offset: number) => this.recent[this.recent.length - 1 - length + offset]!;
       if (histogramDistance(at(0).histogram, at(length).histogram) < MIN_DISSOLVE_HISTOGRAM_CHANGE) continue;
       const fit = blendFit(at(0).luma, at(length).luma, [0.25, 0.5, 0.75].map((share) => ({ share, frame: at(Math.round(share * length)).luma })));
-      if (fit !== undefined) this.candidates.push({ start: this.frame - length, end: this.frame, fit });
+      if (fit !== undefined) this.consider({ start: this.frame - length, end: this.frame, fit });
     }
   }
 
-  /** The dissolves found, best fits first among overlapping windows, none that crosses a hard cut or a fade. */
+  /** Overlapping candidates are one dissolve seen through several windows: keep the best fit. */
+  private consider(candidate: DissolveCandidate): void {
+    if (this.cluster && candidate.start <= this.cluster.end) {
+      if (candidate.fit < this.cluster.best.fit) this.cluster.best = candidate;
+      this.cluster.end = Math.max(this.cluster.end, candidate.end);
+      return;
+    }
+    if (this.cluster) this.found.push(this.cluster.best);
+    this.cluster = { best: candidate, end: candidate.end };
+  }
+
+  /** The dissolves found, none that crosses a hard cut or a fade (a fade through black blends too). */
   dissolves(cutTimes: readonly number[], fades: readonly Transition[]): Transition[] {
     const at = (frame: number) => frame / this.framesPerSecond;
-    const chosen: DissolveCandidate[] = [];
-    for (const candidate of [...this.candidates].sort((a, b) => a.fit - b.fit)) {
-      const [start, end] = [at(candidate.start), at(candidate.end)];
-      if (chosen.some((c) => candidate.start <= c.end && candidate.end >= c.start)) continue;
-      if (cutTimes.some((t) => t > start && t <= end)) continue;
-      if (fades.some((f) => start <= f.end && end >= f.start)) continue;
-      chosen.push(candidate);
-    }
-    return chosen
-      .sort((a, b) => a.start - b.start)
+    const all = this.cluster ? [...this.found, this.cluster.best] : this.found;
+    return all
+      .filter((c) => !cutTimes.some((t) => t > at(c.start) && t <= at(c.end)) && !fades.some((f) => at(c.start) <= f.end && at(c.end) >= f.start))
       .map((c) => ({ kind: 'dissolve' as const, start: round3(at(c.start)), end: round3(at(c.end)), time: round3(at((c.start + c.end) / 2)) }));
   }
 }
