@@ -6,7 +6,7 @@ import type { VideoTimeline } from '../analysis/timeline.js';
 import type { CueSheet } from './cues.js';
 import { blocks, curve, escapeHtml, markers, stackedBands, type Lane, type TimeAxis } from './svg.js';
 
-export type PictureData = Pick<VideoTimeline, 'cuts' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
+export type PictureData = Pick<VideoTimeline, 'cuts' | 'transitions' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
 
 /** The lanes of a scored video that need only its cue sheet: the picture's, then tempo and chords. */
 export function cueSheetLanes(axis: TimeAxis, cues: CueSheet, cutHit?: (time: number) => boolean): Lane[] {
@@ -29,8 +29,11 @@ export function pictureLanes(axis: TimeAxis, picture: PictureData, cutHit?: (tim
   return [
     {
       feature: 'cuts',
-      label: 'cuts',
-      body: cutHit ? markers(axis, cuts.filter(hit), 'cut hit') + markers(axis, cuts.filter((t) => !hit(t)), 'cut miss') : markers(axis, cuts, 'cut'),
+      label: 'cuts · fades · dissolves',
+      // Soft boundaries first, as shaded spans, so the hard cuts' lines stay on top.
+      body:
+        blocks(axis, picture.transitions.map((t) => ({ start: t.start, end: t.end, label: t.kind })), 'transition') +
+        (cutHit ? markers(axis, cuts.filter(hit), 'cut hit') + markers(axis, cuts.filter((t) => !hit(t)), 'cut miss') : markers(axis, cuts, 'cut')),
     },
     {
       feature: 'visual-beats',
@@ -101,6 +104,7 @@ polyline { fill: none; stroke-width: 1.5; }
 .tempo { stroke: #0b7285; stroke-width: 2; } .rms { stroke: #364fc7; stroke-width: 2; } .lufs { stroke: #94d82d; }
 .face-bar { fill: #f783ac; }
 .chord { stroke: #fff; } .chord.even { fill: #d0ebff; } .chord.odd { fill: #e5dbff; }
+.transition { fill: #ffe8cc; stroke: #f08c00; stroke-dasharray: 2 2; }
 .block-label, .value-label { font-size: 11px; fill: var(--ink); }
 .band-0 { fill: #ff922b; background: #ff922b; } .band-1 { fill: #5f3dc4; background: #5f3dc4; } .band-2 { fill: #e03131; background: #e03131; }
 .band-3 { fill: #1971c2; background: #1971c2; } .band-4 { fill: #40c057; background: #40c057; } .band-5 { fill: #adb5bd; background: #adb5bd; }
