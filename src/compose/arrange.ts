@@ -7,7 +7,7 @@ import { drumPart } from './drums.js';
 import { melodyPart } from './melody.js';
 import { energyAt, velocity } from './dynamics.js';
 import { chordAt } from './harmony.js';
-import type { Beat, ChordEvent, Note, ScorePlan, Track } from './score.js';
+import type { Beat, ChordEvent, Note, ScorePlan, Track, TrackRole } from './score.js';
 import type { StyleSpec } from './styles.js';
 
 /** Registers (MIDI note ranges) per role. */
@@ -24,7 +24,7 @@ export interface ArrangementInput {
 
 export function arrange(input: ArrangementInput, rng: Rng): Track[] {
   const style = input.plan.spec;
-  const tracks: Array<Track & { role: Role }> = [
+  const tracks: Track[] = [
     { role: 'chords', name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
     { role: 'pad', name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
     { role: 'bass', name: style.bass.name, program: style.bass.program, isDrums: false, notes: bassPart(input) },
@@ -35,10 +35,10 @@ export function arrange(input: ArrangementInput, rng: Rng): Track[] {
     { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
   ];
   const ending = endingChord(input);
-  return tracks.map(({ role, ...track }) => ({ ...track, notes: withEnding(track.notes, role, ending, input).map((note) => clip(note, input.duration)) }));
+  return tracks.map((track) => ({ ...track, notes: withEnding(track.notes, track.role, ending, input).map((note) => clip(note, input.duration)) }));
 }
 
-type Role = keyof typeof RANGE | 'melody' | 'drums';
+type Role = TrackRole;
 
 /** The final tonic chord, held from its downbeat to the last frame (a chord shorter than this is not worth holding). */
 function endingChord(input: ArrangementInput): ChordEvent | undefined {

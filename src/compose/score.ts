@@ -76,7 +76,11 @@ export interface Note {
   velocity0to127: number;
 }
 
+/** What a part does in the arrangement (the mix, the stems and the evaluation read it). */
+export type TrackRole = 'chords' | 'pad' | 'bass' | 'hits' | 'melody' | 'drums';
+
 export interface Track {
+  role: TrackRole;
   name: string;
   /** General MIDI program 0–127 (ignored for drums). */
   program: number;

@@ -18,11 +18,12 @@ function referenceScore(): Score {
     tempoMap: [{ time: 0, tempoBpm: 96 }],
     beatsPerBar: 4,
     tracks: [
-      { name: 'Synth bass', program: 38, isDrums: false, notes: notes(36, beat, 30, beat * 0.9) },
-      { name: 'EP', program: 4, isDrums: false, notes: notes(60, beat / 2, 60, beat / 2) },
-      { name: 'Pad', program: 89, isDrums: false, notes: notes(64, beat * 4, 8, beat * 4) },
-      { name: 'Flute', program: 73, isDrums: false, notes: notes(79, beat, 30, beat * 0.5) },
+      { role: 'bass', name: 'Synth bass', program: 38, isDrums: false, notes: notes(36, beat, 30, beat * 0.9) },
+      { role: 'chords', name: 'EP', program: 4, isDrums: false, notes: notes(60, beat / 2, 60, beat / 2) },
+      { role: 'pad', name: 'Pad', program: 89, isDrums: false, notes: notes(64, beat * 4, 8, beat * 4) },
+      { role: 'melody', name: 'Flute', program: 73, isDrums: false, notes: notes(79, beat, 30, beat * 0.5) },
       {
+        role: 'drums',
         name: 'Drums',
         program: 0,
         isDrums: true,

@@ -23,8 +23,8 @@ function beatScore(offset: number): Score {
     tempoMap,
     beatsPerBar: 4,
     tracks: [
-      { name: 'Woodblock', program: 115, isDrums: false, notes: times.map((time) => ({ time, duration: 0.2, midi: 72, velocity0to127: 110 })) },
-      { name: 'Bass', program: 33, isDrums: false, notes: times.map((time) => ({ time, duration: 0.4, midi: 36, velocity0to127: 100 })) },
+      { role: 'chords', name: 'Woodblock', program: 115, isDrums: false, notes: times.map((time) => ({ time, duration: 0.2, midi: 72, velocity0to127: 110 })) },
+      { role: 'bass', name: 'Bass', program: 33, isDrums: false, notes: times.map((time) => ({ time, duration: 0.4, midi: 36, velocity0to127: 100 })) },
     ],
   };
 }

@@ -41,8 +41,8 @@ describe('scoreToMidi', () => {
         { time: 1.5, tempoBpm: 96 },
       ],
       tracks: [
-        { name: 'Piano', program: 0, isDrums: false, notes: [{ time: 0, duration: 0.5, midi: 60, velocity0to127: 90 }, { time: 2.125, duration: 0.5, midi: 64, velocity0to127: 80 }] },
-        { name: 'Drums', program: 0, isDrums: true, notes: [{ time: 1.5, duration: 0.1, midi: 36, velocity0to127: 100 }] },
+        { role: 'chords', name: 'Piano', program: 0, isDrums: false, notes: [{ time: 0, duration: 0.5, midi: 60, velocity0to127: 90 }, { time: 2.125, duration: 0.5, midi: 64, velocity0to127: 80 }] },
+        { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: [{ time: 1.5, duration: 0.1, midi: 36, velocity0to127: 100 }] },
       ],
     };
     const notes = noteOnSeconds(scoreToMidi(score));
