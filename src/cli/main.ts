@@ -313,4 +313,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+/**
+ * Why this Node cannot run v2m, or undefined when it can. The server's dependencies (content-disposition 3,
+ * cookie 2) are ES modules loaded with require(), which works from Node 20.19 and 22.12 on — exactly where
+ * process.features.require_module is true (it is false under --no-experimental-require-module, and
+ * missing on older Nodes). package.json's `engines` says the same.
+ */
+function unsupportedNode(): string | undefined {
+  const features = process.features as { require_module?: boolean };
+  if (features.require_module === true) return undefined;
+  const why = features.require_module === false ? ' (require() of ES modules is turned off here)' : '';
+  return `v2m needs Node ≥ 20.19 (or ≥ 22.12), where require() can load ES modules; this is Node ${process.version}${why}. Install a current Node LTS from https://nodejs.org.`;
+}
+
+const nodeProblem = unsupportedNode();
+if (nodeProblem) {
+  process.stderr.write(`v2m: ${nodeProblem}\n`);
+  process.exitCode = EXIT_CODES.INTERNAL;
+} else {
+  process.exitCode = await main(process.argv);
+}
