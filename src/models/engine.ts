@@ -6,6 +6,7 @@
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { usageError } from '../errors.js';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
@@ -13,7 +14,11 @@ let engine: Promise<Tf> | undefined;
 
 export function tensorEngine(): Promise<Tf> {
   engine ??= (async () => {
-    const tf = await import('@tensorflow/tfjs');
+    // Training needs the whole TensorFlow.js (its gradients and chained ops), a development dependency:
+    // a production install carries only what scoring needs (tfjs-core and the WebAssembly backend, for faces).
+    const tf = await import('@tensorflow/tfjs').catch((error: unknown) => {
+      throw usageError(`v2m train needs the package @tensorflow/tfjs, which a production install leaves out: run 'npm install' in a clone of v2m (it installs the development dependencies). (${String(error)})`);
+    });
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}${path.sep}`);
