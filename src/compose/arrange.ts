@@ -7,6 +7,7 @@ import { drumPart } from './drums.js';
 import { melodyPart } from './melody.js';
 import { energyAt, velocity } from './dynamics.js';
 import { chordAt } from './harmony.js';
+import { endAtChordChanges, resolveClashes } from './clashes.js';
 import type { Beat, ChordEvent, Note, ScorePlan, Track, TrackRole } from './score.js';
 import type { StyleSpec } from './styles.js';
 
@@ -14,6 +15,8 @@ import type { StyleSpec } from './styles.js';
 const RANGE = { chords: [52, 76], pad: [55, 74], bass: [36, 52], hits: [48, 67] } as const;
 /** A swell on a cut lasts at most this long (or until the next cut). */
 const HIT_MAX_SECONDS = 1.5;
+/** Root, third and fifth: the tones of the final chord. */
+const TRIAD_TONES = 3;
 
 export interface ArrangementInput {
   plan: ScorePlan;
@@ -35,7 +38,10 @@ export function arrange(input: ArrangementInput, rng: Rng): Track[] {
     { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
   ];
   const ending = endingChord(input);
-  return tracks.map((track) => ({ ...track, notes: withEnding(track.notes, track.role, ending, input).map((note) => clip(note, input.duration)) }));
+  const ended = tracks.map((track) => ({ ...track, notes: withEnding(track.notes, track.role, ending, input).map((note) => clip(note, input.duration)) }));
+  // Voice leading across the changes, then the clash pass over every pitched part together.
+  const led = ended.map((track) => (track.isDrums ? track : { ...track, notes: endAtChordChanges(track.notes, input.chords, input.beats) }));
+  return resolveClashes(led, input.chords).tracks;
 }
 
 type Role = TrackRole;
@@ -47,16 +53,17 @@ function endingChord(input: ArrangementInput): ChordEvent | undefined {
 }
 
 /**
- * The proper ending: every part stops its pattern at the final chord and holds it to the last
- * frame — chords, pad and hits voiced, bass on the root, the melody on the top chord tone — over
- * one last kick and crash (a low tom in the orchestra).
+ * The proper ending: every part stops its pattern at the final chord — nothing from before rings
+ * into it — and all hold it to the last frame and release together: chords, pad and hits on the
+ * plain tonic triad (a final chord rests, it adds no colour), bass on the root, the melody on the
+ * tonic; over one last kick and crash (a low tom in the orchestra).
  */
 function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, input: ArrangementInput): Note[] {
   if (!ending) return notes;
-  const kept = notes.filter((note) => note.time < ending.time - 1e-6);
+  const kept = notes.filter((note) => note.time < ending.time - 1e-6).map((note) => endBy(note, ending.time));
   const length = input.duration - ending.time;
   const loud = velocity(energyAt(input.plan, ending.time), 6);
-  const pcs = chordPitchClasses(ending.chord);
+  const pcs = chordPitchClasses(ending.chord).slice(0, TRIAD_TONES);
   const held = (midis: number[], scale = 1) => midis.map((midi) => ({ time: ending.time, duration: length, midi, velocity0to127: Math.round(loud * scale) }));
   switch (role) {
     case 'drums': {
@@ -127,10 +134,12 @@ function bassPart(input: ArrangementInput): Note[] {
     const root = pitchAtOrAbove(rootPitchClass(chord.chord), RANGE.bass[0]);
     const energy = energyAt(input.plan, beat.time);
     const startsChord = Math.abs(chord.time - beat.time) < 1e-6;
+    // The bass stops where its chord does: a root ringing into the next chord is a wrong note there.
+    const untilChange = chord.time + chord.duration - beat.time;
     if (energy < 0.35) {
       if (startsChord) notes.push({ time: beat.time, duration: chord.duration, midi: root, velocity0to127: velocity(energy, 6) });
     } else if (energy < 0.7) {
-      if (startsChord || beat.beatInBar % 2 === 0) notes.push({ time: beat.time, duration: beat.duration * 1.9, midi: root, velocity0to127: velocity(energy, 6) });
+      if (startsChord || beat.beatInBar % 2 === 0) notes.push({ time: beat.time, duration: Math.min(beat.duration * 1.9, untilChange), midi: root, velocity0to127: velocity(energy, 6) });
     } else {
       const half = beat.duration / 2;
       notes.push({ time: beat.time, duration: half * 0.9, midi: root, velocity0to127: velocity(energy, 8) });
@@ -146,12 +155,18 @@ function hitPart(input: ArrangementInput): Note[] {
   input.plan.sections.forEach((section, index) => {
     if (index === 0) return;
     const chord = chordAt(input.chords, section.start);
-    const length = Math.min(section.end - section.start, HIT_MAX_SECONDS);
+    // The swell belongs to the chord on the cut: it fades before the next one comes.
+    const length = Math.min(section.end - section.start, HIT_MAX_SECONDS, chord.time + chord.duration - section.start);
     for (const midi of voiceLead(chordPitchClasses(chord.chord), undefined, RANGE.hits[0], RANGE.hits[1])) {
       notes.push({ time: section.start, duration: length, midi, velocity0to127: velocity(section.energy, 14) });
     }
   });
   return notes;
+}
+
+/** The note, stopped at `time` if it would sound past it. */
+function endBy(note: Note, time: number): Note {
+  return note.time + note.duration > time ? { ...note, duration: Math.max(0.01, time - note.time) } : note;
 }
 
 function clip(note: Note, duration: number): Note {

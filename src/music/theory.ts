@@ -63,9 +63,47 @@ export function pitchAtOrAbove(pc: number, floor: number): number {
 
 /**
  * A close-position voicing of `pcs` inside [low, high] that moves least from `previous`
- * (the sum of distances between sorted voices), so chords connect smoothly.
+ * (the sum of distances between sorted voices), so chords connect smoothly. Common-practice
+ * spacing: no two neighbouring voices a semitone apart (a 7th under the root, a 9th on the 3rd);
+ * where no inversion avoids that, the chord's extensions (7th, 9th…) are left out, and whole-tone
+ * neighbours low in the register, which muddy, cost extra.
  */
 export function voiceLead(pcs: readonly number[], previous: readonly number[] | undefined, low: number, high: number): number[] {
+  const candidates = spacedVoicings(pcs, low, high);
+  if (candidates.length === 0) return pcs.map((pc) => pitchAtOrAbove(pc, low)).sort((a, b) => a - b);
+  if (!previous || previous.length === 0) {
+    const cheapest = Math.min(...candidates.map(spacingCost));
+    const tidy = candidates.filter((candidate) => spacingCost(candidate) === cheapest);
+    return tidy[Math.floor(tidy.length / 2)]!;
+  }
+  const centre = previous.reduce((sum, n) => sum + n, 0) / previous.length;
+  let best = candidates[0]!;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const mean = candidate.reduce((sum, n) => sum + n, 0) / candidate.length;
+    const cost = Math.abs(mean - centre) + movement(candidate, previous) / candidate.length + spacingCost(candidate);
+    if (cost < bestCost) {
+      best = candidate;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+/** Triads have three tones; what a chord symbol adds beyond them (7th, 9th, 6th) is its colour. */
+const TRIAD_TONES = 3;
+/** Below this MIDI note (middle C) a whole step between neighbouring voices sounds thick. */
+const MUDDY_BELOW = 60;
+
+/** Close voicings of `pcs` in the range with no semitone between neighbours; with the colour tones dropped if none has all of them. */
+function spacedVoicings(pcs: readonly number[], low: number, high: number): number[][] {
+  const spaced = closeVoicings(pcs, low, high).filter((voicing) => !hasSemitoneNeighbours(voicing));
+  if (spaced.length > 0 || pcs.length <= TRIAD_TONES) return spaced.length > 0 ? spaced : closeVoicings(pcs, low, high);
+  return spacedVoicings(pcs.slice(0, -1), low, high);
+}
+
+/** Every close-position voicing of `pcs` (each tone once, within an octave above its lowest) inside [low, high]. */
+function closeVoicings(pcs: readonly number[], low: number, high: number): number[][] {
   const candidates: number[][] = [];
   for (let bass = low; bass <= high - 7; bass++) {
     if (!pcs.includes(((bass % 12) + 12) % 12)) continue;
@@ -74,20 +112,16 @@ export function voiceLead(pcs: readonly number[], previous: readonly number[] | 
     voicing.sort((a, b) => a - b);
     if (voicing[voicing.length - 1]! <= high) candidates.push(voicing);
   }
-  if (candidates.length === 0) return pcs.map((pc) => pitchAtOrAbove(pc, low)).sort((a, b) => a - b);
-  if (!previous || previous.length === 0) return candidates[Math.floor(candidates.length / 2)]!;
-  const centre = previous.reduce((sum, n) => sum + n, 0) / previous.length;
-  let best = candidates[0]!;
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const mean = candidate.reduce((sum, n) => sum + n, 0) / candidate.length;
-    const cost = Math.abs(mean - centre) + movement(candidate, previous) / candidate.length;
-    if (cost < bestCost) {
-      best = candidate;
-      bestCost = cost;
-    }
-  }
-  return best;
+  return candidates;
+}
+
+function hasSemitoneNeighbours(voicing: readonly number[]): boolean {
+  return voicing.some((midi, i) => i > 0 && midi - voicing[i - 1]! === 1);
+}
+
+/** One point per whole step between neighbouring voices low in the register. */
+function spacingCost(voicing: readonly number[]): number {
+  return voicing.filter((midi, i) => i > 0 && midi - voicing[i - 1]! === 2 && voicing[i - 1]! < MUDDY_BELOW).length;
 }
 
 function movement(a: readonly number[], b: readonly number[]): number {
