@@ -25,7 +25,11 @@ export function scoreToMidi(score: Score, title = 'v2m'): Uint8Array {
   const tempo = TempoTimeline.fromSeconds(score.tempoMap, TICKS_PER_BEAT);
   const conductor: AbsoluteEvent[] = [
     { ticks: 0, event: { deltaTime: 0, type: 'trackName', text: title } },
-    { ticks: 0, event: { deltaTime: 0, type: 'timeSignature', numerator: score.beatsPerBar, denominator: 4, metronome: 24, thirtyseconds: 8 } },
+    ...(score.meter && score.meter.length > 0 ? score.meter : [{ time: 0, beatsPerBar: score.beatsPerBar }]).map((change) => ({
+      ticks: tempo.secondsToTicks(change.time),
+      event: { deltaTime: 0, type: 'timeSignature', numerator: change.beatsPerBar, denominator: 4, metronome: 24, thirtyseconds: 8 } as MidiEvent,
+    })),
+    ...(score.markers ?? []).map((marker) => ({ ticks: tempo.secondsToTicks(marker.time), event: { deltaTime: 0, type: 'marker', text: marker.text } as MidiEvent })),
     ...tempo.segments.map((segment) => ({
       ticks: segment.ticks,
       event: { deltaTime: 0, type: 'setTempo', microsecondsPerBeat: Math.round(segment.secondsPerTick * TICKS_PER_BEAT * 1e6) } as MidiEvent,
@@ -46,7 +50,12 @@ interface AbsoluteEvent {
 }
 
 function instrumentTrack(track: Track, channel: number, tempo: TempoTimeline): MidiEvent[] {
-  const events: AbsoluteEvent[] = [{ ticks: 0, event: { deltaTime: 0, type: 'trackName', text: track.name } }];
+  // The role rides in the instrument-name meta event, so an evaluation reads the melody from the file
+  // itself rather than from what the composer says it wrote.
+  const events: AbsoluteEvent[] = [
+    { ticks: 0, event: { deltaTime: 0, type: 'trackName', text: track.name } },
+    { ticks: 0, event: { deltaTime: 0, type: 'instrumentName', text: track.role } },
+  ];
   if (!track.isDrums) events.push({ ticks: 0, event: { deltaTime: 0, type: 'programChange', channel, programNumber: track.program } });
   for (const note of track.notes) {
     const on = tempo.secondsToTicks(note.time);
