@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeVideo, DEFAULT_ANALYSIS } from '../../src/analysis/index.js';
 import { FACE_EXPRESSIONS, faceSampleRate } from '../../src/analysis/faces.js';
 import { probe } from '../../src/media/probe.js';
-import { media } from '../helpers.js';
+import { buildMontage, FACE_CLIP, SHOTS, temporaryFolder } from '../helpers.js';
 
 describe('faces, expressions and objects', () => {
-  it('finds a face in at least 80 % of the seconds of sign-language-4s, with its expressions, and a person when objects are asked for', async () => {
-    const info = await probe(media('sign-language-4s.mkv'));
+  it('finds a face in at least 80 % of the seconds of the sign-language clip, with its expressions, and a person when objects are asked for', async () => {
+    const info = await probe(FACE_CLIP);
     const timeline = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, objects: true });
     const faces = timeline.faces!;
     assert.equal(faces.count.length, timeline.seconds);
@@ -25,8 +26,9 @@ describe('faces, expressions and objects', () => {
     assert.deepEqual(plain.faces!.count, faces.count);
   });
 
-  it('finds no face in a landscape, and none at all with faces off', async () => {
-    const info = await probe(media('flower-timelapse-5s.mp4'));
+  it('finds no face in a zooming fractal, and none at all with faces off', async () => {
+    const { file } = buildMontage([[SHOTS.fractalZoom, 0, 5]], path.join(temporaryFolder(), 'fractal.mp4'));
+    const info = await probe(file);
     const timeline = await analyzeVideo(info, DEFAULT_ANALYSIS);
     assert.ok(timeline.faces!.count.every((count) => count === 0), JSON.stringify(timeline.faces!.count));
     const without = await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: false });
