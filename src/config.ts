@@ -4,6 +4,9 @@
 import type { StyleName } from './compose/score.js';
 import { STYLE_NAMES } from './compose/score.js';
 import type { MuxMode } from './media/mux.js';
+import { TEMPO_FREEDOMS, type TempoFreedom } from './compose/tempo-map.js';
+
+export { TEMPO_FREEDOMS, type TempoFreedom };
 
 export type StyleChoice = StyleName | 'auto';
 export const STYLE_CHOICES: readonly StyleChoice[] = ['auto', ...STYLE_NAMES];
@@ -22,8 +25,10 @@ export interface ScoreOptions {
   style: StyleChoice;
   /** Key such as "A minor" or "Eb"; chosen from the picture's light when absent. */
   key?: string;
-  /** Reference tempo in BPM; chosen from the picture's motion when absent. */
+  /** A tempo in BPM to lock the music to (one tempo, no change); chosen from the picture's motion when absent. */
   tempo?: number;
+  /** How far the tempo may bend to land the cuts: none (one tempo), few (a few ≤ 8 % changes), free (every cut on a downbeat). */
+  tempoChanges: TempoFreedom;
   /** One mood for the whole piece (exciting, fearful, tense, sad, relaxing, neutral) instead of the picture's. */
   mood?: string;
   /** Chords to open with, one per bar, e.g. "C Am F G"; the key follows the first unless `key` is given. */
@@ -61,6 +66,7 @@ export const DEFAULT_OPTIONS: ScoreOptions = {
   style: 'auto',
   chords: 'amt',
   dynamics: 'bigru',
+  tempoChanges: 'few',
   temperature: 0.9,
   topK: 8,
   faces: true,

@@ -6,7 +6,7 @@ import { EMOTIONS, type Emotion } from './analysis/emotion.js';
 import type { PlanOptions } from './compose/plan.js';
 import { readStyleReference, type Role, type StyleReference } from './compose/reference.js';
 import { GM } from './compose/styles.js';
-import { CHORD_SOURCES, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ScoreOptions } from './config.js';
+import { CHORD_SOURCES, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS, TEMPO_LIMITS_BPM, type ScoreOptions } from './config.js';
 import type { LearnedModels } from './compose/learned.js';
 import { shippedChordModel, shippedDynamicsModel } from './models/shipped.js';
 import { usageError } from './errors.js';
@@ -24,6 +24,7 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
   if (options.tempo !== undefined && !(options.tempo >= TEMPO_LIMITS_BPM.min && options.tempo <= TEMPO_LIMITS_BPM.max)) {
     throw usageError(`--tempo must be between ${TEMPO_LIMITS_BPM.min} and ${TEMPO_LIMITS_BPM.max} BPM, not '${options.tempo}'.`);
   }
+  if (!TEMPO_FREEDOMS.includes(options.tempoChanges)) throw usageError(`Unknown --tempo-changes '${options.tempoChanges}'. Choose one of: ${TEMPO_FREEDOMS.join(', ')}.`);
   if (!Number.isFinite(options.originalGainDb)) throw usageError(`--original-gain must be a number of dB, not '${options.originalGainDb}'.`);
   if (!CHORD_SOURCES.includes(options.chords)) throw usageError(`Unknown chord source '${options.chords}'. Choose one of: ${CHORD_SOURCES.join(', ')}.`);
   if (!DYNAMICS_SOURCES.includes(options.dynamics)) throw usageError(`Unknown dynamics source '${options.dynamics}'. Choose one of: ${DYNAMICS_SOURCES.join(', ')}.`);
@@ -36,6 +37,7 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
     style: options.style,
     key: options.key === undefined ? undefined : checkKey(options.key),
     tempoBpm: options.tempo,
+    tempoChanges: options.tempoChanges,
     mood: options.mood === undefined ? undefined : checkMood(options.mood),
     primer: options.primer === undefined ? undefined : checkPrimer(options.primer),
     intensity: options.intensity,

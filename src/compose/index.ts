@@ -4,7 +4,7 @@
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { createRng } from '../music/random.js';
 import { arrange } from './arrange.js';
-import { beatGrid, tempoMap } from './grid.js';
+import { beatGrid, meter, tempoMap } from './grid.js';
 import { chordTrack } from './harmony.js';
 import { planScore, type PlanOptions } from './plan.js';
 import type { Beat, ChordEvent, Score, ScorePlan } from './score.js';
@@ -25,6 +25,13 @@ export function compose(timeline: VideoTimeline, options: PlanOptions): Composit
 }
 
 /** Everything after the plan: beat grid, chords, arrangement. Baselines enter here with plans of their own. */
+/** Markers for a DAW: every section's start (its part) and every hit point (how it landed). */
+function markers(plan: ScorePlan): Array<{ time: number; text: string }> {
+  const sectionMarks = plan.sections.map((section, i) => ({ time: section.start, text: `section ${i + 1} · ${section.part}` }));
+  const hitMarks = plan.hits.map((hit, i) => ({ time: hit.time, text: `${hit.kind} ${i + 1} · ${hit.landing}` }));
+  return [...sectionMarks, ...hitMarks].sort((a, b) => a.time - b.time);
+}
+
 export function composeFromPlan(plan: ScorePlan, duration: number): Composition {
   // Separate streams per decision, so that changing one part (say the drums) leaves the others alone.
   const beats = beatGrid(plan);
@@ -34,6 +41,6 @@ export function composeFromPlan(plan: ScorePlan, duration: number): Composition 
     plan,
     beats,
     chords,
-    score: { duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, tracks },
+    score: { duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, meter: meter(plan, beats), markers: markers(plan), tracks },
   };
 }

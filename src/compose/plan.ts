@@ -3,19 +3,26 @@
 
 import { topEmotion, type Emotion } from '../analysis/emotion.js';
 import { motionToEnergy } from '../analysis/energy.js';
+import type { Cut } from '../analysis/cuts.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
-import { pick, type Rng } from '../music/random.js';
-import { chordQuality, chordRoot, conventionalKey, TONICS, type MusicalKey, type Mode } from '../music/theory.js';
+import type { Rng } from '../music/random.js';
+import { chordQuality, chordRoot, type MusicalKey, type Mode } from '../music/theory.js';
+import { pictureKey } from './key.js';
 import type { Role, StyleReference } from './reference.js';
 import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
+import { layOutSections } from './grid.js';
+import { planTempoMap, type HitPoint, type PlacedHit, type TempoFreedom } from './tempo-map.js';
 import { mean, round3 } from '../numbers.js';
 import { chordSymbolsInKey, learnedChordClasses, learnedEnergy, normalisedMode, relativeKey, type LearnedModels } from './learned.js';
 
 export interface PlanOptions {
   style: StyleName | 'auto';
   key?: MusicalKey;
+  /** The user's tempo: a lock — one tempo, no change. */
   tempoBpm?: number;
+  /** How far the tempo may bend to land the cuts (default `few`). */
+  tempoChanges?: TempoFreedom;
   /** One mood for the whole piece instead of the picture's per-second emotion. */
   mood?: Emotion;
   /** Chords the piece opens with, one per bar (Video2Music's primer); the generator continues after them. */
@@ -38,8 +45,10 @@ const INTENSITY_SHIFT = 0.6;
 export const TEMPO_RANGE_BPM = { slowest: 70, fastest: 140 } as const;
 /** Mean luma above which a picture reads as bright, and the music as major. */
 const BRIGHT_PICTURE_LUMA = 0.35;
-/** Cuts closer than this to the previous section start do not start a section of their own. */
+/** Hit points closer than this are one moment. */
 const MIN_SECTION_SECONDS = 0.5;
+/** A hit lands when the grid is within a video frame of it, and never more than this (the evaluation's ±50 ms). */
+const MAX_HIT_TOLERANCE_SECONDS = 0.045;
 /** A cut this close to the end is not worth a hit: the last chord is already sounding. */
 const MIN_FINAL_SECTION_SECONDS = 0.25;
 const BEATS_PER_BAR = 4;
@@ -59,26 +68,33 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
   const mainMood = mostFrequent(moods);
   const tempoBpm = options.tempoBpm ?? options.reference?.tempoBpm ?? Math.round(TEMPO_RANGE_BPM.slowest + (TEMPO_RANGE_BPM.fastest - TEMPO_RANGE_BPM.slowest) * meanEnergy);
   const mode = chooseMode(mainMood, meanBrightness);
-  const tonic = pick(rng, TONICS);
-  const chosenKey = options.key ?? (options.primer?.[0] ? keyOfChord(options.primer[0]) : conventionalKey({ tonic, mode }));
+  const style = options.style === 'auto' ? chooseStyle(mainMood, meanEnergy) : options.style;
+  // The tonic from the picture's light, colour and energy among the style's keys (compose/key); not from the seed.
+  const fromPicture = pictureKey(mode, style, { brightness: meanBrightness, warmth: mean(timeline.features.warmth), energy: meanEnergy });
+  const chosenKey = options.key ?? (options.primer?.[0] ? keyOfChord(options.primer[0]) : fromPicture.key);
   // The AMT's chords centre on a tonic of their own (C major or A minor before transposition). When
   // v2m chose the mode from the light alone (the picture has no mood), it takes the relative key
   // where they centre elsewhere: the same notes, and the final cadence lands on the tonic the chords
   // have been circling, not a third away from it. A mood keeps its mode (README, "Evaluation").
+  // The decision reads the AMT's most likely chords, not the seed's sample, so no seed flips the mode.
   const learnedClasses = options.learned?.chords ? learnedChordClasses(timeline, options.learned.chords, options.seed + 3) : undefined;
-  const followsChords = learnedClasses !== undefined && options.key === undefined && !options.primer?.[0] && !options.mood && mainMood === 'neutral' && normalisedMode(learnedClasses) !== chosenKey.mode;
+  const mayFollowChords = options.learned?.chords !== undefined && options.key === undefined && !options.primer?.[0] && !options.mood && mainMood === 'neutral';
+  const followsChords = mayFollowChords && normalisedMode(learnedChordClasses(timeline, { ...options.learned!.chords!, sampling: { ...options.learned!.chords!.sampling, temperature: 0 } }, 0)) !== chosenKey.mode;
   const key = followsChords ? relativeKey(chosenKey) : chosenKey;
-  const style = options.style === 'auto' ? chooseStyle(mainMood, meanEnergy) : options.style;
   const energyWords = `mean picture energy ${meanEnergy.toFixed(2)} (0–1, from motion)`;
   const moodWords = `${options.mood ? 'mood set by the user' : 'the picture reads mostly'} ${mainMood}`;
+  const tempoChanges: TempoFreedom = options.tempoBpm !== undefined ? 'none' : (options.tempoChanges ?? 'few');
+  const { sections, hits } = planSections(timeline, tempoBpm, options.tempoBpm !== undefined, tempoChanges, energyPerSecond);
   return {
     style,
     key,
     tempoBpm,
+    tempoChanges,
+    hits,
     reasons: {
       tempo:
         options.tempoBpm !== undefined
-          ? 'set by the user'
+          ? 'set by the user (locked: one tempo)'
           : options.reference
             ? 'the reference MIDI file’s tempo'
             : `${energyWords} on a ${TEMPO_RANGE_BPM.slowest}–${TEMPO_RANGE_BPM.fastest} BPM scale`,
@@ -91,7 +107,7 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
                 mainMood === 'neutral'
                   ? `${chosenKey.mode} because the mean brightness ${meanBrightness.toFixed(2)} is ${chosenKey.mode === 'major' ? 'at or above' : 'below'} ${BRIGHT_PICTURE_LUMA}`
                   : `${chosenKey.mode} because ${moodWords}`
-              }; tonic from the seed${followsChords ? `; then its relative ${key.mode}, where the AMT's chords centre` : ''}`,
+              }; ${fromPicture.reason}${followsChords ? `; then its relative ${key.mode}, where the AMT's chords centre` : ''}`,
       style: options.style !== 'auto' ? 'set by the user' : `auto: ${moodWords}, ${energyWords}`,
     },
     moods,
@@ -104,7 +120,7 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
     },
     beatsPerBar: BEATS_PER_BAR,
     seed: options.seed,
-    sections: planSections(timeline, tempoBpm, energyPerSecond),
+    sections,
     energyPerSecond,
   };
 }
@@ -169,27 +185,32 @@ function mostFrequent<T>(values: readonly T[]): T {
   return [...counts.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
 }
 
-/** Sections run from shot change to shot change (cuts and fades); each holds a whole number of beats at a tempo near the reference. */
-function planSections(timeline: VideoTimeline, tempoBpm: number, energyPerSecond: number[]): Section[] {
-  const boundaries = [0];
-  // Hard cuts and the black of fades alike start a new section.
-  const shotChanges = [...timeline.cuts.map((cut) => cut.time), ...timeline.transitions.map((fade) => fade.time)].sort((a, b) => a - b);
-  for (const time of shotChanges) {
-    if (time - boundaries[boundaries.length - 1]! >= MIN_SECTION_SECONDS && timeline.duration - time >= MIN_FINAL_SECTION_SECONDS) {
-      boundaries.push(time);
-    }
-  }
-  boundaries.push(timeline.duration);
-  const sections: Section[] = [];
-  for (let i = 0; i + 1 < boundaries.length; i++) {
-    const start = boundaries[i]!;
-    const end = boundaries[i + 1]!;
-    const length = end - start;
-    const beats = Math.max(1, Math.round((length * tempoBpm) / 60));
-    const seconds = energyPerSecond.slice(Math.floor(start), Math.max(Math.floor(start) + 1, Math.ceil(end)));
-    sections.push({ start, end, beats, tempoBpm: (beats * 60) / length, energy: mean(seconds), part: 'build' });
-  }
-  return labelParts(sections);
+/** How much a hit point matters: cuts by how different the shots are and how sure the analysis is; soft boundaries less. */
+const SOFT_BOUNDARY_WEIGHT = 0.4;
+
+/** The picture's hit points: cuts, and the middles of fades and dissolves; none right at the end (the last chord is already sounding). */
+export function hitPoints(timeline: VideoTimeline): HitPoint[] {
+  const cuts: HitPoint[] = timeline.cuts.map((cut) => ({ time: cut.time, weight: (0.5 + 0.5 * cut.strength) * cutConfidence(cut), kind: 'cut' }));
+  const soft: HitPoint[] = timeline.transitions.map((transition) => ({ time: transition.time, weight: SOFT_BOUNDARY_WEIGHT, kind: transition.kind === 'dissolve' ? 'dissolve' : 'fade' }));
+  const points = [...cuts, ...soft].filter((hit) => hit.time > 0 && timeline.duration - hit.time >= MIN_FINAL_SECTION_SECONDS).sort((a, b) => a.time - b.time);
+  // Two boundaries within half a second are one moment: the weightier one speaks for both.
+  return points.filter((hit, i) => !points.some((other, k) => k !== i && Math.abs(other.time - hit.time) < MIN_SECTION_SECONDS && (other.weight > hit.weight || (other.weight === hit.weight && k < i))));
+}
+
+function cutConfidence(cut: Cut): number {
+  return (cut as Cut & { confidence?: number }).confidence ?? 1;
+}
+
+/** The tempo map (see compose/tempo-map), then sections from downbeat hit to downbeat hit with their energy and part. */
+function planSections(timeline: VideoTimeline, tempoBpm: number, locked: boolean, tempoChanges: TempoFreedom, energyPerSecond: number[]): { sections: Section[]; hits: PlacedHit[] } {
+  const tolerance = Math.min(MAX_HIT_TOLERANCE_SECONDS, 1 / Math.max(1, timeline.analysisFps));
+  const map = planTempoMap(hitPoints(timeline), { referenceBpm: tempoBpm, locked, freedom: locked ? 'none' : tempoChanges, duration: timeline.duration, toleranceSeconds: tolerance });
+  const { sections, hits } = layOutSections(map, timeline.duration, BEATS_PER_BAR);
+  const withEnergy = sections.map((section) => {
+    const seconds = energyPerSecond.slice(Math.floor(section.start), Math.max(Math.floor(section.start) + 1, Math.ceil(section.end)));
+    return { ...section, energy: mean(seconds), part: 'build' as const };
+  });
+  return { sections: labelParts(withEnergy), hits };
 }
 
 /** A section at least this close to the loudest one's energy is part of the peak. */

@@ -4,17 +4,20 @@
 import type { Emotion } from '../analysis/emotion.js';
 import type { MusicalKey } from '../music/theory.js';
 import type { StyleSpec } from './styles.js';
+import type { PlacedHit, TempoFreedom } from './tempo-map.js';
 
 export const STYLE_NAMES = ['piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi'] as const;
 export type StyleName = (typeof STYLE_NAMES)[number];
 
-/** A stretch of music between two hit points (cuts, start, end), with its own steady tempo. */
+/** A stretch of music from one downbeat hit point (or the start) to the next, at one steady tempo. */
 export interface Section {
   start: number;
   end: number;
-  /** Whole beats in the section: the tempo is set so they fill it exactly, so the next cut lands on a downbeat. */
+  /** Beats that start in the section (the last one of the piece may be cut short by the end of the video). */
   beats: number;
   tempoBpm: number;
+  /** Beats per bar, bar by bar (absent: all of the plan's `beatsPerBar`); an odd bar just before a hit gets its own time signature. */
+  bars?: number[];
   /** Mean picture energy over the section, 0–1. */
   energy: number;
   /** Its place in the piece's shape: the arrangement thins the intro and outro and fills the peak. */
@@ -26,8 +29,12 @@ export type SectionPart = 'intro' | 'build' | 'peak' | 'outro';
 export interface ScorePlan {
   style: StyleName;
   key: MusicalKey;
-  /** The piece's reference tempo (from the picture's motion); sections bend it slightly to meet cuts. */
+  /** The piece's reference tempo (from the picture's motion, or the user's); the tempo map stays near it. */
   tempoBpm: number;
+  /** How far the tempo map may bend to land hit points (`--tempo-changes`); `none` when the user locked the tempo. */
+  tempoChanges: TempoFreedom;
+  /** Every hit point (cuts, fades, dissolves) and where it landed: downbeat, beat, eighth or an accent on its frame. */
+  hits: PlacedHit[];
   /** Why the plan chose its tempo, key and style, in words (for the cue sheet and the report). */
   reasons: { tempo: string; key: string; style: string };
   beatsPerBar: number;
@@ -92,5 +99,9 @@ export interface Score {
   duration: number;
   tempoMap: TempoChange[];
   beatsPerBar: number;
+  /** Time signature changes (absent: `beatsPerBar`/4 throughout). */
+  meter?: Array<{ time: number; beatsPerBar: number }>;
+  /** Named moments for a DAW or an editor: section starts and hit points. */
+  markers?: Array<{ time: number; text: string }>;
   tracks: Track[];
 }

@@ -4,7 +4,7 @@
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { EMOTIONS, type Emotion } from '../analysis/emotion.js';
-import { CHORD_SOURCES, DEFAULT_OPTIONS, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_LIMITS_BPM, type ChordSource, type DynamicsSource, type ScoreOptions, type StyleChoice } from '../config.js';
+import { CHORD_SOURCES, DEFAULT_OPTIONS, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS, TEMPO_LIMITS_BPM, type ChordSource, type TempoFreedom, type DynamicsSource, type ScoreOptions, type StyleChoice } from '../config.js';
 import { usageError } from '../errors.js';
 import type { MuxMode } from '../media/mux.js';
 import { checkOptions } from '../options.js';
@@ -23,6 +23,7 @@ export interface JobOptions {
   mood?: Emotion;
   key?: string;
   tempo?: number;
+  tempoChanges?: TempoFreedom;
   intensity?: number;
   primer?: string;
   instruments?: string;
@@ -44,7 +45,8 @@ export const JOB_OPTIONS_SCHEMA = {
     originalGainDb: { type: 'number', minimum: -60, maximum: 12, description: 'level of the original sound with mux=mix' },
     mood: { type: 'string', enum: [...EMOTIONS], description: "one mood for the whole piece instead of the picture's" },
     key: { type: 'string', maxLength: 16, description: "e.g. 'A minor' or 'Eb'" },
-    tempo: { type: 'number', minimum: TEMPO_LIMITS_BPM.min, maximum: TEMPO_LIMITS_BPM.max, description: 'reference tempo in BPM' },
+    tempo: { type: 'number', minimum: TEMPO_LIMITS_BPM.min, maximum: TEMPO_LIMITS_BPM.max, description: 'lock the music to this tempo in BPM (one tempo, no change)' },
+    tempoChanges: { type: 'string', enum: [...TEMPO_FREEDOMS], description: 'how far the tempo may bend to land the cuts: none, few (≤ 8 % steps), free' },
     intensity: { type: 'number', minimum: 0, maximum: 1, description: '0 holds back, 1 pushes, 0.5 follows the picture' },
     primer: { type: 'string', maxLength: 200, description: "chords to open with, one per bar, e.g. 'C Am F G'" },
     instruments: { type: 'string', maxLength: 200, description: "instruments per role, e.g. 'melody=flute,bass=33'" },
