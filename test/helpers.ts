@@ -1,8 +1,9 @@
-// Shared by the tests: where the shared clips are, how to run the built CLI, fixtures made with ffmpeg.
+// Shared by the tests: the fixtures in the repository, how to run the built CLI, synthetic clips made with
+// ffmpeg's own generators (lavfi), so that the suite needs nothing beside the clone.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,15 +12,26 @@ import { fixedEmotion } from '../src/analysis/emotion.js';
 import type { VideoTimeline } from '../src/analysis/timeline.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SHARED_MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+/** Small licensed clips kept in the repository (credits in test/fixtures/CREDITS.md). */
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+/** The sample clip v2m ships (Big Buck Bunny, 320×180 VP9, 10 s, no audio). */
+export const SAMPLE_CLIP = path.join(ROOT, 'samples', 'bbb-180p-10s.webm');
+/** A real face: 3.7 s of Intel's sign-language sample, 320×240 (test/fixtures/CREDITS.md). */
+export const FACE_CLIP = path.join(FIXTURES, 'sign-language-320.mp4');
 
-export function media(name: string): string {
-  return path.join(SHARED_MEDIA, name);
+const madeFolders: string[] = [];
+
+/** A fresh temporary folder, removed when the test file's process ends (each test file runs in its own). */
+export function temporaryFolder(prefix = 'v2m-test-'): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (madeFolders.length === 0) process.once('exit', removeTemporaryFolders);
+  madeFolders.push(folder);
+  return folder;
 }
 
-export function temporaryFolder(prefix = 'v2m-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+function removeTemporaryFolders(): void {
+  for (const folder of madeFolders) rmSync(folder, { recursive: true, force: true });
 }
 
 export interface CliResult {
@@ -89,20 +101,49 @@ export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[],
   };
 }
 
-export type MontagePart = readonly [clip: string, start: number, length: number, fade?: { in?: boolean; out?: boolean }];
+/** Where a fixture's pictures come from: a video file, or a generator of ffmpeg's lavfi (a filter graph). */
+export type Source = { readonly file: string } | { readonly lavfi: string };
+
+const SIZE = 'size=320x180:rate=25';
+
+/**
+ * Synthetic shots made by ffmpeg itself, each unlike the others in colour and texture, with the
+ * motion their names say. Seeds are fixed, so every run decodes the same pictures.
+ */
+export const SHOTS = {
+  /** A test pattern on a colour gradient with a small moving block and a counter: little motion. */
+  testPattern: { lavfi: `testsrc2=${SIZE}` },
+  /** A colourful fractal zooming in steadily. */
+  fractalZoom: { lavfi: `mandelbrot=${SIZE}:start_scale=2:end_scale=0.05:end_pts=300` },
+  /** Conway's life on a dark blue ground: small changes everywhere, a still camera. */
+  life: { lavfi: `life=${SIZE}:seed=7:ratio=0.2:mold=0:life_color=#f0d040:death_color=#102848` },
+  /** An elementary cellular automaton (rule 110) scrolling up: a busy black-and-white texture. */
+  automaton: { lavfi: `cellauto=${SIZE}:rule=110:seed=3:scroll=1:random_fill_ratio=0.5` },
+  /** Colour bars, perfectly still. */
+  bars: { lavfi: `smptehdbars=${SIZE}` },
+  /** A flat warm orange with nothing in it. */
+  orange: { lavfi: `color=c=#d07030:${SIZE}` },
+} as const satisfies Record<string, Source>;
+
+function inputArgs(source: Source, start: number, length: number): string[] {
+  if ('file' in source) return ['-ss', String(start), '-t', String(length), '-i', source.file];
+  return ['-f', 'lavfi', '-ss', String(start), '-t', String(length), '-i', source.lavfi];
+}
+
+export type MontagePart = readonly [source: Source, start: number, length: number, fade?: { in?: boolean; out?: boolean }];
 
 /** Frames a montage fade takes (0.6 s at 25 fps). */
 export const MONTAGE_FADE_FRAMES = 15;
 
 /**
- * Joins segments of shared clips into one video (25 fps, 320×180, H.264) with ffmpeg's concat
+ * Joins segments of sources into one video (25 fps, 320×180, H.264) with ffmpeg's concat
  * filter; returns the file and the cut times it planted. Each segment is trimmed to a whole number
  * of frames after the rate change, so the planted times are exact to the frame.
  */
 export function buildMontage(parts: readonly MontagePart[], file: string): { file: string; cuts: number[] } {
   const fps = 25;
   const frames = parts.map(([, , length]) => Math.round(length * fps));
-  const inputs = parts.flatMap(([clip, start, length]) => ['-ss', String(start), '-t', String(length + 0.5), '-i', media(clip)]);
+  const inputs = parts.flatMap(([source, start, length]) => inputArgs(source, start, length + 0.5));
   const fades = parts.map(([, , , fade], i) =>
     [
       fade?.in ? `,fade=t=in:start_frame=0:nb_frames=${MONTAGE_FADE_FRAMES}` : '',
@@ -140,7 +181,55 @@ export function buildDissolve(first: MontagePart, second: MontagePart, file: str
     '[a][rest]concat=n=2:v=1:a=0[base]',
     '[base][top]overlay=eof_action=pass,format=yuv420p[out]',
   ].join(';');
-  const inputs = [first, second].flatMap(([clip, start, length]) => ['-ss', String(start), '-t', String(length), '-i', media(clip)]);
+  const inputs = [first, second].flatMap(([source, start, length]) => inputArgs(source, start, length));
   ffmpeg([...inputs, '-filter_complex', graph, '-map', '[out]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
   return { file, start: timing.before, end: timing.before + timing.dissolve };
+}
+
+/** Ten seconds of six synthetic shots with hard cuts at 1.2, 3.04, 5.48, 7.48 and 9.68 s (25 fps, 320×180, H.264). */
+export function fiveCutClip(file: string): { file: string; cuts: number[] } {
+  return buildMontage(
+    [
+      [SHOTS.testPattern, 0, 1.2],
+      [SHOTS.fractalZoom, 1, 1.84],
+      [SHOTS.life, 2, 2.44],
+      [SHOTS.automaton, 1, 2],
+      [SHOTS.bars, 0, 2.2],
+      [SHOTS.fractalZoom, 8, 0.32],
+    ],
+    file,
+  );
+}
+
+/** A still picture (PNG) of `source` at `time`, scaled to `size` (e.g. '854x480'). */
+export function stillOf(source: Source, time: number, size: string, file: string): string {
+  ffmpeg([...inputArgs(source, time, 1), '-frames:v', '1', '-vf', `scale=${size.replace('x', ':')}`, file]);
+  return file;
+}
+
+export interface SyntheticClipOptions {
+  seconds: number;
+  /** A lavfi video generator and its options, without size and rate (default: testsrc2). */
+  generator?: string;
+  size?: string;
+  rate?: number;
+  /** A sine tone of this many Hz as the audio track; no audio when absent. */
+  toneHz?: number;
+  /** Encoder arguments (default: H.264 video, AAC audio). */
+  codecs?: string[];
+}
+
+/** A clip of one lavfi generator (and a tone, if asked), encoded as the file's extension needs. */
+export function syntheticClip(file: string, options: SyntheticClipOptions): string {
+  const { seconds, generator = 'testsrc2', size = '320x180', rate = 25, toneHz, codecs = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac'] } = options;
+  const separator = generator.includes('=') ? ':' : '=';
+  const video = ['-f', 'lavfi', '-i', `${generator}${separator}size=${size}:rate=${rate}:duration=${seconds}`];
+  const audio = toneHz === undefined ? [] : ['-f', 'lavfi', '-i', `sine=frequency=${toneHz}:duration=${seconds}`];
+  ffmpeg([...video, ...audio, ...codecs, file]);
+  return file;
+}
+
+/** Two seconds of VP8 video with Vorbis sound in WebM (a codec pair an MP4 cannot hold). */
+export function vp8WithVorbis(file: string): string {
+  return syntheticClip(file, { seconds: 2, size: '480x200', rate: 24, toneHz: 330, codecs: ['-c:v', 'libvpx', '-b:v', '400k', '-c:a', 'libvorbis'] });
 }

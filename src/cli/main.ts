@@ -114,8 +114,9 @@ function buildProgram(): Command {
   program
     .command('eval')
     .description('score videos the v2m way and two baseline ways (fixed: 120 BPM piano arpeggios; random: random tempo and key), render all, and print the metrics of EVALUATION.md side by side')
-    .argument('<target>', "a video, a folder of videos, or 'models' with --data to score the chord and dynamics models on MuVi-Sync")
-    .option('--styles <list>', `comma-separated styles to evaluate: ${STYLE_CHOICES.join(', ')}`, 'auto')
+    .argument('<target>', "a video, a folder of videos, 'models' with --data to score the chord and dynamics models on MuVi-Sync, or 'music' to compare v2m's music with held-out POP909")
+    .argument('[folder]', "with 'music': the clips to score (default: ../shared/media when it is there)")
+    .option('--styles <list>', `comma-separated styles to evaluate: ${STYLE_CHOICES.join(', ')} (with 'music': default every style but auto)`, 'auto')
     .option('--seeds <n>', 'seeds 1…n per style (n ≥ 2 also measures seed diversity)', wholeNumber, 1)
     .option('--cuts <file>', 'ground-truth cut times for a single video: a JSON list of seconds')
     .option('--report <file>', 'also write an HTML report comparing the videos and baselines')
@@ -123,9 +124,18 @@ function buildProgram(): Command {
     .option('--data <folder>', "with 'models': the MuVi-Sync folder (vevo_chord, vevo_meta…)")
     .option('--split <name>', "with 'models': train, val or test", 'test')
     .option('--models <folder>', "with 'models': weights to evaluate (amt.weights, chord-lm.weights, dynamics.weights; default: the shipped ones)")
+    .option('--pop909 <folder>', "with 'music': the POP909 data set (default: $V2M_DATA/pop909 or ../shared/data/pop909)")
+    .option('--baseline <file>', "with 'music': the previous composer's figures (default: docs/eval-music-baseline.json; 'none' to leave out)")
+    .option('--midi <folder>', "with 'music': measure these MIDI files (<clip>.<style>.mid) instead of scoring clips")
+    .option('--save-baseline <file>', "with 'music': also write the measured figures as a baseline file")
     .option('--json', 'print the results as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (target: string, flags: EvalFlags) => {
+    .action(async (target: string, folder: string | undefined, flags: EvalFlags, command: Command) => {
+      if (target === 'music') {
+        await evalMusic(folder, flags, command.getOptionValueSource('styles') === 'default');
+        return;
+      }
+      if (folder !== undefined) throw usageError(`A second argument ('${folder}') is only taken by 'v2m eval music <folder>'.`);
       if (target === 'models' && flags.data) {
         const { checkSplit, evaluateModels, modelsTable } = await import('../models/index.js');
         const result = await evaluateModels(flags.data, checkSplit(flags.split), flags.models);
@@ -266,6 +276,10 @@ interface ServeFlags {
 }
 
 interface EvalFlags {
+  pop909?: string;
+  baseline?: string;
+  midi?: string;
+  saveBaseline?: string;
   data?: string;
   models?: string;
   split: string;
@@ -276,6 +290,25 @@ interface EvalFlags {
   keep?: string;
   json?: boolean;
   quiet?: boolean;
+}
+
+/** `v2m eval music`: v2m's music (or a folder of MIDI files) and the previous composer against held-out POP909. */
+async function evalMusic(folder: string | undefined, flags: EvalFlags, stylesByDefault: boolean): Promise<void> {
+  const music = await import('../eval/music.js');
+  const styles = (stylesByDefault ? STYLE_CHOICES.filter((s) => s !== 'auto') : flags.styles.split(',').map((s) => s.trim())) as StyleChoice[];
+  const unknown = styles.filter((s) => !STYLE_CHOICES.includes(s));
+  if (unknown.length > 0) throw usageError(`Unknown style '${unknown[0]}' in --styles. Choose from: ${STYLE_CHOICES.join(', ')}.`);
+  if (flags.seeds < 1) throw usageError('--seeds must be at least 1.');
+  const pop909 = flags.pop909 ?? music.defaultPop909Folder();
+  if (!pop909) throw usageError('Give the POP909 data set with --pop909 <folder> (or set V2M_DATA to the folder holding pop909/).');
+  const baseline = flags.baseline === 'none' ? undefined : (flags.baseline ?? (existsSync(music.SHIPPED_MUSIC_BASELINE) ? music.SHIPPED_MUSIC_BASELINE : undefined));
+  const log = flags.quiet || flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
+  const evaluation = await music.evaluateMusic({ clips: folder ?? music.defaultClipsFolder(), midiFolder: flags.midi, pop909, styles, seeds: flags.seeds, baseline, onProgress: log });
+  if (flags.saveBaseline) {
+    const source = `v2m ${V2M_VERSION}: v2m eval music ${process.argv.slice(4).join(' ')}`;
+    await writeFile(flags.saveBaseline, music.baselineFileText(evaluation.systems[0]!.figures, source));
+  }
+  process.stdout.write(flags.json ? `${JSON.stringify(music.musicJson(evaluation), null, 2)}\n` : `${music.musicText(evaluation)}\n`);
 }
 
 /** commander's flags for `score`: ScoreOptions as typed on a command line, plus output switches. */

@@ -1,74 +1,92 @@
+// Cut, fade, dissolve, motion and light detection on clips made by ffmpeg's own generators (lavfi):
+// every cut, fade and dissolve is planted at a known frame, every motion is of a known kind.
+
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeVideo } from '../../src/analysis/index.js';
+import { analyzeVideo, DEFAULT_ANALYSIS } from '../../src/analysis/index.js';
 import { detectCuts, DEFAULT_CUT_DETECTOR, sceneOffsetPerSecond } from '../../src/analysis/cuts.js';
 import { probe } from '../../src/media/probe.js';
-import { buildDissolve, buildMontage, ffmpeg, media, temporaryFolder } from '../helpers.js';
+import { buildDissolve, buildMontage, ffmpeg, fiveCutClip, SAMPLE_CLIP, SHOTS, stillOf, temporaryFolder, type Source } from '../helpers.js';
 
+/** The analysis without faces: these tests are about cuts, motion and light. */
 async function timelineOf(file: string) {
-  return analyzeVideo(await probe(file));
+  return analyzeVideo(await probe(file), { ...DEFAULT_ANALYSIS, faces: false });
 }
 
+/** `seconds` of one source as a clip of its own (25 fps, 320×180). */
+function singleShot(source: Source, seconds: number, file: string): string {
+  return buildMontage([[source, 0, seconds]], file).file;
+}
+
+/** A window of `size` gliding over a still picture at `speed` px/s along x or y: all camera, no scene motion. */
+function glide(still: string, seconds: number, crop: string, file: string): string {
+  ffmpeg(['-loop', '1', '-framerate', '25', '-t', String(seconds), '-i', still, '-vf', `${crop},scale=320:180`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+  return file;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const FRAME = 1 / 25;
+
 describe('cut detection', () => {
-  it('finds the hard cuts of bikes-fastcuts-10s: the four its credits list, and the one between two similar street shots at 7.48 s', async () => {
-    const timeline = await timelineOf(media('bikes-fastcuts-10s.mp4'));
-    // 7.48 s is a real cut (a pan along railings → a cyclist's legs; the pixels change 55/255 in one frame
-    // against 3–7 around it) that the credits' count of four misses: both shots share one palette.
-    assert.deepEqual(timeline.cuts.map((cut) => cut.time), [1.2, 3.04, 5.48, 7.48, 9.68]);
+  it('finds the five planted hard cuts of a ten-second montage at their frames', async () => {
+    const { file, cuts } = fiveCutClip(path.join(temporaryFolder(), 'five.mp4'));
+    const timeline = await timelineOf(file);
+    assert.deepEqual(
+      timeline.cuts.map((cut) => cut.time),
+      cuts,
+    );
   });
 
-  for (const clip of ['juggling-10s.mp4', 'dog-play-10s.mp4', 'flower-timelapse-5s.mp4']) {
-    it(`reports no cut and no fade or dissolve in the single shot ${clip}`, async () => {
-      const timeline = await timelineOf(media(clip));
+  for (const [name, source] of Object.entries({ testPattern: SHOTS.testPattern, fractalZoom: SHOTS.fractalZoom, life: SHOTS.life, automaton: SHOTS.automaton })) {
+    it(`reports no cut and no fade or dissolve in the single shot ${name}`, async () => {
+      const timeline = await timelineOf(singleShot(source, 6, path.join(temporaryFolder(), `${name}.mp4`)));
       assert.deepEqual(timeline.cuts, []);
       assert.deepEqual(timeline.transitions, []);
     });
   }
 
   it('recovers the planted cut times of a montage within one frame', async () => {
-    const folder = temporaryFolder();
-    // Segments of 2.2 s, 1.6 s, 3.1 s and 2.4 s from four different clips, all at 25 fps.
+    // Segments of 2.2 s, 1.6 s, 3.1 s and 2.4 s from four different sources, all at 25 fps.
     const { file: montage, cuts: planted } = buildMontage(
       [
-        ['juggling-10s.mp4', 1, 2.2],
-        ['parking-topdown-30s.mp4', 5, 1.6],
-        ['kids-jumping-7s.mp4', 0.5, 3.1],
-        ['flower-timelapse-5s.mp4', 1, 2.4],
+        [SHOTS.testPattern, 1, 2.2],
+        [SHOTS.life, 5, 1.6],
+        [SHOTS.fractalZoom, 0.5, 3.1],
+        [SHOTS.automaton, 1, 2.4],
       ],
-      path.join(folder, 'montage.mp4'),
+      path.join(temporaryFolder(), 'montage.mp4'),
     );
     const timeline = await timelineOf(montage);
     assert.equal(timeline.cuts.length, planted.length, JSON.stringify(timeline.cuts));
-    timeline.cuts.forEach((cut, i) => assert.ok(Math.abs(cut.time - planted[i]!) <= 1 / 25 + 1e-6, `cut ${cut.time} vs ${planted[i]}`));
+    timeline.cuts.forEach((cut, i) => assert.ok(Math.abs(cut.time - planted[i]!) <= FRAME + 1e-6, `cut ${cut.time} vs ${planted[i]}`));
     assert.deepEqual(timeline.features.sceneOffset.slice(0, 5), [0, 1, 0, 0, 1]);
   });
 
-  it('scores F1 ≥ 0.95 (±1 frame) on a 12-shot montage of 7 clips with two cuts between similar shots and a fade through black', async () => {
+  it('scores F1 ≥ 0.95 (±1 frame) on a 12-shot montage with two cuts between similar shots and a fade through black', async () => {
     const folder = temporaryFolder();
     const { file, cuts: boundaries } = buildMontage(
       [
-        ['juggling-10s.mp4', 0.5, 1.64],
-        ['parking-topdown-30s.mp4', 2, 2.2],
-        ['parking-topdown-30s.mp4', 19, 1.32], // the same car park, seconds later: a cut between similar shots
-        ['kids-jumping-7s.mp4', 0.3, 1.8],
-        ['dog-play-10s.mp4', 1, 2.6, { out: true }],
-        ['flower-timelapse-5s.mp4', 0.5, 2.04, { in: true }], // the fade through black
-        ['people-one-by-one-139s.mp4', 30, 1.48],
-        ['people-one-by-one-139s.mp4', 95, 2.36], // the same static camera later on: similar shots again
-        ['bbb-opening-30s.mp4', 16, 1.56],
-        ['juggling-10s.mp4', 6, 2.12],
-        ['kids-jumping-7s.mp4', 4, 1.24],
-        ['bbb-opening-30s.mp4', 24, 2.0],
+        [SHOTS.testPattern, 0.5, 1.64],
+        [SHOTS.life, 2, 2.2],
+        [SHOTS.life, 19, 1.32], // the same board, seconds later: a cut between similar shots
+        [SHOTS.automaton, 0.3, 1.8],
+        [SHOTS.fractalZoom, 1, 2.6, { out: true }],
+        [SHOTS.testPattern, 5, 2.04, { in: true }], // the fade through black
+        [SHOTS.fractalZoom, 3, 1.48],
+        [SHOTS.fractalZoom, 9, 2.36], // the same zoom further in: similar colours again
+        [SHOTS.bars, 0, 1.56],
+        [SHOTS.life, 6, 2.12],
+        [SHOTS.automaton, 4, 1.24],
+        [SHOTS.orange, 0, 2.0],
       ],
       path.join(folder, 'twelve.mp4'),
     );
     const timeline = await timelineOf(file);
     const fadeBoundary = boundaries[4]!;
-    const frame = 1 / 25;
     const detected = [
-      ...timeline.cuts.map((cut) => ({ time: cut.time, covers: (t: number) => Math.abs(cut.time - t) <= frame + 1e-6 })),
-      ...timeline.transitions.map((tr) => ({ time: tr.time, covers: (t: number) => t >= tr.start - frame && t <= tr.end + frame })),
+      ...timeline.cuts.map((cut) => ({ time: cut.time, covers: (t: number) => Math.abs(cut.time - t) <= FRAME + 1e-6 })),
+      ...timeline.transitions.map((tr) => ({ time: tr.time, covers: (t: number) => t >= tr.start - FRAME && t <= tr.end + FRAME })),
     ];
     const truePositives = boundaries.filter((b) => detected.some((d) => d.covers(b))).length;
     const precision = detected.filter((d) => boundaries.some((b) => d.covers(b))).length / detected.length;
@@ -76,14 +94,14 @@ describe('cut detection', () => {
     const f1 = (2 * precision * recall) / (precision + recall);
     console.log(`F1 ${f1.toFixed(3)} precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} missed ${boundaries.filter((b) => !detected.some((d) => d.covers(b)))}`);
     assert.ok(f1 >= 0.95, `F1 ${f1.toFixed(3)}: planted ${boundaries.join(', ')}; cuts ${timeline.cuts.map((c) => c.time).join(', ')}; fades ${JSON.stringify(timeline.transitions)}`);
-    assert.ok(timeline.transitions.some((tr) => tr.kind === 'fade' && Math.abs(tr.time - fadeBoundary) <= frame + 1e-6), 'the fade is a soft boundary at its black');
+    assert.ok(timeline.transitions.some((tr) => tr.kind === 'fade' && Math.abs(tr.time - fadeBoundary) <= FRAME + 1e-6), 'the fade is a soft boundary at its black');
   });
 
-  it('finds cross-dissolves (1 s and 0.6 s) as soft boundaries, not as cuts, and no dissolve in a camera move over the sky', async () => {
+  it('finds cross-dissolves (1 s and 0.6 s) as soft boundaries, not as cuts, and no dissolve in a slow tilt over a picture', async () => {
     const folder = temporaryFolder();
     const planted = [
-      buildDissolve(['juggling-10s.mp4', 1, 5], ['dog-play-10s.mp4', 2, 4], path.join(folder, 'one-second.mp4')),
-      buildDissolve(['parking-topdown-30s.mp4', 2, 5], ['people-one-by-one-139s.mp4', 30, 4], path.join(folder, 'short.mp4'), { before: 2, dissolve: 0.6, after: 2 }),
+      buildDissolve([SHOTS.testPattern, 1, 5], [SHOTS.fractalZoom, 2, 4], path.join(folder, 'one-second.mp4')),
+      buildDissolve([SHOTS.life, 2, 5], [SHOTS.fractalZoom, 3, 4], path.join(folder, 'short.mp4'), { before: 2, dissolve: 0.6, after: 2 }),
     ];
     for (const { file, start, end } of planted) {
       const timeline = await timelineOf(file);
@@ -94,9 +112,10 @@ describe('cut detection', () => {
       assert.ok(Math.abs(found!.time - (start + end) / 2) <= 0.15, `boundary ${found!.time} vs ${(start + end) / 2}`);
       assert.ok(found!.start >= start - 0.25 && found!.end <= end + 0.25, `${found!.start}–${found!.end} vs ${start}–${end}`);
     }
-    // Big Buck Bunny's opening tilts slowly up a pink sky: at 64 px that looks like a blend, but the colours stay.
-    const opening = await timelineOf(media('bbb-opening-30s.mp4'));
-    assert.ok(!opening.transitions.some((t) => t.kind === 'dissolve' && t.time < 10), JSON.stringify(opening.transitions));
+    // A camera tilting slowly down a picture: at 64 px that looks like a blend, but the colours stay.
+    const still = stillOf({ file: SAMPLE_CLIP }, 3, '320x540', path.join(folder, 'tall.png'));
+    const tilt = await timelineOf(glide(still, 8, "crop=320:180:x=0:y='t*40'", path.join(folder, 'tilt.mp4')));
+    assert.ok(!tilt.transitions.some((t) => t.kind === 'dissolve'), JSON.stringify(tilt.transitions));
   });
 
   it('ignores fast motion that is not a cut: a lone spike needs to stand out from its neighbours', () => {
@@ -114,35 +133,32 @@ describe('cut detection', () => {
 describe('motion and brightness', () => {
   it('tells a camera pan from motion in the scene', async () => {
     const folder = temporaryFolder();
-    ffmpeg(['-ss', '3', '-i', media('bbb-opening-30s.mp4'), '-frames:v', '1', path.join(folder, 'still.png')]);
-    const pan = path.join(folder, 'pan.mp4');
+    const still = stillOf({ file: SAMPLE_CLIP }, 3, '854x480', path.join(folder, 'still.png'));
     // A window gliding across a still picture: all camera, no scene motion.
-    ffmpeg(['-loop', '1', '-framerate', '25', '-t', '4', '-i', path.join(folder, 'still.png'), '-vf', "crop=480:270:x='20+t*100':y=100,scale=320:180", '-c:v', 'libx264', '-pix_fmt', 'yuv420p', pan]);
-    const panned = await timelineOf(pan);
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const panned = await timelineOf(glide(still, 4, "crop=480:270:x='20+t*100':y=100", path.join(folder, 'pan.mp4')));
     assert.ok(mean(panned.features.cameraMotion.slice(1)) > 5, `pan: camera ${panned.features.cameraMotion}`);
     assert.ok(mean(panned.features.sceneMotion) < 2, `pan: scene ${panned.features.sceneMotion}`);
-    const kids = await timelineOf(media('kids-jumping-7s.mp4'));
-    // Kids jumping on a bed in front of a still camera: mostly scene motion, little camera.
-    assert.ok(mean(kids.features.cameraMotion) < mean(panned.features.cameraMotion.slice(1)) / 4, `kids: camera ${kids.features.cameraMotion} vs pan ${panned.features.cameraMotion}`);
-    assert.ok(mean(kids.features.sceneMotion) > 2 * mean(panned.features.sceneMotion), `kids: scene ${kids.features.sceneMotion}`);
+    // Life on a fixed board: cells change everywhere in place, and nothing moves the frame.
+    const life = await timelineOf(singleShot(SHOTS.life, 4, path.join(folder, 'life.mp4')));
+    assert.ok(mean(life.features.cameraMotion) < mean(panned.features.cameraMotion.slice(1)) / 4, `life: camera ${life.features.cameraMotion} vs pan ${panned.features.cameraMotion}`);
+    assert.ok(mean(life.features.sceneMotion) > 2 * mean(panned.features.sceneMotion), `life: scene ${life.features.sceneMotion}`);
   });
 
-  it('gives one value per second and reads the energetic clip as moving more than the parking lot', async () => {
-    const kids = await timelineOf(media('kids-jumping-7s.mp4'));
-    const parking = await timelineOf(media('parking-topdown-30s.mp4'));
-    assert.equal(kids.features.motion.length, 7);
-    assert.equal(parking.features.motion.length, 31);
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    assert.ok(mean(kids.features.motionMean) > mean(parking.features.motionMean));
-    assert.ok(kids.features.brightness.every((b) => b >= 0 && b <= 1));
-    assert.deepEqual(JSON.parse(JSON.stringify(kids)), kids, 'the timeline round-trips through JSON');
+  it('gives one value per second and reads the busy clip as moving more than the calm one', async () => {
+    const folder = temporaryFolder();
+    const busy = await timelineOf(singleShot(SHOTS.automaton, 7, path.join(folder, 'busy.mp4')));
+    const calm = await timelineOf(singleShot(SHOTS.fractalZoom, 31, path.join(folder, 'calm.mp4')));
+    assert.equal(busy.features.motion.length, 7);
+    assert.equal(calm.features.motion.length, 31);
+    assert.ok(mean(busy.features.motionMean) > mean(calm.features.motionMean));
+    assert.ok(busy.features.brightness.every((b) => b >= 0 && b <= 1));
+    assert.deepEqual(JSON.parse(JSON.stringify(busy)), busy, 'the timeline round-trips through JSON');
   });
 
   it('reads a frozen picture as no motion and no visual beats', async () => {
     const folder = temporaryFolder();
     const frozen = path.join(folder, 'frozen.mp4');
-    ffmpeg(['-ss', '3', '-i', media('bbb-180p-10s.webm'), '-frames:v', '1', path.join(folder, 'still.png')]);
+    ffmpeg(['-ss', '3', '-i', SAMPLE_CLIP, '-frames:v', '1', path.join(folder, 'still.png')]);
     ffmpeg(['-loop', '1', '-framerate', '25', '-t', '3', '-i', path.join(folder, 'still.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', frozen]);
     const timeline = await timelineOf(frozen);
     assert.ok(timeline.features.motionMean.every((m) => m < 0.5), JSON.stringify(timeline.features.motionMean));
@@ -152,7 +168,7 @@ describe('motion and brightness', () => {
   });
 
   it('writes a timeline that round-trips through JSON unchanged, with one value per second like MuVi-Sync', async () => {
-    const timeline = await timelineOf(media('bikes-fastcuts-10s.mp4'));
+    const timeline = await timelineOf(fiveCutClip(path.join(temporaryFolder(), 'five.mp4')).file);
     assert.deepEqual(JSON.parse(JSON.stringify(timeline)), timeline);
     for (const [name, values] of Object.entries(timeline.features)) assert.equal(values.length, timeline.seconds, name);
     assert.equal(timeline.emotion.probabilities.length, timeline.seconds);

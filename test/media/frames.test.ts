@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readFrames, frameSize } from '../../src/media/frames.js';
 import { probe } from '../../src/media/probe.js';
-import { media } from '../helpers.js';
+import { syntheticClip, temporaryFolder } from '../helpers.js';
 
 describe('readFrames', () => {
   it('streams one frame per 1/fps seconds at the requested size', async () => {
-    const info = await probe(media('bikes-fastcuts-10s.mp4'));
+    const info = await probe(syntheticClip(path.join(temporaryFolder(), 'wide.mp4'), { seconds: 10, size: '640x272' }));
     const size = frameSize(info, { framesPerSecond: 4, width: 64 });
     assert.deepEqual(size, { width: 64, height: 28 });
     let count = 0;
@@ -19,7 +20,8 @@ describe('readFrames', () => {
   });
 
   it('stops ffmpeg when the reader stops early', async () => {
-    const info = await probe(media('people-one-by-one-139s.mp4'));
+    // Two minutes of a flat colour: cheap to make, long enough that reading it all would show.
+    const info = await probe(syntheticClip(path.join(temporaryFolder(), 'long.mp4'), { seconds: 120, generator: 'color=c=#406080', size: '160x90' }));
     let count = 0;
     for await (const frame of readFrames(info, { framesPerSecond: 10, width: 32 })) {
       count += frame.rgb.length > 0 ? 1 : 0;

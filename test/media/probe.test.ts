@@ -4,11 +4,11 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { probe } from '../../src/media/probe.js';
 import { V2mError } from '../../src/errors.js';
-import { ffmpeg, media, temporaryFolder } from '../helpers.js';
+import { ffmpeg, SAMPLE_CLIP, syntheticClip, temporaryFolder, vp8WithVorbis } from '../helpers.js';
 
 describe('probe', () => {
   it('describes a WebM clip without audio', async () => {
-    const info = await probe(media('bbb-180p-10s.webm'));
+    const info = await probe(SAMPLE_CLIP);
     assert.equal(info.video.codec, 'vp9');
     assert.equal(info.video.width, 320);
     assert.equal(info.video.height, 180);
@@ -19,7 +19,7 @@ describe('probe', () => {
   });
 
   it('sees the audio stream of a clip that has one', async () => {
-    const info = await probe(media('tears-of-steel-2s.webm'));
+    const info = await probe(vp8WithVorbis(path.join(temporaryFolder(), 'clip.webm')));
     assert.equal(info.hasAudio, true);
     assert.equal(info.audio?.codec, 'vorbis');
   });
@@ -27,7 +27,8 @@ describe('probe', () => {
   it('reads the rotation a phone video carries and reports the displayed size', async () => {
     const folder = temporaryFolder();
     const rotated = path.join(folder, 'rotated.mp4');
-    ffmpeg(['-i', media('bikes-fastcuts-10s.mp4'), '-t', '2', '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated]);
+    const wide = syntheticClip(path.join(folder, 'wide.mp4'), { seconds: 2, size: '640x272' });
+    ffmpeg(['-i', wide, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated]);
     const info = await probe(rotated);
     // ffprobe releases disagree on the sign of the display matrix angle; the displayed size does not.
     assert.ok([90, 270].includes(info.video.rotationDegrees), String(info.video.rotationDegrees));
