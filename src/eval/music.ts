@@ -307,6 +307,12 @@ export function baselineFile(figures: CorpusFigures, source: string): MusicBasel
   };
 }
 
+/** The baseline file's text: indented, but each list of numbers on one line. */
+export function baselineFileText(figures: CorpusFigures, source: string): string {
+  const text = JSON.stringify(baselineFile(figures, source), null, 2);
+  return `${text.replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, numbers: string) => `[${numbers.split(/,\s*/).join(', ')}]`)}\n`;
+}
+
 export async function readBaselineFile(file: string): Promise<CorpusFigures> {
   let parsed: MusicBaselineFile;
   try {
@@ -412,4 +418,51 @@ export function musicJson(evaluation: MusicEvaluation): unknown {
     ceiling: evaluation.ceiling,
     systems: evaluation.systems.map(({ figures, overlap }) => ({ figures: summary(figures), overlap })),
   };
+}
+
+// ---- the command ----------------------------------------------------------------------------------
+
+/** The repository's sibling `shared/` folder (clips and data sets), where it exists. */
+const SHARED_FOLDER = fileURLToPath(new URL('../../../shared/', import.meta.url));
+
+/** Default clips: `../shared/media` beside the repository, when it is there. */
+export function defaultClipsFolder(): string | undefined {
+  const folder = path.join(SHARED_FOLDER, 'media');
+  return existsSync(folder) ? folder : undefined;
+}
+
+/** Default POP909: `$V2M_DATA/pop909`, else `../shared/data/pop909`, when it is there. */
+export function defaultPop909Folder(): string | undefined {
+  const folder = process.env.V2M_DATA ? path.join(path.resolve(process.env.V2M_DATA), 'pop909') : path.join(SHARED_FOLDER, 'data', 'pop909');
+  return existsSync(folder) ? folder : undefined;
+}
+
+export interface MusicCommandOptions {
+  /** Clips to score (ignored with `midiFolder`). */
+  clips?: string;
+  /** Measure these MIDI files instead of scoring clips. */
+  midiFolder?: string;
+  pop909: string;
+  styles: StyleChoice[];
+  seeds: number;
+  /** The previous composer's figures; none when undefined. */
+  baseline?: string;
+  onProgress?: (message: string) => void;
+}
+
+/** v2m (or a folder of MIDI files) and the baseline, against held-out POP909. */
+export async function evaluateMusic(options: MusicCommandOptions): Promise<MusicEvaluation> {
+  const { reference, ceiling } = await pop909Reference(options.pop909, options.onProgress);
+  const measured = options.midiFolder
+    ? (await midiFolderPieces(options.midiFolder)).filter((piece) => (options.styles as string[]).includes(piece.group) || piece.group === 'all')
+    : await v2mPieces(requiredClips(options.clips), options);
+  if (measured.length === 0) throw badInput(`No MIDI file in '${options.midiFolder}' is of the styles ${options.styles.join(', ')}.`);
+  const systems = [corpusFigures(options.midiFolder ? path.basename(path.resolve(options.midiFolder)) : 'v2m', measured)];
+  if (options.baseline) systems.push({ ...(await readBaselineFile(options.baseline)), label: 'previous' });
+  return compareWithReference(reference, ceiling, systems);
+}
+
+function requiredClips(clips: string | undefined): string {
+  if (!clips) throw usageError("Give the folder of clips to score: 'v2m eval music <folder>' (the shared clips are not beside this install).");
+  return clips;
 }
