@@ -3,6 +3,7 @@
 
 import { chordPitchClasses, pitchAtOrAbove, rootPitchClass, voiceLead } from '../music/theory.js';
 import type { Rng } from '../music/random.js';
+import { accompanimentPart } from './accompaniment.js';
 import { drumPart } from './drums.js';
 import { melodyPart } from './melody.js';
 import { energyAt, velocity } from './dynamics.js';
@@ -10,6 +11,7 @@ import { chordAt } from './harmony.js';
 import { endAtChordChanges, resolveClashes } from './clashes.js';
 import type { Beat, ChordEvent, Note, ScorePlan, Track, TrackRole } from './score.js';
 import type { StyleSpec } from './styles.js';
+import { shippedTextures } from './texture-library.js';
 
 /** Registers (MIDI note ranges) per role. */
 const RANGE = { chords: [52, 76], pad: [55, 74], bass: [36, 52], hits: [48, 67] } as const;
@@ -83,37 +85,9 @@ function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, i
   }
 }
 
+/** The chord part: POP909 piano textures retrieved per phrase, re-voiced and played as the style's instrument plays them. */
 function chordPart(input: ArrangementInput, style: StyleSpec, rng: Rng): Note[] {
-  const notes: Note[] = [];
-  let voicing: number[] | undefined;
-  let voicedChord: ChordEvent | undefined;
-  for (const beat of input.beats) {
-    const chord = chordAt(input.chords, beat.time);
-    if (chord !== voicedChord) {
-      voicing = voiceLead(chordPitchClasses(chord.chord), voicing, RANGE.chords[0], RANGE.chords[1]);
-      voicedChord = chord;
-    }
-    const energy = energyAt(input.plan, beat.time);
-    const accent = beat.beatInBar === 0 ? 8 : 0;
-    if (style.chords.figure === 'arpeggio' || style.chords.figure === 'arpeggio16') {
-      // Video2Music renders chords as piano arpeggios; busier pictures get finer subdivisions.
-      const steps = style.chords.figure === 'arpeggio16' || energy >= 0.5 ? 4 : 2;
-      const tones = [...voicing!, voicing![0]! + 12];
-      for (let step = 0; step < steps; step++) {
-        const index = (beat.beatInBar * steps + step) % tones.length;
-        const stepSeconds = beat.duration / steps;
-        notes.push({ time: beat.time + step * stepSeconds, duration: stepSeconds * 2, midi: tones[index]!, velocity0to127: velocity(energy, accent - 6 * step) });
-      }
-    } else if (style.chords.figure === 'strum') {
-      // A down-strum: strings 12 ms apart, so the attack is a strum, not a block.
-      voicing!.forEach((midi, string) =>
-        notes.push({ time: beat.time + string * 0.012, duration: beat.duration * 0.9, midi, velocity0to127: velocity(energy, accent - 4 + Math.round(rng() * 6)) }),
-      );
-    } else if (chord.time === beat.time) {
-      voicing!.forEach((midi) => notes.push({ time: beat.time, duration: chord.duration, midi, velocity0to127: velocity(energy * 0.8) }));
-    }
-  }
-  return notes;
+  return accompanimentPart(input, style.chords, shippedTextures(), rng);
 }
 
 function padPart(input: ArrangementInput): Note[] {

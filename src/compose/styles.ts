@@ -4,13 +4,31 @@
 import type { Groove } from './drums.js';
 import type { StyleName } from './score.js';
 
-export type ChordFigure = 'arpeggio' | 'arpeggio16' | 'strum' | 'sustain';
+/**
+ * How the chord instrument plays the accompaniment texture retrieved from POP909 (compose/accompaniment):
+ * as written (piano), held (strings), as an arpeggiator in sixteenths, strummed on its chord onsets,
+ * or sparse (one or two held chords a bar).
+ */
+export type ChordFigure = 'texture' | 'held' | 'arpeggiator' | 'strum' | 'sparse';
+
+/** The chord part: instrument, figure, register and how busy the texture gets with the picture's energy. */
+export interface ChordTexture {
+  program: number;
+  name: string;
+  figure: ChordFigure;
+  /** MIDI note range the texture is voiced in. */
+  range: readonly [number, number];
+  /** Texture density sought (onsets per beat) at energy 0 and at energy 1; POP909's piano bars span 0.25–4. */
+  onsetsPerBeat: readonly [number, number];
+  /** How much the style avoids syncopated textures (offbeat-sixteenth onsets): 0 welcomes them. */
+  syncopationCost: number;
+}
 
 export interface StyleSpec {
   name: StyleName;
   /** One line for the cue sheet and --help. */
   description: string;
-  chords: { program: number; figure: ChordFigure; name: string };
+  chords: ChordTexture;
   pad: { program: number; name: string };
   bass: { program: number; name: string };
   /** An instrument that swells on every cut (brass in film scores); none if absent. */
@@ -49,8 +67,8 @@ export const GM = {
 export const STYLES: Record<StyleName, StyleSpec> = {
   piano: {
     name: 'piano',
-    description: 'arpeggiated grand piano over soft strings and upright bass, light drums when the picture moves',
-    chords: { program: GM.acousticGrandPiano, figure: 'arpeggio', name: 'Piano' },
+    description: 'grand piano playing POP909 accompaniment textures over soft strings and upright bass, light drums when the picture moves',
+    chords: { program: GM.acousticGrandPiano, name: 'Piano', figure: 'texture', range: [45, 81], onsetsPerBeat: [0.75, 3.5], syncopationCost: 0.2 },
     pad: { program: GM.stringEnsemble1, name: 'Strings' },
     bass: { program: GM.acousticBass, name: 'Bass' },
     melody: { program: GM.acousticGrandPiano, name: 'Piano melody', range: [67, 88] },
@@ -59,7 +77,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   ambient: {
     name: 'ambient',
     description: 'slow warm pads and electric piano, fretless bass, barely any percussion',
-    chords: { program: GM.electricPiano1, figure: 'sustain', name: 'Electric piano' },
+    chords: { program: GM.electricPiano1, name: 'Electric piano', figure: 'sparse', range: [52, 76], onsetsPerBeat: [0.25, 1.5], syncopationCost: 1 },
     pad: { program: GM.warmPad, name: 'Warm pad' },
     bass: { program: GM.fretlessBass, name: 'Fretless bass' },
     melody: { program: GM.celesta, name: 'Celesta', range: [72, 91] },
@@ -68,7 +86,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   band: {
     name: 'band',
     description: 'strummed clean guitar, electric piano, finger bass and a full drum kit',
-    chords: { program: GM.electricGuitarClean, figure: 'strum', name: 'Guitar' },
+    chords: { program: GM.electricGuitarClean, name: 'Guitar', figure: 'strum', range: [52, 76], onsetsPerBeat: [0.75, 2.5], syncopationCost: 0.6 },
     pad: { program: GM.electricPiano1, name: 'Keys' },
     bass: { program: GM.electricBassFinger, name: 'Bass' },
     melody: { program: GM.overdrivenGuitar, name: 'Lead guitar', range: [64, 84] },
@@ -77,7 +95,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   cinematic: {
     name: 'cinematic',
     description: 'sustained strings and horns, contrabass, brass swells on every cut, timpani',
-    chords: { program: GM.stringEnsemble1, figure: 'sustain', name: 'Strings' },
+    chords: { program: GM.stringEnsemble1, name: 'Strings', figure: 'held', range: [48, 79], onsetsPerBeat: [0.5, 2], syncopationCost: 1 },
     pad: { program: GM.frenchHorn, name: 'Horns' },
     bass: { program: GM.contrabass, name: 'Contrabass' },
     hits: { program: GM.brassSection, name: 'Brass' },
@@ -87,7 +105,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   electronic: {
     name: 'electronic',
     description: 'sixteenth-note square-lead arpeggiator, polysynth pad, synth bass, four-on-the-floor',
-    chords: { program: GM.leadSquare, figure: 'arpeggio16', name: 'Arpeggiator' },
+    chords: { program: GM.leadSquare, name: 'Arpeggiator', figure: 'arpeggiator', range: [57, 84], onsetsPerBeat: [1.5, 4], syncopationCost: 0 },
     pad: { program: GM.polysynthPad, name: 'Synth pad' },
     bass: { program: GM.synthBass1, name: 'Synth bass' },
     melody: { program: GM.leadSawtooth, name: 'Saw lead', range: [67, 88] },
@@ -96,7 +114,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   lofi: {
     name: 'lofi',
     description: 'mellow electric piano and vibraphone, upright bass, soft swung drums',
-    chords: { program: GM.electricPiano1, figure: 'strum', name: 'Electric piano' },
+    chords: { program: GM.electricPiano1, name: 'Electric piano', figure: 'strum', range: [50, 74], onsetsPerBeat: [0.5, 2], syncopationCost: 0.3 },
     pad: { program: GM.vibraphone, name: 'Vibraphone' },
     bass: { program: GM.acousticBass, name: 'Bass' },
     melody: { program: GM.flute, name: 'Flute', range: [67, 91] },

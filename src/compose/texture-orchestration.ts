@@ -1,0 +1,145 @@
+// texture-orchestration: one bar of re-voiced texture played the way the style's chord instrument
+// plays — the piano as written, strings held, the arpeggiator in sixteenths, guitar strummed, ambient sparse.
+
+import { velocity } from './dynamics.js';
+import type { ChordFigure } from './styles.js';
+import { ACCENT_VELOCITY } from './texture-library.js';
+
+/** A note of the re-voiced texture inside its bar (steps are sixteenths from the downbeat). */
+export interface PlacedNote {
+  step: number;
+  lengthSteps: number;
+  midi: number;
+  /** Velocity accent of the source note, in ACCENT_VELOCITY steps. */
+  accent: number;
+  /** Whether it is a tone of the chord sounding at its onset (passing tones are not). */
+  chordTone: boolean;
+}
+
+/** A note as the instrument plays it. */
+export interface PlayedNote extends PlacedNote {
+  velocity0to127: number;
+  /** Offset after the step (a strum's later strings). */
+  delaySeconds: number;
+}
+
+export interface BarContext {
+  figure: ChordFigure;
+  barSteps: number;
+  /** Picture energy 0–1 over the bar. */
+  energy: number;
+  /** Pitch classes of the chord sounding through this stretch (orchestration works chord by chord). */
+  chordPitchClasses: readonly number[];
+  /** MIDI range of the part. */
+  range: readonly [number, number];
+}
+
+/** Strings hold at most this many voices (a section divided further thins out). */
+const MAX_HELD_VOICES = 5;
+/** A strummed chord has at most six strings; an ambient chord at most four voices. */
+const MAX_STRINGS = 6;
+const MAX_SPARSE_VOICES = 4;
+/** Seconds between strings of a strum: a strum, not a block. */
+const STRUM_STRING_SECONDS = 0.012;
+/** Above this energy held strings re-bow every half bar (repeated notes merge within the half, not the bar). */
+const HELD_HALF_BARS_FROM = 0.6;
+/** Below this energy the arpeggiator runs in eighths; above, sixteenths. */
+const ARPEGGIATOR_SIXTEENTHS_FROM = 0.35;
+/** Above this energy the ambient part plays a second chord at the half bar. */
+const SPARSE_SECOND_CHORD_FROM = 0.4;
+const DOWNBEAT_ACCENT = 6;
+
+export function orchestrate(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
+  if (notes.length === 0) return [];
+  switch (bar.figure) {
+    case 'texture':
+      return notes.map((note) => played(note, velocity(bar.energy, (note.accent * ACCENT_VELOCITY) / 2 + (note.step === 0 ? DOWNBEAT_ACCENT : 0))));
+    case 'held':
+      return held(chordTones(notes), bar);
+    case 'arpeggiator':
+      return arpeggiated(chordTones(notes), bar);
+    case 'strum':
+      return strummed(chordTones(notes), bar);
+    case 'sparse':
+      return sparse(chordTones(notes), bar);
+  }
+}
+
+/** Passing tones belong to the piano's hands: the other instruments voice the chord tones only. */
+function chordTones(notes: readonly PlacedNote[]): PlacedNote[] {
+  const tones = notes.filter((note) => note.chordTone);
+  return tones.length > 0 ? tones : [...notes];
+}
+
+function played(note: PlacedNote, velocity0to127: number, delaySeconds = 0): PlayedNote {
+  return { ...note, velocity0to127, delaySeconds };
+}
+
+/** Strings: each pitch enters where the texture first plays it and holds (repeated notes merged) to the bar's end — or the half bar's, when the picture is busy. */
+function held(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
+  const half = bar.barSteps / 2;
+  const spans = bar.energy >= HELD_HALF_BARS_FROM && Number.isInteger(half) ? [[0, half], [half, bar.barSteps]] : [[0, bar.barSteps]];
+  return spans.flatMap(([start, end]) => {
+    const firstByPitch = new Map<number, PlacedNote>();
+    for (const note of notes) if (note.step >= start! && note.step < end! && !firstByPitch.has(note.midi)) firstByPitch.set(note.midi, note);
+    const voices = [...firstByPitch.values()].sort((a, b) => a.step - b.step || a.midi - b.midi).slice(0, MAX_HELD_VOICES);
+    return voices.map((note) => played({ ...note, lengthSteps: end! - note.step }, velocity(bar.energy * 0.8, note.step === start ? 0 : -6)));
+  });
+}
+
+/** The arpeggiator: the texture's pitches in the order it plays them, one per sixteenth (eighths when calm), accented where the texture strikes. */
+function arpeggiated(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
+  const sequence = notes.map((note) => note.midi).filter((midi, index, all) => index === 0 || midi !== all[index - 1]);
+  if (new Set(sequence).size < 3) sequence.push(...[...new Set(notes.map((note) => note.midi))].sort((a, b) => a - b));
+  const struck = new Set(notes.map((note) => note.step));
+  const stride = bar.energy >= ARPEGGIATOR_SIXTEENTHS_FROM ? 1 : 2;
+  const out: PlayedNote[] = [];
+  for (let step = 0, index = 0; step < bar.barSteps; step += stride, index++) {
+    const accent = (struck.has(step) ? 6 : 0) + (step === 0 ? DOWNBEAT_ACCENT : 0) - (step % 4 === 0 ? 0 : 6);
+    out.push(played({ step, lengthSteps: stride, midi: sequence[index % sequence.length]!, accent: 0, chordTone: true }, velocity(bar.energy, accent)));
+  }
+  return out;
+}
+
+/** Guitar or keys strum the chord wherever the texture strikes on an eighth: down on the beat, up off it. */
+function strummed(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
+  const strings = spreadVoices(withEveryChordTone(notes.map((note) => note.midi), bar), MAX_STRINGS);
+  const strums = [...new Set([0, ...notes.map((note) => note.step).filter((step) => step % 2 === 0)])].sort((a, b) => a - b);
+  return strums.flatMap((step, index) => {
+    const lengthSteps = (strums[index + 1] ?? bar.barSteps) - step;
+    const down = step % 4 === 0;
+    const order = down ? strings : [...strings].reverse();
+    const accent = (step === 0 ? DOWNBEAT_ACCENT : 0) + (down ? 0 : -8);
+    return order.map((midi, string) => played({ step, lengthSteps, midi, accent: 0, chordTone: true }, velocity(bar.energy, accent), string * STRUM_STRING_SECONDS));
+  });
+}
+
+/** Ambient: the bar's opening chord held, and a second at the half bar only when the picture moves. */
+function sparse(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
+  const half = bar.barSteps / 2;
+  const onsets = bar.energy >= SPARSE_SECOND_CHORD_FROM && Number.isInteger(half) && notes.some((note) => note.step >= half) ? [0, half] : [0];
+  return onsets.flatMap((start, index) => {
+    const end = onsets[index + 1] ?? bar.barSteps;
+    const sounding = notes.filter((note) => note.step >= start && note.step < end).map((note) => note.midi);
+    const voices = spreadVoices(withEveryChordTone(sounding, bar), MAX_SPARSE_VOICES);
+    return voices.map((midi) => played({ step: start, lengthSteps: end - start, midi, accent: 0, chordTone: true }, velocity(bar.energy * 0.7, -4)));
+  });
+}
+
+/** The distinct pitches, sorted, plus any chord tone the texture left out (a strummed or held chord is a whole chord), placed near their middle. */
+function withEveryChordTone(pitches: readonly number[], bar: BarContext): number[] {
+  const distinct = [...new Set(pitches)];
+  const middle = distinct.reduce((sum, midi) => sum + midi, 0) / Math.max(1, distinct.length);
+  for (const pc of bar.chordPitchClasses) {
+    if (distinct.some((midi) => midi % 12 === pc)) continue;
+    const near = Math.round(middle) - 6 + ((pc - (Math.round(middle) - 6)) % 12 + 12) % 12;
+    distinct.push(Math.min(bar.range[1], Math.max(bar.range[0], near)));
+  }
+  return [...new Set(distinct)].sort((a, b) => a - b);
+}
+
+/** At most `count` of the sorted pitches, the lowest and highest kept and the rest evenly between. */
+function spreadVoices(sorted: readonly number[], count: number): number[] {
+  if (sorted.length <= count) return [...sorted];
+  return Array.from({ length: count }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (count - 1))]!);
+}
