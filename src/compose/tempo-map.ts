@@ -20,10 +20,10 @@ export interface HitPoint {
 }
 
 /**
- * Where a hit point landed: on the first beat of a bar, on another beat, on an eighth between beats,
- * or off the grid — then it is marked with an accent played on its own frame.
+ * Where a hit point landed: on the first beat of a bar, on another beat, on an eighth or a sixteenth
+ * between beats, or off the grid — then it is marked with an accent played on its own frame.
  */
-export type Landing = 'downbeat' | 'beat' | 'eighth' | 'accent';
+export type Landing = 'downbeat' | 'beat' | 'eighth' | 'sixteenth' | 'accent';
 
 export interface PlacedHit extends HitPoint {
   landing: Landing;
@@ -64,13 +64,14 @@ const RULES: Record<Exclude<TempoFreedom, 'none'>, FreedomRules> = {
 };
 
 /** An unlocked tempo stays within this factor of the reference. */
-const TEMPO_SPAN = 1.25;
+const TEMPO_SPAN = 1.2;
 const SLOWEST_BPM = 40;
 const FASTEST_BPM = 220;
-/** A hit on an eighth is worth less than one on a beat: this share of its weight is lost. */
+/** A hit on an eighth or a sixteenth is worth less than one on a beat: these shares of its weight are lost. */
 const EIGHTH_PENALTY = 0.35;
+const SIXTEENTH_PENALTY = 0.6;
 /** Straying 8 % from the reference for a minute costs this many missed hits. */
-const DEVIATION_COST_PER_MINUTE = 1.2;
+const DEVIATION_COST_PER_MINUTE = 2;
 /** Anchors further back than this are not tried as the start of a segment (bounds the search). */
 const MAX_PREDECESSORS = 24;
 /** States kept per anchor (the best, by cost, over distinct tempi). */
@@ -120,6 +121,7 @@ function gridCost(hit: HitPoint, origin: number, beatSeconds: number, tolerance:
   const position = (hit.time - origin) / beatSeconds;
   if (Math.abs(position - Math.round(position)) * beatSeconds <= tolerance) return 0;
   if (Math.abs(2 * position - Math.round(2 * position)) * (beatSeconds / 2) <= tolerance) return EIGHTH_PENALTY * hit.weight;
+  if (Math.abs(4 * position - Math.round(4 * position)) * (beatSeconds / 4) <= tolerance) return SIXTEENTH_PENALTY * hit.weight;
   return hit.weight;
 }
 
@@ -221,7 +223,7 @@ function segmentsOf(last: State, hits: readonly HitPoint[]): TempoSegment[] {
   return chain.filter((segment, i) => i === 0 || Math.abs(Math.log(segment.tempoBpm / chain[i - 1]!.tempoBpm)) > SAME_TEMPO);
 }
 
-/** Where a hit falls on the segments' grid: on a beat, an eighth, or nowhere (an accent). */
+/** Where a hit falls on the segments' grid: on a beat, an eighth, a sixteenth, or nowhere (an accent). */
 function placeOnGrid(hit: HitPoint, segments: readonly TempoSegment[], tolerance: number): PlacedHit {
   const segment = [...segments].reverse().find((s) => s.start <= hit.time + 1e-9) ?? segments[0]!;
   const beatSeconds = 60 / segment.tempoBpm;
@@ -230,5 +232,7 @@ function placeOnGrid(hit: HitPoint, segments: readonly TempoSegment[], tolerance
   if (Math.abs(beatOffset) <= tolerance) return { ...hit, landing: 'beat', offset: beatOffset };
   const eighthOffset = ((Math.round(2 * position) - 2 * position) * beatSeconds) / 2;
   if (Math.abs(eighthOffset) <= tolerance) return { ...hit, landing: 'eighth', offset: eighthOffset };
-  return { ...hit, landing: 'accent', offset: eighthOffset };
+  const sixteenthOffset = ((Math.round(4 * position) - 4 * position) * beatSeconds) / 4;
+  if (Math.abs(sixteenthOffset) <= tolerance) return { ...hit, landing: 'sixteenth', offset: sixteenthOffset };
+  return { ...hit, landing: 'accent', offset: sixteenthOffset };
 }
