@@ -157,7 +157,9 @@ function giveWay(note: Note, other: Note, trackIndex: number, tracks: readonly T
   // A sustained part (pad, swell) keeps sounding under the tune: a doubled note goes, another moves.
   if (SUSTAINED_ROLES.has(tracks[trackIndex]!.role)) {
     if (isDoubled(note, trackIndex, tracks)) return null;
-    return repitched() ?? shortened ?? null;
+    // Held over a chord change, it is the change that brings the clash: the note ends with its chord.
+    const spansChange = chords.some((chord) => chord.time > note.time + EPSILON && chord.time < note.time + note.duration - EPSILON);
+    return (spansChange ? shortened : undefined) ?? repitched() ?? shortened ?? null;
   }
   if (shortened) return shortened;
   if (isDoubled(note, trackIndex, tracks)) return null;

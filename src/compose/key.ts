@@ -44,10 +44,10 @@ const IDIOM_RANK_COST = 0.1;
 export const IDIOMATIC_TONICS: Record<StyleName, Record<Mode, readonly string[]>> = {
   band: { major: ['E', 'A', 'D', 'G', 'C', 'B', 'F'], minor: ['E', 'A', 'B', 'D', 'G', 'Gb', 'C'] },
   piano: { major: ['C', 'F', 'Eb', 'Bb', 'G', 'D', 'Ab', 'A'], minor: ['A', 'C', 'D', 'G', 'E', 'F', 'B'] },
-  ambient: { major: ['Db', 'Eb', 'F', 'Ab', 'C', 'D', 'G'], minor: ['C', 'F', 'D', 'A', 'E', 'Bb', 'B'] },
-  electronic: { major: ['C', 'F', 'G', 'Bb', 'D', 'Eb', 'A'], minor: ['F', 'A', 'C', 'G', 'D', 'E', 'B'] },
+  ambient: { major: ['Db', 'Eb', 'F', 'Ab', 'C', 'D', 'G', 'A'], minor: ['C', 'F', 'D', 'A', 'E', 'Bb', 'B'] },
+  electronic: { major: ['C', 'F', 'G', 'Bb', 'D', 'Eb', 'A', 'E'], minor: ['F', 'A', 'C', 'G', 'D', 'E', 'B'] },
   cinematic: { major: ['D', 'C', 'Eb', 'F', 'Bb', 'A', 'G'], minor: ['D', 'C', 'E', 'G', 'F', 'B', 'A'] },
-  lofi: { major: ['F', 'Eb', 'C', 'Bb', 'Ab', 'D', 'G'], minor: ['C', 'F', 'A', 'D', 'E', 'G', 'B'] },
+  lofi: { major: ['F', 'Eb', 'C', 'Bb', 'Ab', 'D', 'G', 'A'], minor: ['C', 'F', 'A', 'D', 'E', 'G', 'B'] },
 };
 
 /** −1 (dark, cool, still) … 1 (bright, warm, lively): how sharp a key the picture asks for. */
