@@ -28,15 +28,17 @@ export function scottBandwidth(values: readonly number[]): number {
 
 /**
  * Overlapped area of the kernel densities of `a` and `b`: ∫ min(p_a, p_b). Each sample gets Scott's
- * bandwidth; a sample with no spread (every window alike) borrows the bandwidth of both samples
- * pooled, so a constant feature still compares by where it sits. NaN when either sample is empty.
+ * bandwidth; a sample with no spread (every window alike) borrows the other's, so a constant
+ * feature still compares by where it sits; two constant samples overlap fully when they sit on the
+ * same value, else not at all. NaN when either sample is empty.
  */
 export function overlappedArea(a: readonly number[], b: readonly number[]): number {
   if (a.length === 0 || b.length === 0) return NaN;
-  const pooled = scottBandwidth([...a, ...b]);
-  const bandwidthA = scottBandwidth(a) || pooled;
-  const bandwidthB = scottBandwidth(b) || pooled;
-  if (bandwidthA === 0 || bandwidthB === 0) return a[0] === b[0] ? 1 : 0; // every value in both samples is one number
+  const ownA = scottBandwidth(a);
+  const ownB = scottBandwidth(b);
+  if (ownA === 0 && ownB === 0) return Math.abs(a[0]! - b[0]!) < 1e-9 ? 1 : 0;
+  const bandwidthA = ownA || ownB;
+  const bandwidthB = ownB || ownA;
   const low = Math.min(...a, ...b) - GRID_REACH * Math.max(bandwidthA, bandwidthB);
   const high = Math.max(...a, ...b) + GRID_REACH * Math.max(bandwidthA, bandwidthB);
   const step = (high - low) / (GRID_POINTS - 1);
