@@ -123,18 +123,21 @@ function bassPart(input: ArrangementInput): Note[] {
   return notes;
 }
 
-/** Hit points: a swell on the chord that starts each new section, so every cut is marked. */
+/** Hit points: a brass swell on every cut, fade and dissolve, on the chord sounding there, so every one is marked. */
 function hitPart(input: ArrangementInput): Note[] {
   const notes: Note[] = [];
-  input.plan.sections.forEach((section, index) => {
-    if (index === 0) return;
-    const chord = chordAt(input.chords, section.start);
-    // The swell belongs to the chord on the cut: it fades before the next one comes.
-    const length = Math.min(section.end - section.start, HIT_MAX_SECONDS, chord.time + chord.duration - section.start);
+  for (const hit of input.plan.hits) {
+    // Played where the hit landed: its beat, eighth or sixteenth, or its own frame when off the grid.
+    const time = hit.landing === 'accent' ? hit.time : hit.time + hit.offset;
+    const chord = chordAt(input.chords, time);
+    const nextHit = input.plan.hits.find((other) => other.time > hit.time + 1e-6)?.time ?? input.duration;
+    // The swell belongs to the chord on the cut: it fades before the next chord or hit comes.
+    const length = Math.min(nextHit - time, HIT_MAX_SECONDS, chord.time + chord.duration - time);
+    if (length <= 0.05) continue;
     for (const midi of voiceLead(chordPitchClasses(chord.chord), undefined, RANGE.hits[0], RANGE.hits[1])) {
-      notes.push({ time: section.start, duration: length, midi, velocity0to127: velocity(section.energy, 14) });
+      notes.push({ time, duration: length, midi, velocity0to127: velocity(energyAt(input.plan, time), Math.round(20 * hit.weight) - 4) });
     }
-  });
+  }
   return notes;
 }
 

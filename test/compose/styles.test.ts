@@ -51,6 +51,7 @@ describe('styles', () => {
   it('marks the cut with a brass swell in the cinematic style', () => {
     const { score } = compose(busyTimeline(), { style: 'cinematic', seed: 1 });
     const brass = score.tracks.find((t) => t.name === 'Brass')!;
-    assert.ok(brass.notes.some((n) => Math.abs(n.time - 5.2) < 1e-9));
+    // On the cut's downbeat, which the tempo map puts within a frame (25 fps) of it.
+    assert.ok(brass.notes.some((n) => Math.abs(n.time - 5.2) <= 0.04));
   });
 });
