@@ -68,7 +68,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   piano: {
     name: 'piano',
     description: 'grand piano playing POP909 accompaniment textures over soft strings and upright bass, light drums when the picture moves',
-    chords: { program: GM.acousticGrandPiano, name: 'Piano', figure: 'texture', range: [45, 81], onsetsPerBeat: [0.75, 3.5], syncopationCost: 0.2 },
+    chords: { program: GM.acousticGrandPiano, name: 'Piano', figure: 'texture', range: [45, 77], onsetsPerBeat: [0.75, 3.5], syncopationCost: 0.2 },
     pad: { program: GM.stringEnsemble1, name: 'Strings' },
     bass: { program: GM.acousticBass, name: 'Bass' },
     melody: { program: GM.acousticGrandPiano, name: 'Piano melody', range: [67, 88] },
