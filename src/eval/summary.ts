@@ -22,6 +22,8 @@ export const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string; 
   { metric: 'inKeyRatio', label: 'in key', digits: 2 },
   { metric: 'endsOnTonic', label: 'tonic end', digits: 2 },
   { metric: 'fadesOut', label: 'fade end', digits: 2 },
+  { metric: 'clashesPerMinute', label: 'clash/min', digits: 1 },
+  { metric: 'largestTempoStepPercent', label: 'tempo step %', digits: 1 },
 ];
 
 export type SystemSummary = { system: SystemName; runs: number; seedDiversity: number | null } & Record<MetricName, number | null>;

@@ -6,7 +6,9 @@ import type { VideoTimeline } from '../analysis/timeline.js';
 import { chordPitchClasses, chordQuality, type ChordQuality } from '../music/theory.js';
 import type { AudioAnalysis } from './audio.js';
 import { estimateKey, keyLabel, pearson, scalePitchClasses, type EstimatedKey } from './key.js';
+import { clashesPerMinute } from './clashes.js';
 import type { MidiAnalysis, MidiNote } from './midi.js';
+import { tempoSteadiness } from './tempo-steadiness.js';
 
 /** A cut is hit when a beat and an audible onset both fall within this distance of it. */
 export const CUT_TOLERANCE_SECONDS = 0.05;
@@ -60,6 +62,12 @@ export interface TrackMetrics {
   fadesOut: boolean;
   audioTempoBpm: number;
   onsets: number;
+  /** Minor 2nds and 9ths between different parts held ≥ 0.25 s, per minute of music (EVALUATION.md §6). */
+  clashesPerMinute: number;
+  /** Tempo steadiness from the MIDI tempo map (EVALUATION.md §7). */
+  largestTempoStepPercent: number;
+  tempoChangesPerMinute: number;
+  shortestSectionBeats: number;
 }
 
 export interface MetricsInput {
@@ -79,6 +87,8 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: Met
   const seconds = picture.motionPerSecond.length;
   const onsetsPerSecond = countPerSecond(midi.notes.map((note) => note.time), seconds);
   const silence = audio.longestSilence;
+  const steadiness = tempoSteadiness(midi);
+  const pitchedParts = midi.tracks.filter((track) => track.instrument !== 'drums').map((track) => track.notes.filter((note) => !note.isDrums));
   return {
     cutHitRate: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [midi.beats, onsetTimes], CUT_TOLERANCE_SECONDS),
     cutHitRateMidi: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [midi.beats], CUT_TOLERANCE_SECONDS),
@@ -98,6 +108,10 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: Met
     fadesOut: fadesOut(audio.rmsDbPerSecond, audio.endingRmsDb),
     audioTempoBpm: audio.tempoBpm,
     onsets: onsetTimes.length,
+    clashesPerMinute: clashesPerMinute(pitchedParts, midi.duration),
+    largestTempoStepPercent: steadiness.largestStepPercent,
+    tempoChangesPerMinute: steadiness.tempoChangesPerMinute,
+    shortestSectionBeats: steadiness.shortestSectionBeats,
   };
 }
 

@@ -139,6 +139,10 @@ const METRIC_HELP: Record<MetricName, string> = {
   fadesOut: 'the last second fades out',
   audioTempoBpm: 'tempo the beat tracker hears',
   onsets: 'onsets detected in the audio',
+  clashesPerMinute: 'minor 2nds and 9ths between different parts held ≥ 0.25 s, per minute (held-out POP909: about 2.5–3)',
+  largestTempoStepPercent: 'largest step between consecutive tempo events, % of the earlier tempo',
+  tempoChangesPerMinute: 'tempo changes per minute of music',
+  shortestSectionBeats: 'shortest stretch between section markers (or tempo changes), beats',
 };
 
 const STYLE = `${LANE_CSS}
