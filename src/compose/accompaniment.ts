@@ -28,6 +28,8 @@ const DRAW_POOL_PER_PHRASE = 160;
 const DRAW_POOL_PER_BAR = 40;
 /** Continuity across a phrase boundary weighs this much of continuity inside a phrase: a new phrase may change texture. */
 const PHRASE_BOUNDARY_CONTINUITY = 0.3;
+/** A passing tone is cut to this (seconds): shorter than the quarter second a rub needs to be heard as a clash (EVALUATION.md §6). */
+const PASSING_TONE_MAX_SECONDS = 0.24;
 /** Weights of the costs (in units of "one onset per beat off target"). */
 const WEIGHT = { density: 1, offbeat: 1.5, quality: 0.3, continuityDensity: 0.5, continuityRhythm: 1, continuityRegister: 0.08 };
 
@@ -199,13 +201,14 @@ function cheapestPath(bars: readonly BarSlot[], candidates: readonly TexturePatt
 /**
  * The pattern tiled over the bar and re-voiced onto the chords sounding at each note: a chord tone
  * becomes the new chord's tone of the same rank (root, third, fifth, seventh — or the nearest tone
- * when the new chord has no such rank), any other note the nearest scale tone; a note on a chord
- * change always becomes a chord tone. The bar then moves by octaves to sit in the range near the
+ * when the new chord has no such rank), any other note the nearest scale tone, cut short so it
+ * passes; a note on a chord change always becomes a chord tone. The bar then moves by octaves to sit in the range near the
  * previous bar, and notes still outside fold in.
  */
 function revoiceBar(pattern: TexturePattern, bar: BarSlot, chords: readonly ChordEvent[], scale: readonly number[], range: readonly [number, number], previousMean: number | undefined): { notes: PlacedNote[]; meanMidi?: number } {
   const barSteps = bar.beats * STEPS_PER_BEAT;
   const patternSteps = pattern.beats * STEPS_PER_BEAT;
+  const passingSteps = Math.max(1, Math.floor(PASSING_TONE_MAX_SECONDS / (bar.beatSeconds / STEPS_PER_BEAT)));
   const raw: PlacedNote[] = [];
   for (let offset = 0; offset < barSteps; offset += patternSteps) {
     for (const note of pattern.notes) {
@@ -225,7 +228,9 @@ function revoiceBar(pattern: TexturePattern, bar: BarSlot, chords: readonly Chor
           : rank !== undefined || onChange
             ? nearestOf(source, pcs)
             : nearestOf(source, [...scale, ...pcs]);
-      raw.push({ step, lengthSteps: Math.min(note.lengthSteps, barSteps - step), midi, accent: note.accent, chordTone: pcs.includes(midi % 12) });
+      const chordTone = pcs.includes(midi % 12);
+      const lengthSteps = Math.min(note.lengthSteps, barSteps - step, chordTone ? barSteps : passingSteps);
+      raw.push({ step, lengthSteps, midi, accent: note.accent, chordTone });
     }
   }
   if (raw.length === 0) return { notes: [] };
