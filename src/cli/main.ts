@@ -2,9 +2,11 @@
 // The `v2m` command: a thin shell around scoreVideo / analyzeFile. Results on stdout (JSON with
 // --json), progress and errors on stderr, and exit codes from EXIT_CODES (see README).
 
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, type ScoreOptions, type StyleChoice } from '../config.js';
+import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, TEMPO_FREEDOMS, type ScoreOptions, type StyleChoice } from '../config.js';
 import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
@@ -42,7 +44,8 @@ function buildProgram(): Command {
     .option('--seed <n>', 'seed for every random choice: same video + same seed → the same music', wholeNumber, DEFAULT_OPTIONS.seed)
     .option('--style <name>', `arrangement style: ${STYLE_CHOICES.join(', ')} (auto picks from the picture's energy)`, DEFAULT_OPTIONS.style)
     .option('--key <key>', "key, e.g. 'A minor' or Eb (default: from the picture's light)")
-    .option('--tempo <bpm>', "reference tempo in BPM (default: from the picture's motion)", decimal)
+    .option('--tempo <bpm>', "lock the music to this tempo in BPM: one tempo, no change (default: from the picture's motion)", decimal)
+    .option('--tempo-changes <how>', `how far the tempo may bend to land the cuts: ${TEMPO_FREEDOMS.join(' | ')} (none: one tempo; few: a few changes of at most 8 %; free: every cut on a downbeat)`, DEFAULT_OPTIONS.tempoChanges)
     .option('--mood <mood>', `one mood for the whole piece instead of the picture's: ${EMOTIONS.join(', ')}`)
     .option('--primer <chords>', "chords to open with, one per bar, e.g. 'C Am F G' (the key follows the first unless --key is given)")
     .option('--intensity <0-1>', 'how hard the music pushes: 0 holds back, 1 pushes, 0.5 follows the picture', decimal)
@@ -72,6 +75,7 @@ function buildProgram(): Command {
       };
       // Each command loads only what it runs (the server, the trainer and the synthesizer take a while to load).
       const { scoreVideo } = await import('../pipeline.js');
+      const { landingSummary, tempoSummary } = await import('../report/html.js');
       const result = await scoreVideo(video, options, progressPrinter(process.stderr, flags.quiet === true));
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result.cues, null, 2)}\n`);
@@ -80,7 +84,7 @@ function buildProgram(): Command {
         process.stdout.write(
           `Scored video: ${outputs.video}\n` +
             `Music: ${outputs.audio}  MIDI: ${outputs.midi}  Cue sheet: ${outputs.cues}  Report: ${outputs.report}\n` +
-            `${cues.style}, ${cues.key}, ${cues.tempo} BPM, ${cues.cuts.length} cut(s) on downbeats, ${cues.audio.integratedLufs.toFixed(1)} LUFS\n`,
+            `${cues.style}, ${cues.key}, ${tempoSummary(cues)}; hit points: ${landingSummary(cues.landingsBySetting[cues.tempoChanges])}; ${cues.audio.integratedLufs.toFixed(1)} LUFS\n`,
         );
       }
     });
@@ -114,7 +118,7 @@ function buildProgram(): Command {
   program
     .command('eval')
     .description('score videos the v2m way and two baseline ways (fixed: 120 BPM piano arpeggios; random: random tempo and key), render all, and print the metrics of EVALUATION.md side by side')
-    .argument('<target>', "a video, a folder of videos, 'models' with --data to score the chord and dynamics models on MuVi-Sync, or 'music' to compare v2m's music with held-out POP909")
+    .argument('<target>', "a video, a folder of videos, 'models' with --data to score the chord and dynamics models on MuVi-Sync, 'music' to compare v2m's music with held-out POP909, or 'melody' with --data to score the melody model on POP909 beside its n-gram")
     .argument('[folder]', "with 'music': the clips to score (default: ../shared/media when it is there)")
     .option('--styles <list>', `comma-separated styles to evaluate: ${STYLE_CHOICES.join(', ')} (with 'music': default every style but auto)`, 'auto')
     .option('--seeds <n>', 'seeds 1…n per style (n ≥ 2 also measures seed diversity)', wholeNumber, 1)
@@ -136,6 +140,15 @@ function buildProgram(): Command {
         return;
       }
       if (folder !== undefined) throw usageError(`A second argument ('${folder}') is only taken by 'v2m eval music <folder>'.`);
+      if (target === 'melody') {
+        if (!flags.data) throw usageError("'v2m eval melody' needs --data <folder holding pop909/>.");
+        const { evaluateMelody, melodyTable } = await import('../models/melody-eval.js');
+        const split = flags.split === 'val' ? 'val' : flags.split === 'test' ? 'test' : undefined;
+        if (!split) throw usageError("'v2m eval melody' scores held-out songs: --split val or test.");
+        const result = await evaluateMelody(flags.data, split, flags.models ? path.join(flags.models, 'melody.weights') : undefined);
+        process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${melodyTable(result)}\n`);
+        return;
+      }
       if (target === 'models' && flags.data) {
         const { checkSplit, evaluateModels, modelsTable } = await import('../models/index.js');
         const result = await evaluateModels(flags.data, checkSplit(flags.split), flags.models);
@@ -159,9 +172,9 @@ function buildProgram(): Command {
     });
   program
     .command('train')
-    .description("train a model on MuVi-Sync's train split (epoch chosen on val): amt (chords from video), chord-lm (the same decoder without video, its baseline) or dynamics (biGRU: note density and loudness)")
+    .description("train a model on MuVi-Sync's train split (epoch chosen on val): amt (chords from video), chord-lm (the same decoder without video, its baseline) or dynamics (biGRU: note density and loudness); or melody (GRU) on POP909's train split")
     .argument('<model>', MODEL_KINDS.join(' | '))
-    .requiredOption('--data <folder>', 'the MuVi-Sync folder (vevo_chord, vevo_meta…)')
+    .requiredOption('--data <folder>', 'the MuVi-Sync folder (vevo_chord, vevo_meta…); for melody the folder holding pop909/')
     .requiredOption('--out <folder>', 'where the weights, checkpoints and loss curve go')
     .option('--epochs <n>', 'most epochs (early stopping may end sooner)', wholeNumber, 12)
     .option('--batch <n>', 'windows per batch', wholeNumber, 16)

@@ -11,8 +11,8 @@ import { pictureKey } from './key.js';
 import type { Role, StyleReference } from './reference.js';
 import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
-import { layOutSections } from './grid.js';
-import { planTempoMap, type HitPoint, type PlacedHit, type TempoFreedom } from './tempo-map.js';
+import { layOutSections, type SectionLayout } from './grid.js';
+import { planTempoMap, type HitPoint, type Landing, type PlacedHit, type TempoFreedom } from './tempo-map.js';
 import { mean, round3 } from '../numbers.js';
 import { chordSymbolsInKey, learnedChordClasses, learnedEnergy, normalisedMode, relativeKey, type LearnedModels } from './learned.js';
 
@@ -90,6 +90,7 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
     key,
     tempoBpm,
     tempoChanges,
+    tempoLocked: options.tempoBpm !== undefined,
     hits,
     reasons: {
       tempo:
@@ -201,16 +202,31 @@ function cutConfidence(cut: Cut): number {
   return (cut as Cut & { confidence?: number }).confidence ?? 1;
 }
 
-/** The tempo map (see compose/tempo-map), then sections from downbeat hit to downbeat hit with their energy and part. */
-function planSections(timeline: VideoTimeline, tempoBpm: number, locked: boolean, tempoChanges: TempoFreedom, energyPerSecond: number[]): { sections: Section[]; hits: PlacedHit[] } {
+/** The tempo map (see compose/tempo-map) laid out in bars: sections from downbeat hit to downbeat hit, and where every hit landed. */
+function placeHits(timeline: VideoTimeline, tempoBpm: number, locked: boolean, tempoChanges: TempoFreedom): { sections: SectionLayout[]; hits: PlacedHit[] } {
   const tolerance = Math.min(MAX_HIT_TOLERANCE_SECONDS, 1 / Math.max(1, timeline.analysisFps));
   const map = planTempoMap(hitPoints(timeline), { referenceBpm: tempoBpm, locked, freedom: locked ? 'none' : tempoChanges, duration: timeline.duration, toleranceSeconds: tolerance });
-  const { sections, hits } = layOutSections(map, timeline.duration, BEATS_PER_BAR);
+  return layOutSections(map, timeline.duration, BEATS_PER_BAR);
+}
+
+/** Sections with their energy and part in the piece's shape, and the hits. */
+function planSections(timeline: VideoTimeline, tempoBpm: number, locked: boolean, tempoChanges: TempoFreedom, energyPerSecond: number[]): { sections: Section[]; hits: PlacedHit[] } {
+  const { sections, hits } = placeHits(timeline, tempoBpm, locked, tempoChanges);
   const withEnergy = sections.map((section) => {
     const seconds = energyPerSecond.slice(Math.floor(section.start), Math.max(Math.floor(section.start) + 1, Math.ceil(section.end)));
     return { ...section, energy: mean(seconds), part: 'build' as const };
   });
   return { sections: labelParts(withEnergy), hits };
+}
+
+/** How many hit points land where under each `--tempo-changes` setting, for the report's comparison. */
+export function landingsByFreedom(timeline: VideoTimeline, tempoBpm: number): Record<TempoFreedom, Record<Landing, number>> {
+  const count = (freedom: TempoFreedom) => {
+    const tally: Record<Landing, number> = { downbeat: 0, beat: 0, eighth: 0, sixteenth: 0, accent: 0 };
+    for (const hit of placeHits(timeline, tempoBpm, false, freedom).hits) tally[hit.landing] += 1;
+    return tally;
+  };
+  return { none: count('none'), few: count('few'), free: count('free') };
 }
 
 /** A section at least this close to the loudest one's energy is part of the peak. */

@@ -33,6 +33,8 @@ export interface ScorePlan {
   tempoBpm: number;
   /** How far the tempo map may bend to land hit points (`--tempo-changes`); `none` when the user locked the tempo. */
   tempoChanges: TempoFreedom;
+  /** The user set the tempo (`--tempo`): one tempo, whatever the cuts. */
+  tempoLocked: boolean;
   /** Every hit point (cuts, fades, dissolves) and where it landed: downbeat, beat, eighth or an accent on its frame. */
   hits: PlacedHit[];
   /** Why the plan chose its tempo, key and style, in words (for the cue sheet and the report). */

@@ -1,12 +1,14 @@
 // The cue sheet (out.cues.json): what v2m saw and what it decided, in a stable, documented shape
 // (see README "Cue sheet") so editors' tools can read it. Bump CUE_SHEET_VERSION on any breaking change.
 
-import type { Cut } from '../analysis/cuts.js';
+import type { Cut, RejectedCut } from '../analysis/cuts.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import type { Composition } from '../compose/index.js';
 import type { MediaInfo } from '../media/probe.js';
 import type { TrackMetrics } from '../measure/metrics.js';
 import { keyName } from '../music/theory.js';
+import { landingsByFreedom } from '../compose/plan.js';
+import type { Landing, PlacedHit, TempoFreedom } from '../compose/tempo-map.js';
 
 export const CUE_SHEET_VERSION = 1;
 
@@ -15,6 +17,8 @@ export interface AnalysisSheet {
   input: { path: string; duration: number; width: number; height: number; framesPerSecond: number; hasAudio: boolean };
   analysisFps: number;
   cuts: Cut[];
+  /** Cut candidates turned down, and why (a flash, light, an occlusion, a fade, new text on a card). */
+  rejectedCuts: RejectedCut[];
   transitions: VideoTimeline['transitions'];
   visualBeats: VideoTimeline['visualBeats'];
   visualTempoBpm: number;
@@ -29,13 +33,21 @@ export interface CueSheet extends AnalysisSheet {
   seed: number;
   style: string;
   key: string;
-  /** Reference tempo in BPM; `tempoMap` holds the exact tempo of each section. */
+  /** Reference tempo in BPM (the picture's, or the user's lock); `tempoMap` holds every tempo the music plays at. */
   tempo: number;
   tempoMap: Array<{ time: number; tempo: number }>;
+  /** How far the tempo could bend (`--tempo-changes`; `none` when `--tempo` locked it). */
+  tempoChanges: TempoFreedom;
+  /** Every hit point and how the music met it: on a downbeat, a beat, an eighth, a sixteenth (all within a frame), or an accent on its own frame. */
+  hitPoints: Array<{ time: number; kind: string; weight: number; landing: Landing; offset: number }>;
+  /** How many hit points land where under each `--tempo-changes` setting (the report compares them). */
+  landingsBySetting: Record<TempoFreedom, Record<Landing, number>>;
+  /** Time signature changes (beats per quarter-note bar) as written in the MIDI file. */
+  meter: Array<{ time: number; beatsPerBar: number }>;
   beatsPerBar: number;
   /** Times of the first beat of every bar. */
   downbeats: number[];
-  sections: Array<{ start: number; end: number; beats: number; tempo: number; energy: number; part: string }>;
+  sections: Array<{ start: number; end: number; beats: number; tempo: number; energy: number; part: string; bars: number[] }>;
   chords: Array<{ time: number; duration: number; chord: string }>;
   instruments: Array<{ name: string; program: number | null; notes: number }>;
   /** Why the plan chose its style, key and tempo. */
@@ -60,7 +72,9 @@ export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): Analysi
       hasAudio: info.hasAudio,
     },
     analysisFps: timeline.analysisFps,
-    cuts: timeline.cuts.map((cut) => ({ time: round(cut.time), strength: round(cut.strength) })),
+    // Analyses stored before cuts were judged (a server job regenerated) have no confidence and no rejections.
+    cuts: timeline.cuts.map((cut) => ({ time: round(cut.time), strength: round(cut.strength), confidence: round(cut.confidence ?? 1) })),
+    rejectedCuts: (timeline.rejectedCuts ?? []).map((rejected) => ({ ...rejected, time: round(rejected.time) })),
     transitions: timeline.transitions,
     visualBeats: timeline.visualBeats.map((beat) => ({ ...beat, time: round(beat.time) })),
     visualTempoBpm: timeline.visualTempoBpm,
@@ -91,9 +105,13 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     key: keyName(plan.key),
     tempo: plan.tempoBpm,
     tempoMap: score.tempoMap.map((change) => ({ time: round(change.time), tempo: round(change.tempoBpm) })),
+    tempoChanges: plan.tempoChanges,
+    hitPoints: plan.hits.map((hit) => ({ time: round(hit.time), kind: hit.kind, weight: round(hit.weight), landing: hit.landing, offset: round(hit.offset) })),
+    landingsBySetting: plan.tempoLocked ? lockedLandings(plan.hits) : landingsByFreedom(input.timeline, plan.tempoBpm),
+    meter: (score.meter ?? []).map((change) => ({ time: round(change.time), beatsPerBar: change.beatsPerBar })),
     beatsPerBar: plan.beatsPerBar,
     downbeats: beats.filter((beat) => beat.beatInBar === 0).map((beat) => round(beat.time)),
-    sections: plan.sections.map((s) => ({ start: round(s.start), end: round(s.end), beats: s.beats, tempo: round(s.tempoBpm), energy: round(s.energy), part: s.part })),
+    sections: plan.sections.map((s) => ({ start: round(s.start), end: round(s.end), beats: s.beats, tempo: round(s.tempoBpm), energy: round(s.energy), part: s.part, bars: s.bars ?? [] })),
     chords: chords.map((c) => ({ time: round(c.time), duration: round(c.duration), chord: c.chord })),
     instruments: score.tracks.map((t) => ({ name: t.name, program: t.isDrums ? null : t.program, notes: t.notes.length })),
     reasons: plan.reasons,
@@ -102,6 +120,13 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     audio: input.audio,
     metrics: roundNumbers(input.metrics),
   };
+}
+
+/** With the tempo locked there is nothing to compare: every setting plays the one tempo. */
+function lockedLandings(hits: readonly PlacedHit[]): Record<TempoFreedom, Record<Landing, number>> {
+  const tally: Record<Landing, number> = { downbeat: 0, beat: 0, eighth: 0, sixteenth: 0, accent: 0 };
+  for (const hit of hits) tally[hit.landing] += 1;
+  return { none: tally, few: tally, free: tally };
 }
 
 function roundNumbers<T extends object>(record: T): T {

@@ -42,8 +42,8 @@ export function scoreReportHtml(input: ScoreReportInput): string {
   const plan = [
     ['Style', cues.style, cues.reasons.style],
     ['Key', cues.key, cues.reasons.key],
-    ['Tempo', `${cues.tempo} BPM (bent per scene so each cut is a downbeat)`, cues.reasons.tempo],
-    ['Hit points', `${cues.cuts.length} cut(s)`, 'every cut starts a bar and a chord'],
+    ['Tempo', tempoSummary(cues), cues.reasons.tempo],
+    ['Hit points', landingSummary(cues.landingsBySetting[cues.tempoChanges]), hitPointComparison(cues)],
   ];
   const body = `
 <header><h1>${escapeHtml(path.basename(cues.input.path))}</h1>
@@ -202,4 +202,28 @@ ${withScript ? `<script>${SCRIPT}</script>` : ''}
 </body>
 </html>
 `;
+}
+
+/** The tempo as played: its range and how many changes, under which setting. */
+export function tempoSummary(cues: CueSheet): string {
+  const tempi = cues.tempoMap.map((change) => change.tempo);
+  const low = Math.round(Math.min(...tempi));
+  const high = Math.round(Math.max(...tempi));
+  const range = low === high ? `${low} BPM, steady` : `${low}–${high} BPM, ${tempi.length - 1} change(s)`;
+  return `${range} (tempo changes: ${cues.tempoChanges})`;
+}
+
+/** "5 on downbeats, 2 on eighths, 1 accent" — how the hit points were met. */
+export function landingSummary(landings: Record<string, number>): string {
+  const words: Record<string, string> = { downbeat: 'on downbeats', beat: 'on beats', eighth: 'on eighths', sixteenth: 'on sixteenths', accent: 'accented off the grid' };
+  const parts = Object.entries(landings).filter(([, count]) => count > 0).map(([landing, count]) => `${count} ${words[landing] ?? landing}`);
+  return parts.length === 0 ? 'no cuts, fades or dissolves' : parts.join(', ');
+}
+
+/** How many hit points each --tempo-changes setting lands within a frame (beat, eighth or sixteenth). */
+function hitPointComparison(cues: CueSheet): string {
+  const onGrid = (landings: Record<string, number>) => Object.entries(landings).filter(([landing]) => landing !== 'accent').reduce((sum, [, count]) => sum + count, 0);
+  const total = cues.hitPoints.length;
+  const settings = (Object.keys(cues.landingsBySetting) as Array<keyof CueSheet['landingsBySetting']>).map((setting) => `${setting} ${onGrid(cues.landingsBySetting[setting])}/${total}`);
+  return `within a frame of the grid under each --tempo-changes setting: ${settings.join(', ')}; a hit point off the grid is played as an accent on its own frame`;
 }

@@ -4,9 +4,10 @@
 
 import type { VideoTimeline } from '../analysis/timeline.js';
 import type { CueSheet } from './cues.js';
-import { blocks, curve, escapeHtml, markers, stackedBands, type Lane, type TimeAxis } from './svg.js';
+import { blocks, curve, escapeHtml, markers, PLOT, stackedBands, type Lane, type TimeAxis } from './svg.js';
 
-export type PictureData = Pick<VideoTimeline, 'cuts' | 'transitions' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'>;
+export type PictureData = Pick<VideoTimeline, 'cuts' | 'transitions' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'> &
+  Partial<Pick<VideoTimeline, 'rejectedCuts'>>;
 
 /** The lanes of a scored video that need only its cue sheet: the picture's, then tempo and chords. */
 export function cueSheetLanes(axis: TimeAxis, cues: CueSheet, cutHit?: (time: number) => boolean): Lane[] {
@@ -33,7 +34,8 @@ export function pictureLanes(axis: TimeAxis, picture: PictureData, cutHit?: (tim
       // Soft boundaries first, as shaded spans, so the hard cuts' lines stay on top.
       body:
         blocks(axis, picture.transitions.map((t) => ({ start: t.start, end: t.end, label: t.kind })), 'transition') +
-        (cutHit ? markers(axis, cuts.filter(hit), 'cut hit') + markers(axis, cuts.filter((t) => !hit(t)), 'cut miss') : markers(axis, cuts, 'cut')),
+        rejectedTicks(axis, picture.rejectedCuts ?? []) +
+        (cutTimes ? timeMarkers(axis, cutTimes, cutHit && hit) : cutTicks(axis, picture.cuts, cutHit && hit)),
     },
     {
       feature: 'visual-beats',
@@ -60,6 +62,41 @@ export function pictureLanes(axis: TimeAxis, picture: PictureData, cutHit?: (tim
   ];
 }
 
+/**
+ * Hard cuts as ticks: the taller, the stronger the change; the fainter, the less sure v2m is that
+ * the shot changed (strength × confidence is the cut's weight as a hit point). Hit or missed when
+ * `hit` is given. Cue sheets written before cuts had a confidence draw them fully sure.
+ */
+function cutTicks(axis: TimeAxis, cuts: PictureData['cuts'], hit?: (time: number) => boolean): string {
+  const height = PLOT.laneHeight;
+  return cuts
+    .map((cut) => {
+      const confidence = cut.confidence ?? 1;
+      const top = height - 2 - (height - 6) * (MIN_CUT_TICK + (1 - MIN_CUT_TICK) * Math.min(1, Math.max(0, cut.strength)));
+      const x = axis.x(cut.time);
+      const className = hit ? `cut ${hit(cut.time) ? 'hit' : 'miss'}` : 'cut';
+      const title = `${cut.time.toFixed(2)} s · strength ${cut.strength.toFixed(2)} · confidence ${confidence.toFixed(2)}`;
+      return `<line class="${className}" x1="${x}" x2="${x}" y1="${top.toFixed(1)}" y2="${height - 2}" opacity="${(0.25 + 0.75 * confidence).toFixed(2)}"><title>${title}</title></line>`;
+    })
+    .join('');
+}
+
+/** Cut times given without their records (an evaluation's ground truth): plain ticks, hit or missed when `hit` is given. */
+function timeMarkers(axis: TimeAxis, times: readonly number[], hit?: (time: number) => boolean): string {
+  return hit ? markers(axis, times.filter(hit), 'cut hit') + markers(axis, times.filter((t) => !hit(t)), 'cut miss') : markers(axis, times, 'cut');
+}
+
+/** The shortest cut tick, as a share of the lane: a weak cut stays visible. */
+const MIN_CUT_TICK = 0.3;
+
+/** Candidates turned down (a flash, light, something crossing the lens…): short dotted ticks at the foot of the lane, the reason on hover. */
+function rejectedTicks(axis: TimeAxis, rejected: NonNullable<PictureData['rejectedCuts']>): string {
+  const height = PLOT.laneHeight;
+  return rejected
+    .map((r) => `<line class="cut-rejected" x1="${axis.x(r.time)}" x2="${axis.x(r.time)}" y1="${height - 14}" y2="${height - 2}"><title>${r.time.toFixed(2)} s · not a cut: ${escapeHtml(r.reason)}</title></line>`)
+    .join('');
+}
+
 /** Faces on screen per second (bars, labelled with the objects in view when they change). */
 function facesLane(axis: TimeAxis, faces: NonNullable<PictureData['faces']>): Lane {
   const most = Math.max(1, ...faces.count);
@@ -82,10 +119,28 @@ function tempoBody(axis: TimeAxis, tempoMap: CueSheet['tempoMap'], duration: num
   const tempi = tempoMap.map((c) => c.tempo);
   const low = Math.min(...tempi) - 10;
   const high = Math.max(...tempi) + 10;
-  const labels = tempoMap
-    .map((c, i) => `<text class="value-label" x="${axis.x(c.time) + 2}" y="12">${Math.round(c.tempo)}${sections[i] ? ` ${escapeHtml(sections[i]!.part)}` : ''}</text>`)
+  // Tempo on the top row where it changes, the piece's parts on the bottom row where they change;
+  // a label that would run into the one before it is left out (the curve still shows the change).
+  const tempoLabels = spacedLabels(axis, tempoMap.map((c) => ({ time: c.time, text: `${Math.round(c.tempo)} BPM` })), 12);
+  const parts = sections.filter((s, i) => i === 0 || s.part !== sections[i - 1]!.part).map((s) => ({ time: s.start, text: s.part }));
+  return curve(axis, perTenth, 10, 'tempo', [low, high]) + tempoLabels + spacedLabels(axis, parts, 50);
+}
+
+/** Rough width of a lane label in plot units per character (the lanes' 11-px text). */
+const LABEL_UNITS_PER_CHARACTER = 6.5;
+
+/** Labels at their times, skipping any that would overlap the one drawn before it. */
+function spacedLabels(axis: TimeAxis, labels: ReadonlyArray<{ time: number; text: string }>, y: number): string {
+  let freeFrom = -Infinity;
+  return labels
+    .filter((label) => {
+      const x = axis.x(label.time);
+      if (x < freeFrom) return false;
+      freeFrom = x + 4 + label.text.length * LABEL_UNITS_PER_CHARACTER;
+      return true;
+    })
+    .map((label) => `<text class="value-label" x="${axis.x(label.time) + 2}" y="${y}">${escapeHtml(label.text)}</text>`)
     .join('');
-  return curve(axis, perTenth, 10, 'tempo', [low, high]) + labels;
 }
 
 /** The lanes' look; the report and the web page both include it. */
@@ -96,6 +151,7 @@ svg.axis { display: block; width: 100%; height: 22px; }
 .label { font-size: 12px; fill: var(--muted); }
 .cut, .cut-beat { stroke: var(--cut); stroke-width: 2; }
 .cut.hit { stroke: var(--hit); } .cut.miss { stroke: var(--miss); stroke-dasharray: 3 2; }
+.cut-rejected { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 2 2; }
 .vbeat { stroke: #7048e8; stroke-width: 1.5; }
 .onset { stroke: #495057; stroke-width: 0.8; opacity: 0.7; }
 polyline { fill: none; stroke-width: 1.5; }

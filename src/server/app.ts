@@ -16,7 +16,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ErrorObject } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { EMOTIONS } from '../analysis/emotion.js';
-import { MUX_MODES, STYLE_CHOICES } from '../config.js';
+import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS } from '../config.js';
 import { isV2mError } from '../errors.js';
 import { V2M_VERSION } from '../version.js';
 import { downloadName, jobFiles, jobFolder, RESULT_KINDS, type ResultKind } from './job-files.js';
@@ -119,7 +119,8 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     styles: STYLE_CHOICES,
     moods: EMOTIONS,
     muxModes: MUX_MODES,
-    defaults: DEFAULT_JOB_OPTIONS,
+    tempoChanges: TEMPO_FREEDOMS,
+    defaults: { ...DEFAULT_JOB_OPTIONS, tempoChanges: DEFAULT_OPTIONS.tempoChanges },
     uploadLimitBytes: options.uploadLimitBytes,
     schema: JOB_OPTIONS_SCHEMA,
   }));

@@ -8,11 +8,12 @@ export type Job = JobView;
 export interface Choices {
   styles: string[];
   moods: string[];
-  defaults: { style: string; seed: number; faces: boolean };
+  tempoChanges: string[];
+  defaults: { style: string; seed: number; faces: boolean; tempoChanges: string };
   uploadLimitBytes: number;
 }
 
-export type JobOptions = Partial<{ style: string; mood: string; seed: number; faces: boolean }>;
+export type JobOptions = Partial<{ style: string; mood: string; seed: number; faces: boolean; tempo: number; tempoChanges: string }>;
 
 async function json<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => ({}))) as T & { error?: string };

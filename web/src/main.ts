@@ -29,6 +29,8 @@ const ui = {
   style: element<HTMLSelectElement>('style'),
   mood: element<HTMLSelectElement>('mood'),
   seed: element<HTMLInputElement>('seed'),
+  tempo: element<HTMLInputElement>('tempo'),
+  tempoChanges: element<HTMLSelectElement>('tempo-changes'),
   faces: element<HTMLInputElement>('faces'),
   score: element<HTMLButtonElement>('score'),
   uploadProgress: element<HTMLProgressElement>('upload-progress'),
@@ -70,6 +72,9 @@ function formOptions(): JobOptions {
     mood: ui.mood.value || undefined,
     seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : 1,
     faces: ui.faces.checked,
+    // An empty tempo box: the picture's tempo; a number locks the music to it (the server checks the range).
+    tempo: ui.tempo.value === '' ? undefined : Number(ui.tempo.value),
+    tempoChanges: ui.tempoChanges.value,
   };
 }
 
@@ -187,7 +192,7 @@ async function showResult(job: Job): Promise<void> {
     }),
   );
   const summary = job.summary;
-  ui.summary.textContent = summary ? `${summary.style}, ${summary.key}, ${summary.tempo} BPM, ${summary.cuts} cut(s) on downbeats · ${summary.duration.toFixed(1)} s` : '';
+  ui.summary.textContent = summary ? `${summary.style}, ${summary.key}, ${summary.tempo} BPM, ${summary.cuts} cut(s) · ${summary.duration.toFixed(1)} s` : '';
   show(ui.result, true);
   try {
     drawTimeline(await api.cues(job));
@@ -286,6 +291,7 @@ async function start(): Promise<void> {
   ui.style.replaceChildren(...choices.styles.map((style) => new Option(style, style, false, style === choices.defaults.style)));
   ui.mood.append(...choices.moods.map((mood) => new Option(mood, mood)));
   ui.seed.value = String(choices.defaults.seed);
+  ui.tempoChanges.replaceChildren(...choices.tempoChanges.map((how) => new Option(how, how, false, how === choices.defaults.tempoChanges)));
   ui.faces.checked = choices.defaults.faces;
   await refreshJobs();
   const linked = /^#job=([0-9a-f-]{36})$/.exec(location.hash)?.[1];
