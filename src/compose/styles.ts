@@ -7,9 +7,10 @@ import type { StyleName } from './score.js';
 /**
  * How the chord instrument plays the accompaniment texture retrieved from POP909 (compose/accompaniment):
  * as written (piano), held (strings), as an arpeggiator in sixteenths, strummed on its chord onsets,
- * or sparse (one or two held chords a bar).
+ * or sparse (one or two held chords a bar). `arpeggio` ignores the texture's rhythm: Video2Music's
+ * rendering (rising chord tones, eighths or sixteenths by energy), kept for the fixed baseline.
  */
-export type ChordFigure = 'texture' | 'held' | 'arpeggiator' | 'strum' | 'sparse';
+export type ChordFigure = 'texture' | 'held' | 'arpeggiator' | 'strum' | 'sparse' | 'arpeggio';
 
 /** The chord part: instrument, figure, register and how busy the texture gets with the picture's energy. */
 export interface ChordTexture {

@@ -45,6 +45,8 @@ const STRUM_STRING_SECONDS = 0.012;
 const HELD_HALF_BARS_FROM = 0.6;
 /** Below this energy the arpeggiator runs in eighths; above, sixteenths. */
 const ARPEGGIATOR_SIXTEENTHS_FROM = 0.35;
+/** Video2Music's arpeggio moves from eighths to sixteenths at this energy. */
+const V2M_ARPEGGIO_SIXTEENTHS_FROM = 0.5;
 /** Above this energy the ambient part plays a second chord at the half bar. */
 const SPARSE_SECOND_CHORD_FROM = 0.4;
 const DOWNBEAT_ACCENT = 6;
@@ -62,6 +64,8 @@ export function orchestrate(notes: readonly PlacedNote[], bar: BarContext): Play
       return strummed(chordTones(notes), bar);
     case 'sparse':
       return sparse(chordTones(notes), bar);
+    case 'arpeggio':
+      return videoToMusicArpeggio(chordTones(notes), bar);
   }
 }
 
@@ -136,6 +140,19 @@ function withEveryChordTone(pitches: readonly number[], bar: BarContext): number
     distinct.push(Math.min(bar.range[1], Math.max(bar.range[0], near)));
   }
   return [...new Set(distinct)].sort((a, b) => a - b);
+}
+
+/** Video2Music's piano rendering: the chord's tones rising (the lowest an octave up to close), eighths, sixteenths when busy. */
+function videoToMusicArpeggio(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
+  const voicing = spreadVoices(withEveryChordTone(notes.map((note) => note.midi), bar), bar.chordPitchClasses.length);
+  const tones = [...voicing, voicing[0]! + 12];
+  const stride = bar.energy >= V2M_ARPEGGIO_SIXTEENTHS_FROM ? 1 : 2;
+  const out: PlayedNote[] = [];
+  for (let step = 0, index = 0; step < bar.barSteps; step += stride, index++) {
+    const accent = (step === 0 ? DOWNBEAT_ACCENT : 0) - 6 * ((step % 4) / stride);
+    out.push(played({ step, lengthSteps: Math.min(2 * stride, bar.barSteps - step), midi: tones[index % tones.length]!, accent: 0, chordTone: true }, velocity(bar.energy, accent)));
+  }
+  return out;
 }
 
 /** At most `count` of the sorted pitches, the lowest and highest kept and the rest evenly between. */

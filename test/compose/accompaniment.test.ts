@@ -99,6 +99,17 @@ describe('accompaniment textures', () => {
     assert.equal(new Set(signatures).size, STYLE_NAMES.length, signatures.join(' | '));
   });
 
+  it("keeps Video2Music's arpeggio for the fixed baseline: chord tones on every eighth, every sixteenth when busy", () => {
+    const input = stagesFor('piano');
+    const notes = accompanimentPart(input, { ...input.plan.spec.chords, figure: 'arpeggio' }, shippedTextures(), createRng(1));
+    const finalChord = input.chords.at(-1)!.time;
+    for (const beat of input.beats.filter((b) => b.time < finalChord)) {
+      const inBeat = notes.filter((note) => note.time >= beat.time - 1e-6 && note.time < beat.time + beat.duration - 1e-6);
+      assert.equal(inBeat.length, beat.time < CALM_SECONDS ? 2 : 4, `beat at ${beat.time.toFixed(2)}`);
+    }
+    assert.deepEqual(strangersAtChanges(notes, input.chords), []);
+  });
+
   it('fits bars of two to six beats, starts each on its downbeat and never holds a note into the next chord', () => {
     const { plan } = stagesFor('piano');
     const beatSeconds = 0.5;
