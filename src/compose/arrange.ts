@@ -1,7 +1,7 @@
 // arrange: the chords, the beat grid and the energy curve become notes for four players — chords,
 // pad, bass and drums — in the plan's style. Busier, louder and with more drums where the picture moves.
 
-import { chordPitchClasses, pitchAtOrAbove, rootPitchClass, voiceLead } from '../music/theory.js';
+import { chordPitchClasses, finalChordVoicing, pitchAtOrAbove, rootPitchClass, voiceLead } from '../music/theory.js';
 import type { Rng } from '../music/random.js';
 import { accompanimentPart } from './accompaniment.js';
 import { drumPart } from './drums.js';
@@ -81,7 +81,7 @@ function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, i
       return [...kept, ...held([pitchAtOrAbove(pcs[0]!, range[0])], 0.85)];
     }
     default:
-      return [...kept, ...held(voiceLead(pcs, undefined, RANGE[role][0], RANGE[role][1]), role === 'pad' ? 0.7 : 0.9)];
+      return [...kept, ...held(finalChordVoicing(pcs, RANGE[role][0], RANGE[role][1]), role === 'pad' ? 0.7 : 0.9)];
   }
 }
 

@@ -90,6 +90,23 @@ export function voiceLead(pcs: readonly number[], previous: readonly number[] | 
   return best;
 }
 
+/**
+ * The final chord as common practice writes it: root position, the root doubled an octave above,
+ * third and fifth between (C E G C), placed nearest the middle of [low, high]; a plain close
+ * voicing where the range is too narrow for it.
+ */
+export function finalChordVoicing(triad: readonly number[], low: number, high: number): number[] {
+  const [root, ...upper] = triad;
+  const middle = (low + high) / 2;
+  let best: number[] | undefined;
+  for (let bass = pitchAtOrAbove(root!, low); bass + 12 <= high; bass += 12) {
+    const voicing = [bass, ...upper.map((pc) => pitchAtOrAbove(pc, bass + 1)), bass + 12].sort((a, b) => a - b);
+    const centre = (voicing[0]! + voicing[voicing.length - 1]!) / 2;
+    if (!best || Math.abs(centre - middle) < Math.abs((best[0]! + best[best.length - 1]!) / 2 - middle)) best = voicing;
+  }
+  return best ?? voiceLead(triad, undefined, low, high);
+}
+
 /** Triads have three tones; what a chord symbol adds beyond them (7th, 9th, 6th) is its colour. */
 const TRIAD_TONES = 3;
 /** Below this MIDI note (middle C) a whole step between neighbouring voices sounds thick. */
