@@ -31,7 +31,7 @@ const PHRASE_BOUNDARY_CONTINUITY = 0.3;
 /** A passing tone is cut to this (seconds): shorter than the quarter second a rub needs to be heard as a clash (EVALUATION.md §6). */
 const PASSING_TONE_MAX_SECONDS = 0.24;
 /** Weights of the costs (in units of "one onset per beat off target"). */
-const WEIGHT = { density: 1, offbeat: 1.5, quality: 0.3, continuityDensity: 0.5, continuityRhythm: 1, continuityRegister: 0.08 };
+const WEIGHT = { density: 1, offbeat: 1.5, quality: 0.3, continuityDensity: 0.5, continuityRhythm: 1, continuityRegister: 0.08, continuitySustain: 0.15 };
 
 interface BarSlot {
   start: number;
@@ -94,14 +94,15 @@ function qualityFamily(quality: string): QualityFamily {
   return MINOR_QUALITIES.has(quality) ? 'minor' : MAJOR_QUALITIES.has(quality) ? 'major' : 'other';
 }
 
-/** How far two consecutive patterns are apart: density, rhythm (onset sixteenths that differ) and register. */
+/** How far two consecutive patterns are apart: density, rhythm (onset sixteenths that differ), register and held voices. */
 function continuityCost(a: TexturePattern, b: TexturePattern): number {
   if (a === b) return 0;
   const rhythm = differingBits(a.features.onsetMask, b.features.onsetMask) / (STEPS_PER_BEAT * Math.max(a.beats, b.beats));
   return (
     WEIGHT.continuityDensity * Math.abs(a.features.onsetsPerBeat - b.features.onsetsPerBeat) +
     WEIGHT.continuityRhythm * rhythm +
-    WEIGHT.continuityRegister * Math.abs(a.features.meanPitch - b.features.meanPitch)
+    WEIGHT.continuityRegister * Math.abs(a.features.meanPitch - b.features.meanPitch) +
+    WEIGHT.continuitySustain * Math.abs(a.features.sustainedVoices - b.features.sustainedVoices)
   );
 }
 

@@ -52,27 +52,24 @@ const SPARSE_SECOND_CHORD_FROM = 0.4;
 const DOWNBEAT_ACCENT = 6;
 
 export function orchestrate(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
-  if (notes.length === 0) return [];
-  switch (bar.figure) {
-    case 'texture':
-      return notes.map((note) => played(note, velocity(bar.energy, (note.accent * ACCENT_VELOCITY) / 2 + (note.step === 0 ? DOWNBEAT_ACCENT : 0))));
-    case 'held':
-      return held(chordTones(notes), bar);
-    case 'arpeggiator':
-      return arpeggiated(chordTones(notes), bar);
-    case 'strum':
-      return strummed(chordTones(notes), bar);
-    case 'sparse':
-      return sparse(chordTones(notes), bar);
-    case 'arpeggio':
-      return videoToMusicArpeggio(chordTones(notes), bar);
+  if (bar.figure === 'texture') {
+    return notes.map((note) => played(note, velocity(bar.energy, (note.accent * ACCENT_VELOCITY) / 2 + (note.step === 0 ? DOWNBEAT_ACCENT : 0))));
   }
-}
-
-/** Passing tones belong to the piano's hands: the other instruments voice the chord tones only. */
-function chordTones(notes: readonly PlacedNote[]): PlacedNote[] {
+  // Passing tones belong to the piano's hands: the other instruments voice the chord tones only.
   const tones = notes.filter((note) => note.chordTone);
-  return tones.length > 0 ? tones : [...notes];
+  if (tones.length === 0) return [];
+  switch (bar.figure) {
+    case 'held':
+      return held(tones, bar);
+    case 'arpeggiator':
+      return arpeggiated(tones, bar);
+    case 'strum':
+      return strummed(tones, bar);
+    case 'sparse':
+      return sparse(tones, bar);
+    case 'arpeggio':
+      return videoToMusicArpeggio(tones, bar);
+  }
 }
 
 function played(note: PlacedNote, velocity0to127: number, delaySeconds = 0): PlayedNote {
