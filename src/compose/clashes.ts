@@ -62,7 +62,9 @@ export interface ClashResolution {
  * Resolves clashes the way an arranger would, on the part that ranks lower: a note outside the
  * chord moves to the nearest chord tone; an earlier note stops where the other begins; a note
  * another part already doubles is dropped; otherwise it moves to the nearest chord tone that sits
- * well, and as a last resort it is left out.
+ * well, and as a last resort it is left out. Sustained parts (pad, swells) keep sounding where they
+ * can: a doubled note goes first, one held over a chord change ends with its chord, others move.
+ * Returns the counts before and after, for the evaluation's comparison.
  */
 export function resolveClashes(tracks: readonly Track[], chords: readonly ChordEvent[]): ClashResolution {
   const working = tracks.map((track) => ({ ...track, notes: track.notes.map((note) => ({ ...note })) as Array<Note | null> }));
