@@ -74,12 +74,13 @@ export function listFolder(folder: string): string[] {
 /** A timeline made by hand: per-second motion and brightness, cuts at the given times (no decoding). */
 export function syntheticTimeline(motionPerSecond: number[], cutTimes: number[], brightness = 0.5): VideoTimeline {
   const seconds = motionPerSecond.length;
-  const cuts = cutTimes.map((time) => ({ time, strength: 0.6 }));
+  const cuts = cutTimes.map((time) => ({ time, strength: 0.6, confidence: 1 }));
   return {
     duration: seconds,
     analysisFps: 25,
     seconds,
     cuts,
+    rejectedCuts: [],
     transitions: [],
     visualBeats: cuts.map((cut) => ({ time: cut.time, strength: 1, kind: 'cut' as const })),
     visualTempoBpm: 0,

@@ -4,7 +4,7 @@
 import { badInput } from '../errors.js';
 import { readFrames, type FrameStream, type SideStream } from '../media/frames.js';
 import type { MediaInfo } from '../media/probe.js';
-import { DEFAULT_CUT_DETECTOR, detectCuts, sceneOffsetPerSecond } from './cuts.js';
+import { CutDetector, DEFAULT_CUT_DETECTOR, sceneOffsetPerSecond } from './cuts.js';
 import { emotionTimeline, type EmotionInputs } from './emotion.js';
 import { detectFades, DissolveDetector } from './transitions.js';
 import { frameMotion, luma } from './camera.js';
@@ -14,7 +14,7 @@ import { colourHistogram, colourStats, contentChange, histogramDistance, meanAbs
 import type { VideoTimeline } from './timeline.js';
 import { motionCurve, visualBeats, visualTempoBpm } from './visual-beats.js';
 
-export type { Cut } from './cuts.js';
+export type { Cut, RejectedCut } from './cuts.js';
 export type { TimelineFeatures, VideoTimeline } from './timeline.js';
 
 export interface AnalysisOptions {
@@ -91,7 +91,6 @@ interface FrameAnalysisContext {
 
 export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisContext): Promise<VideoTimeline> {
   const seconds = secondsOf(context.duration);
-  const contentChanges: number[] = [];
   const frameDifference: number[] = [];
   const frameBrightness: number[] = [];
   const motion = new Array<number>(seconds).fill(0);
@@ -104,6 +103,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
   const cameraGap = Math.max(1, Math.round(CAMERA_GAP_SECONDS * context.analysisFps));
   const recentLuma: Uint8Array[] = [];
   const dissolves = new DissolveDetector(context.analysisFps);
+  const cutDetector = new CutDetector({ ...DEFAULT_CUT_DETECTOR, framesPerSecond: context.analysisFps });
   let previous: { rgb: Uint8Array; histogram: Float32Array } | undefined;
   let lastTime = -1;
   let frameCount = 0;
@@ -112,7 +112,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     const histogram = colourHistogram(frame.rgb);
     const frameLuma = luma(frame.rgb);
     const difference = previous ? meanAbsoluteDifference(previous.rgb, frame.rgb) : 0;
-    contentChanges.push(previous ? contentChange(histogramDistance(previous.histogram, histogram), difference) : 0);
+    cutDetector.add(frame.rgb, frame.width, frame.height, previous ? contentChange(histogramDistance(previous.histogram, histogram), difference) : 0);
     frameDifference.push(difference);
     if (previous) motionMean.add(second, difference);
     if (recentLuma.length === cameraGap) {
@@ -142,7 +142,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     );
   }
 
-  const cuts = detectCuts(contentChanges, { ...DEFAULT_CUT_DETECTOR, framesPerSecond: context.analysisFps });
+  const { cuts, rejected: rejectedCuts } = cutDetector.finish();
   const curve = motionCurve(frameDifference, context.analysisFps, context.duration);
   const fades = detectFades(frameBrightness, context.analysisFps);
   const transitions = [...fades, ...dissolves.dissolves(cuts.map((cut) => cut.time), fades)].sort((a, b) => a.time - b.time);
@@ -153,6 +153,7 @@ export async function analyzeFrames(frames: FrameStream, context: FrameAnalysisC
     analysisFps: context.analysisFps,
     seconds,
     cuts,
+    rejectedCuts,
     transitions,
     visualBeats: visualBeats(curve, cuts),
     visualTempoBpm: visualTempoBpm(curve),

@@ -1,7 +1,7 @@
 // The VideoTimeline record: what v2m saw, one value per second plus the cut times. Every later stage
 // reads only this; it round-trips through JSON and is the `analysis` part of the cue sheet.
 
-import type { Cut } from './cuts.js';
+import type { Cut, RejectedCut } from './cuts.js';
 import type { EmotionTimeline } from './emotion.js';
 import type { FaceTimeline } from './faces.js';
 import type { Transition } from './transitions.js';
@@ -38,6 +38,8 @@ export interface VideoTimeline {
   /** Number of per-second values in each feature array: ceil(duration). */
   seconds: number;
   cuts: Cut[];
+  /** Cut candidates turned down (a flash, a change of light, something crossing the lens, a fade's black, new text on a card), with why. */
+  rejectedCuts: RejectedCut[];
   /** Gradual boundaries (fades through black, dissolves), each with a start, an end and the boundary time. */
   transitions: Transition[];
   /** Cuts and motion peaks, in time order. */

@@ -17,7 +17,7 @@ export interface Transition {
 }
 
 /** Mean luma (0–1) under which a frame counts as black. */
-const BLACK_LUMA = 0.04;
+export const BLACK_LUMA = 0.04;
 /** A darkening or brightening must last this many frames to be a fade rather than a cut to black. */
 const MIN_FADE_FRAMES = 3;
 /** How far back and forward a fade is followed. */
@@ -36,8 +36,10 @@ export function detectFades(brightness: ArrayLike<number>, framesPerSecond: numb
     while (outStart > 0 && blackStart - outStart < maxFrames && brightness[outStart - 1]! > brightness[outStart]!) outStart -= 1;
     let inEnd = blackEnd;
     while (inEnd + 1 < brightness.length && inEnd - blackEnd < maxFrames && brightness[inEnd + 1]! > brightness[inEnd]!) inEnd += 1;
-    const fadesOut = blackStart - outStart >= MIN_FADE_FRAMES;
-    const fadesIn = inEnd - blackEnd >= MIN_FADE_FRAMES;
+    // A fade gets there gradually: its last step into black (or first out of it) is no bigger than the rest of it.
+    // A black frame dropped into a shot (a flash of black) jumps there in one step.
+    const fadesOut = blackStart - outStart >= MIN_FADE_FRAMES && isGradual(brightness[outStart]!, brightness[blackStart - 1]!, brightness[blackStart]!);
+    const fadesIn = inEnd - blackEnd >= MIN_FADE_FRAMES && isGradual(brightness[inEnd]!, brightness[blackEnd + 1]!, brightness[blackEnd]!);
     // Black at the very start or end of the video is an opening or a closing, not a boundary.
     const opening = blackStart === 0;
     const closing = blackEnd === brightness.length - 1;
@@ -51,6 +53,11 @@ export function detectFades(brightness: ArrayLike<number>, framesPerSecond: numb
     });
   }
   return transitions;
+}
+
+/** From `far` through `near` to `black`: the step from `near` to black is at most the change from `far` to `near`. */
+function isGradual(far: number, near: number, black: number): boolean {
+  return near - black <= far - near;
 }
 
 /** Dissolve lengths tried, seconds: editors' cross-dissolves run from a third of a second to about two. */
@@ -105,6 +112,8 @@ export class DissolveDetector {
       if (length >= this.recent.length) continue;
       const at = (offset: number) => this.recent[this.recent.length - 1 - length + offset]!;
       if (histogramDistance(at(0).histogram, at(length).histogram) < MIN_DISSOLVE_HISTOGRAM_CHANGE) continue;
+      // A blend towards black is a fade (detectFades), or the closing of the video: no dissolve.
+      if (isFadedVersion(at(0).luma, at(length).luma) || isFadedVersion(at(length).luma, at(0).luma)) continue;
       const fit = blendFit(at(0).luma, at(length).luma, [0.25, 0.5, 0.75].map((share) => ({ share, frame: at(Math.round(share * length)).luma })));
       if (fit !== undefined) this.consider({ start: this.frame - length, end: this.frame, fit });
     }
@@ -155,6 +164,23 @@ function blendFit(a: Uint8Array, b: Uint8Array, inside: ReadonlyArray<{ share: n
     worst = Math.max(worst, residual / change);
   }
   return worst <= MAX_BLEND_RESIDUAL ? worst : undefined;
+}
+
+/** Mean luma and contrast both at most this share of the other end's: the picture is fading to black, not dissolving. */
+const FADED_SHARE = 0.35;
+
+/** `dim` is darker and flatter than `bright` by FADED_SHARE, or black: the far end of a fade. */
+function isFadedVersion(dim: Uint8Array, bright: Uint8Array): boolean {
+  const meanDim = mean(dim);
+  if (meanDim < BLACK_LUMA * 255) return true;
+  return meanDim <= FADED_SHARE * mean(bright) && deviation(dim) <= FADED_SHARE * deviation(bright);
+}
+
+function deviation(values: Uint8Array): number {
+  const centre = mean(values);
+  let sum = 0;
+  for (const v of values) sum += Math.abs(v - centre);
+  return sum / values.length;
 }
 
 function mean(values: Uint8Array): number {
