@@ -10,6 +10,7 @@ export type MetricName = Exclude<keyof TrackMetrics, 'key'>;
 /** The columns of the tables, in order, with how each is printed. */
 export const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string; digits: number }> = [
   { metric: 'cutHitRate', label: 'cut hit', digits: 2 },
+  { metric: 'cutOnGridRate', label: 'on grid', digits: 2 },
   { metric: 'beatHitScore', label: 'beat hit', digits: 2 },
   { metric: 'beatCoverage', label: 'coverage', digits: 2 },
   { metric: 'motionLoudnessR', label: 'motion-loud r', digits: 2 },
@@ -24,6 +25,7 @@ export const METRIC_COLUMNS: ReadonlyArray<{ metric: MetricName; label: string; 
   { metric: 'fadesOut', label: 'fade end', digits: 2 },
   { metric: 'clashesPerMinute', label: 'clash/min', digits: 1 },
   { metric: 'largestTempoStepPercent', label: 'tempo step %', digits: 1 },
+  { metric: 'tempoChangesPerMinute', label: 'changes/min', digits: 1 },
 ];
 
 export type SystemSummary = { system: SystemName; runs: number; seedDiversity: number | null } & Record<MetricName, number | null>;

@@ -41,10 +41,15 @@ export function pictureEvents(timeline: VideoTimeline, groundTruthCuts?: readonl
 }
 
 export interface TrackMetrics {
-  /** Share of cuts with a MIDI beat and an audio onset within ±50 ms; null without cuts. */
+  /**
+   * Share of cuts the music strikes: within ±50 ms the MIDI has a beat or an eighth of its tempo map or a
+   * note starting (an accent played on the cut's frame), and the rendered audio has an onset; null without cuts.
+   */
   cutHitRate: number | null;
-  /** The same, from the MIDI tempo map alone and from the audio onsets alone. */
+  /** The same, from the MIDI alone and (below) from the audio onsets alone. */
   cutHitRateMidi: number | null;
+  /** Share of cuts within ±50 ms of a beat or an eighth of the MIDI's tempo map (the click track alone). */
+  cutOnGridRate: number | null;
   cutHitRateAudio: number | null;
   beatHitScore: number | null;
   beatCoverage: number | null;
@@ -88,10 +93,14 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: Met
   const onsetsPerSecond = countPerSecond(midi.notes.map((note) => note.time), seconds);
   const silence = audio.longestSilence;
   const steadiness = tempoSteadiness(midi);
+  // The click track's beats and eighths, and every note the file starts: what can strike a cut.
+  const grid = [...midi.beats, ...midi.beats.slice(1).map((beat, i) => (beat + midi.beats[i]!) / 2)];
+  const strikes = [...grid, ...midi.notes.map((note) => note.time)];
   const pitchedParts = midi.tracks.filter((track) => track.instrument !== 'drums').map((track) => track.notes.filter((note) => !note.isDrums));
   return {
-    cutHitRate: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [midi.beats, onsetTimes], CUT_TOLERANCE_SECONDS),
-    cutHitRateMidi: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [midi.beats], CUT_TOLERANCE_SECONDS),
+    cutHitRate: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [strikes, onsetTimes], CUT_TOLERANCE_SECONDS),
+    cutHitRateMidi: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [strikes], CUT_TOLERANCE_SECONDS),
+    cutOnGridRate: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [grid], CUT_TOLERANCE_SECONDS),
     cutHitRateAudio: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [onsetTimes], CUT_TOLERANCE_SECONDS),
     beatHitScore: onsetTimes.length === 0 ? null : hitRate(onsetTimes, [picture.visualBeats], BEAT_TOLERANCE_SECONDS),
     beatCoverage: picture.visualBeats.length === 0 ? null : onsetTimes.length / picture.visualBeats.length,

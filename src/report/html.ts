@@ -122,8 +122,9 @@ function comparisonTable(rows: ReadonlyArray<{ label: string; values: Partial<Re
 }
 
 const METRIC_HELP: Record<MetricName, string> = {
-  cutHitRate: 'share of cuts with a MIDI beat and an audible onset within ±50 ms',
-  cutHitRateMidi: 'the same, from the MIDI tempo map only',
+  cutHitRate: 'share of cuts the music strikes within ±50 ms: a beat, an eighth or a note of the MIDI, and an audible onset',
+  cutHitRateMidi: 'the same, from the MIDI only',
+  cutOnGridRate: 'share of cuts within ±50 ms of a beat or an eighth of the MIDI tempo map (the click track)',
   cutHitRateAudio: 'the same, from the audio onsets only',
   beatHitScore: 'share of music onsets within ±100 ms of a visual beat',
   beatCoverage: 'music onsets ÷ visual beats',
