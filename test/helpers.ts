@@ -224,13 +224,26 @@ export interface SyntheticClipOptions {
 export function syntheticClip(file: string, options: SyntheticClipOptions): string {
   const { seconds, generator = 'testsrc2', size = '320x180', rate = 25, toneHz, codecs = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac'] } = options;
   const separator = generator.includes('=') ? ':' : '=';
-  const video = ['-f', 'lavfi', '-i', `${generator}${separator}size=${size}:rate=${rate}:duration=${seconds}`];
-  const audio = toneHz === undefined ? [] : ['-f', 'lavfi', '-i', `sine=frequency=${toneHz}:duration=${seconds}`];
-  ffmpeg([...video, ...audio, ...codecs, file]);
+  const video = ['-f', 'lavfi', '-i', `${generator}${separator}size=${size}:rate=${rate}`];
+  const audio = toneHz === undefined ? [] : ['-f', 'lavfi', '-i', `sine=frequency=${toneHz}`];
+  ffmpeg([...video, ...audio, '-t', String(seconds), ...codecs, file]);
   return file;
 }
 
 /** Two seconds of VP8 video with Vorbis sound in WebM (a codec pair an MP4 cannot hold). */
 export function vp8WithVorbis(file: string): string {
   return syntheticClip(file, { seconds: 2, size: '480x200', rate: 24, toneHz: 330, codecs: ['-c:v', 'libvpx', '-b:v', '400k', '-c:a', 'libvorbis'] });
+}
+
+/** `promise`, or an error naming `what` was awaited once `ms` have passed: no wait in a test is open-ended. */
+export async function withDeadline<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Gave up after ${ms / 1000} s waiting for ${what}.`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,5 +1,6 @@
 // Test tiers: what a test needs beyond the repository. `npm test` runs everything available; a tier
-// whose prerequisite is missing is skipped with one line that says what was skipped and how to run it.
+// whose prerequisite is missing is skipped, and test/run.ts ends with one line per skipped tier that
+// says what was skipped and how to run it (each skipped test carries the same reason).
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,8 +9,14 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DATA = path.resolve(ROOT, '..', 'shared', 'data');
 
+/** The data sets the data tier reads (see SOURCES.md). */
+export const DATA_SETS = ['muvi-sync', 'pop909', 'billboard'] as const;
+
+/** `V2M_DATA=off` turns the data tier off (test:unit does, to stay under a minute). */
+const DATA_OFF = process.env.V2M_DATA === 'off';
+
 /** The data sets folder (MuVi-Sync, POP909, Billboard): `V2M_DATA`, else `../shared/data` when it exists. */
-export const DATA_FOLDER: string | undefined = process.env.V2M_DATA ? path.resolve(process.env.V2M_DATA) : existsSync(DEFAULT_DATA) ? DEFAULT_DATA : undefined;
+export const DATA_FOLDER: string | undefined = DATA_OFF ? undefined : process.env.V2M_DATA ? path.resolve(process.env.V2M_DATA) : existsSync(DEFAULT_DATA) ? DEFAULT_DATA : undefined;
 
 /** A data set inside the data folder (e.g. 'pop909', 'muvi-sync'), or undefined when it is not there. */
 export function dataSet(name: string): string | undefined {
@@ -17,18 +24,38 @@ export function dataSet(name: string): string | undefined {
   return folder && existsSync(folder) ? folder : undefined;
 }
 
-const announced = new Set<string>();
+/** Why the data tier cannot run for these data sets, or undefined when they are all there. */
+export function dataTierSkipped(names: readonly string[] = DATA_SETS): string | undefined {
+  const missing = names.filter((name) => !dataSet(name));
+  if (missing.length === 0) return undefined;
+  if (DATA_OFF) return 'data tier skipped: V2M_DATA=off (npm test runs it when the data sets are there)';
+  const where = DATA_FOLDER ? `not in ${DATA_FOLDER}` : 'no data folder (../shared/data does not exist)';
+  return `data tier skipped for ${missing.join(', ')}: ${where}; set V2M_DATA=<folder holding ${missing.map((name) => `${name}/`).join(', ')}> to run it`;
+}
 
-/**
- * `{ skip }` for node:test: false when the data set is there, else the reason — printed once per
- * data set, with how to run the tier.
- */
-export function needsData(name: string): { skip: string | false } {
-  if (dataSet(name)) return { skip: false };
-  const reason = `data tier skipped: no ${name} data set (set V2M_DATA=<folder holding ${name}/> to run it)`;
-  if (!announced.has(name)) {
-    announced.add(name);
-    console.log(reason);
+/** `{ skip }` for node:test: false when every named data set is there, else the reason. */
+export function needsData(...names: string[]): { skip: string | false } {
+  return { skip: dataTierSkipped(names) ?? false };
+}
+
+/** A Chromium for the browser tests: `V2M_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH. */
+export function findChromium(): string | undefined {
+  if (process.env.V2M_CHROMIUM) return process.env.V2M_CHROMIUM;
+  for (const folder of (process.env.PATH ?? '').split(path.delimiter)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const candidate = folder && path.join(folder, name);
+      if (candidate && existsSync(candidate)) return candidate;
+    }
   }
-  return { skip: reason };
+  return undefined;
+}
+
+/** Why the browser tier cannot run, or undefined when a Chromium is there. */
+export function browserTierSkipped(): string | undefined {
+  return findChromium() ? undefined : 'browser tier skipped: no Chromium found (apt-get install chromium, or set V2M_CHROMIUM=/path/to/chromium)';
+}
+
+/** `{ skip }` for the browser tests: false with a Chromium, else the reason with how to get one. */
+export function needsChromium(): { skip: string | false } {
+  return { skip: browserTierSkipped() ?? false };
 }

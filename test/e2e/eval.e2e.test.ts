@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { HtmlValidate } from 'html-validate';
 import type { SystemSummary } from '../../src/eval/index.js';
-import { buildMontage, runCli, temporaryFolder, type MontagePart } from '../helpers.js';
+import { buildMontage, FACE_CLIP, runCli, SAMPLE_CLIP, SHOTS, temporaryFolder, type MontagePart } from '../helpers.js';
 
 interface EvalJson {
   summary: SystemSummary[];
@@ -32,23 +32,23 @@ describe('v2m eval on montages with irregular cuts (slow, end to end)', () => {
     [
       'montage-a',
       [
-        ['juggling-10s.mp4', 1, 1.7],
-        ['parking-topdown-30s.mp4', 3, 2.9],
-        ['kids-jumping-7s.mp4', 0.5, 1.3],
-        ['dog-play-10s.mp4', 2, 2.35],
-        ['flower-timelapse-5s.mp4', 0.5, 3.1],
-        ['bbb-opening-30s.mp4', 12, 2.05],
+        [SHOTS.testPattern, 1, 1.7],
+        [SHOTS.life, 3, 2.9],
+        [SHOTS.automaton, 0.5, 1.3],
+        [SHOTS.fractalZoom, 2, 2.35],
+        [SHOTS.bars, 0.5, 3.1],
+        [{ file: SAMPLE_CLIP }, 2, 2.05],
       ],
     ],
     [
       'montage-b',
       [
-        ['dog-play-10s.mp4', 5, 2.6],
-        ['people-one-by-one-139s.mp4', 40, 1.45],
-        ['juggling-10s.mp4', 4, 3.3],
-        ['kids-jumping-7s.mp4', 2, 1.15],
-        ['bbb-opening-30s.mp4', 20, 2.2],
-        ['parking-topdown-30s.mp4', 12, 1.9],
+        [SHOTS.fractalZoom, 5, 2.6],
+        [SHOTS.life, 10, 1.45],
+        [SHOTS.testPattern, 4, 3.3],
+        [SHOTS.automaton, 2, 1.15],
+        [{ file: SAMPLE_CLIP }, 6, 2.2],
+        [SHOTS.orange, 0, 1.9],
       ],
     ],
   ];
@@ -64,13 +64,14 @@ describe('v2m eval on montages with irregular cuts (slow, end to end)', () => {
     });
   }
 
-  it('calm and energetic shots in turn: the music gets louder with the motion (r ≥ 0.5), unlike the baselines', () => {
+  it('still and busy shots in turn: the music gets louder with the motion (r ≥ 0.5), unlike the baselines', () => {
+    // Still pictures between busy scrolling automata.
     const parts: MontagePart[] = [
-      ['parking-topdown-30s.mp4', 2, 4],
-      ['kids-jumping-7s.mp4', 0.5, 4],
-      ['parking-topdown-30s.mp4', 14, 4],
-      ['kids-jumping-7s.mp4', 2.5, 4],
-      ['people-one-by-one-139s.mp4', 60, 4],
+      [SHOTS.bars, 0, 4],
+      [SHOTS.automaton, 0.5, 4],
+      [SHOTS.orange, 0, 4],
+      [SHOTS.automaton, 6, 4],
+      [SHOTS.bars, 1, 4],
     ];
     const { result } = evalMontage(parts, 'calm-energetic');
     const [v2m, fixed, random] = ['v2m', 'fixed', 'random'].map((system) => bySystem(result, system));
@@ -87,8 +88,8 @@ describe('v2m eval on a folder, with seeds and a report (slow, end to end)', () 
   it('evaluates every video, skips what is not one, measures seed diversity and writes a valid report', async () => {
     // A folder with two short videos and a text file pretending to be one.
     mkdirSync(videos);
-    buildMontage([['bikes-fastcuts-10s.mp4', 0, 6]], path.join(videos, 'bikes.mp4'));
-    buildMontage([['sign-language-4s.mkv', 0, 3.5]], path.join(videos, 'sign.mp4'));
+    buildMontage([[SHOTS.testPattern, 0, 2.5], [SHOTS.fractalZoom, 1, 3.5]], path.join(videos, 'two-shots.mp4'));
+    buildMontage([[{ file: FACE_CLIP }, 0, 3.5]], path.join(videos, 'sign.mp4'));
     writeFileSync(path.join(videos, 'notes.mp4'), 'not a video');
     const run = runCli(['eval', videos, '--seeds', '2', '--styles', 'piano,band', '--json', '--report', report]);
     assert.equal(run.code, 0, run.stderr);
@@ -107,7 +108,7 @@ describe('v2m eval on a folder, with seeds and a report (slow, end to end)', () 
   it('refuses ground-truth cuts for a whole folder and a malformed cuts file, with usage errors', () => {
     const cuts = path.join(folder, 'cuts.json');
     writeFileSync(cuts, '{"cuts": "soon"}');
-    const malformed = runCli(['eval', path.join(videos, 'bikes.mp4'), '--cuts', cuts]);
+    const malformed = runCli(['eval', path.join(videos, 'two-shots.mp4'), '--cuts', cuts]);
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /cuts file .* must hold a JSON list of cut times/);
     writeFileSync(cuts, '[1.5]');

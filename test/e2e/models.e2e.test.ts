@@ -5,20 +5,17 @@
 // 59.0 %) — not met, so this test holds the AMT to within one point and says so.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT, runCli } from '../helpers.js';
-
-const MUVI_SYNC = path.resolve(ROOT, '..', 'shared', 'data', 'muvi-sync');
+import { runCli } from '../helpers.js';
+import { dataSet, needsData } from '../tiers.js';
 
 interface Table {
   chords: Array<{ model: string; hits1: number; hits3: number; hits5: number; emotion: number }>;
   dynamics: Array<{ model: string; rmse_density: number; rmse_loudness: number }>;
 }
 
-test('the shipped AMT and biGRU beat their baselines on MuVi-Sync test', { timeout: 300_000, skip: !existsSync(MUVI_SYNC) && 'no ../shared/data/muvi-sync' }, () => {
-  const run = runCli(['eval', 'models', '--data', MUVI_SYNC, '--split', 'test', '--json']);
+test('the shipped AMT and biGRU beat their baselines on MuVi-Sync test', { ...needsData('muvi-sync'), timeout: 300_000 }, () => {
+  const run = runCli(['eval', 'models', '--data', dataSet('muvi-sync')!, '--split', 'test', '--json']);
   assert.equal(run.code, 0, run.stderr);
   const table = JSON.parse(run.stdout) as Table;
   const chord = (name: string) => table.chords.find((row) => row.model === name)!;

@@ -1,4 +1,4 @@
-// Slow end-to-end test: the whole `v2m score` on two shared clips, judged from the outputs themselves
+// Slow end-to-end test: the whole `v2m score` on the sample clip and a montage with planted cuts, judged from the outputs themselves
 // with independent tools (ffprobe for streams and lengths, ffmpeg's ebur128 for loudness, midi-file
 // for the MIDI).
 
@@ -11,21 +11,28 @@ import { HtmlValidate } from 'html-validate';
 import { measureLoudness } from '../../src/media/audio.js';
 import { SCORE_REPORT_FEATURES } from '../../src/report/html.js';
 import type { CueSheet } from '../../src/report/cues.js';
-import { ffprobeStreams, listFolder, media, runCli, sha256, temporaryFolder } from '../helpers.js';
+import { STYLE_NAMES } from '../../src/compose/score.js';
+import { FACE_CLIP, ffprobeStreams, fiveCutClip, listFolder, runCli, SAMPLE_CLIP, sha256, temporaryFolder, vp8WithVorbis } from '../helpers.js';
 
 const LENGTH_TOLERANCE_SECONDS = 0.05;
 
-for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
-  describe(`v2m score ${clip} (slow, end to end)`, () => {
+const montage = fiveCutClip(path.join(temporaryFolder('v2m-e2e-input-'), 'five-cuts.mp4'));
+const INPUTS = [
+  { name: 'the sample clip (Big Buck Bunny, VP9 in WebM, one shot)', clip: SAMPLE_CLIP, cuts: [] as number[] },
+  { name: 'a montage with five planted cuts', clip: montage.file, cuts: montage.cuts },
+];
+
+for (const { name, clip, cuts: plantedCuts } of INPUTS) {
+  describe(`v2m score on ${name} (slow, end to end)`, () => {
     const folder = temporaryFolder('v2m-e2e-');
     const output = path.join(folder, 'out.mp4');
-    const inputHash = sha256(media(clip));
-    const run = runCli(['score', media(clip), '-o', output, '--seed', '7']);
+    const inputHash = sha256(clip);
+    const run = runCli(['score', clip, '-o', output, '--seed', '7']);
 
     it('exits 0 and writes the five outputs, nothing else', () => {
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(listFolder(folder), ['out.cues.json', 'out.mid', 'out.mp4', 'out.report.html', 'out.wav']);
-      assert.equal(sha256(media(clip)), inputHash, 'the input is unchanged');
+      assert.equal(sha256(clip), inputHash, 'the input is unchanged');
     });
 
     it('writes a video with one video and one audio stream, the audio as long as the video', () => {
@@ -36,7 +43,7 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
       assert.equal(audio.length, 1);
       assert.equal(audio[0]!.codec_name, 'aac');
       const videoLength = Number(video[0]!.duration ?? probed.format.duration);
-      const inputLength = Number(ffprobeStreams(media(clip)).format.duration);
+      const inputLength = Number(ffprobeStreams(clip).format.duration);
       assert.ok(Math.abs(Number(audio[0]!.duration) - videoLength) <= LENGTH_TOLERANCE_SECONDS, `audio ${audio[0]!.duration} s vs video ${videoLength} s`);
       assert.ok(Math.abs(videoLength - inputLength) <= LENGTH_TOLERANCE_SECONDS);
       const wavLength = Number(ffprobeStreams(path.join(folder, 'out.wav')).streams[0]!.duration);
@@ -60,7 +67,7 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
     it('writes a cue sheet with the cuts, chords and one feature value per second', () => {
       const cues = JSON.parse(readFileSync(path.join(folder, 'out.cues.json'), 'utf8')) as CueSheet;
       assert.equal(cues.version, 1);
-      assert.equal(cues.input.path, media(clip));
+      assert.equal(cues.input.path, clip);
       assert.ok(cues.tempo >= 40 && cues.tempo <= 240);
       assert.match(cues.key, /^[A-G][b#]? (major|minor)$/);
       assert.equal(cues.features.motion.length, Math.ceil(cues.input.duration - 1e-6));
@@ -68,8 +75,8 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
       // By default the shipped models write the chords and shape the dynamics; the cue sheet says which.
       assert.match(cues.models.chords, /^amt amt-w\d+-/);
       assert.match(cues.models.dynamics, /^bigru dynamics-h\d+-/);
-      if (clip.startsWith('bikes')) {
-        assert.equal(cues.cuts.length, 5);
+      if (plantedCuts.length > 0) {
+        assert.equal(cues.cuts.length, plantedCuts.length);
         // Each cut lands on a downbeat of the music.
         for (const cut of cues.cuts) assert.ok(cues.downbeats.some((d) => Math.abs(d - cut.time) <= 0.05), `cut at ${cut.time} is not on a downbeat`);
       } else {
@@ -100,11 +107,11 @@ for (const clip of ['bbb-180p-10s.webm', 'bikes-fastcuts-10s.mp4']) {
 }
 
 describe('every style renders to a finished track (slow, end to end)', () => {
-  for (const style of ['piano', 'ambient', 'cinematic', 'electronic', 'band', 'lofi']) {
+  for (const style of STYLE_NAMES) {
     it(`renders ${style}`, async () => {
       const folder = temporaryFolder('v2m-style-');
       const output = path.join(folder, `${style}.mp4`);
-      const run = runCli(['score', media('sign-language-4s.mkv'), '-o', output, '--style', style, '-q', '--json']);
+      const run = runCli(['score', FACE_CLIP, '-o', output, '--style', style, '-q', '--json']);
       assert.equal(run.code, 0, run.stderr);
       const cues = JSON.parse(run.stdout) as CueSheet;
       assert.equal(cues.style, style);
@@ -117,7 +124,8 @@ describe('every style renders to a finished track (slow, end to end)', () => {
 describe('mux modes and determinism (slow, end to end)', () => {
   it('refuses to put a VP8 stream in an MP4 and names the way out', () => {
     const folder = temporaryFolder('v2m-vp8-');
-    const run = runCli(['score', media('tears-of-steel-2s.webm'), '-o', path.join(folder, 'out.mp4'), '-q']);
+    const input = vp8WithVorbis(path.join(temporaryFolder('v2m-vp8-input-'), 'clip.webm'));
+    const run = runCli(['score', input, '-o', path.join(folder, 'out.mp4'), '-q']);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /vp8, which an MP4 file cannot hold.*-o out\.mkv/);
     assert.deepEqual(listFolder(folder), []);
@@ -126,7 +134,7 @@ describe('mux modes and determinism (slow, end to end)', () => {
   it('keeps the original sound under the music with --mux mix (VP8 copied into Matroska)', () => {
     const folder = temporaryFolder('v2m-mix-');
     const output = path.join(folder, 'mixed.mkv');
-    const run = runCli(['score', media('tears-of-steel-2s.webm'), '-o', output, '--mux', 'mix', '--original-gain', '-6', '-q']);
+    const run = runCli(['score', vp8WithVorbis(path.join(folder, 'clip.webm')), '-o', output, '--mux', 'mix', '--original-gain', '-6', '-q']);
     assert.equal(run.code, 0, run.stderr);
     const audio = ffprobeStreams(output).streams.filter((s) => s.codec_type === 'audio');
     assert.equal(audio.length, 1);
@@ -136,7 +144,7 @@ describe('mux modes and determinism (slow, end to end)', () => {
   it('writes byte-identical MIDI for the same seed and different music for another seed', () => {
     const folder = temporaryFolder('v2m-seed-');
     const midiFor = (name: string, seed: string) => {
-      const run = runCli(['score', media('sign-language-4s.mkv'), '-o', path.join(folder, `${name}.mp4`), '--seed', seed, '-q']);
+      const run = runCli(['score', FACE_CLIP, '-o', path.join(folder, `${name}.mp4`), '--seed', seed, '-q']);
       assert.equal(run.code, 0, run.stderr);
       return sha256(path.join(folder, `${name}.mid`));
     };

@@ -21,6 +21,7 @@ import { chordClass, classQuality } from '../../src/models/vocabulary.js';
 import { loadWeights, saveWeights } from '../../src/models/weights.js';
 import { createRng } from '../../src/music/random.js';
 import { temporaryFolder } from '../helpers.js';
+import { DATA_FOLDER, needsData } from '../tiers.js';
 
 const TINY: AmtConfig = { video: true, width: 16, heads: 2, feedForward: 32, encoderLayers: 1, decoderLayers: 1, maxDistance: 4, window: 8 };
 const SAD = EMOTIONS.indexOf('sad');
@@ -226,8 +227,8 @@ describe('pre-training data', () => {
     assert.equal(classQuality(harteClass('E:sus4(b7)', 4)), 'sus4');
   });
 
-  it('reads POP909 and Billboard into one chord per second', { timeout: 120_000 }, async () => {
-    const sequences = await readPretrainingSequences(path.resolve('..', 'shared', 'data'), ['pop909', 'billboard']);
+  it('reads POP909 and Billboard into one chord per second', { ...needsData('pop909', 'billboard'), timeout: 120_000 }, async () => {
+    const sequences = await readPretrainingSequences(DATA_FOLDER!, ['pop909', 'billboard']);
     assert.ok(sequences.length > 1500, `${sequences.length} songs`);
     const seconds = sequences.reduce((n, s) => n + s.chords.length, 0);
     assert.ok(seconds > 300_000, `${seconds} seconds`);

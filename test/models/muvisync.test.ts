@@ -1,38 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { bigramModel, meanDynamicsScores, mostFrequentModel, scoreChordModel } from '../../src/models/evaluate.js';
 import { readVideo, readVideos } from '../../src/models/muvisync.js';
 import { CHORD_CLASSES, chordClass, chordLabel, factorise, toSymbol } from '../../src/models/vocabulary.js';
-import { runCli, temporaryFolder } from '../helpers.js';
-
-/** A MuVi-Sync folder in miniature: the same layout and formats, three short videos. */
-function tinyDataSet(): string {
-  const root = temporaryFolder('v2m-muvi-');
-  const write = (relative: string, text: string) => {
-    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
-    writeFileSync(path.join(root, relative), text);
-  };
-  const videos: Record<string, { chords: string[]; sad: boolean; density: number[] }> = {
-    '001': { chords: ['C', 'C', 'A:min', 'F', 'G'], sad: false, density: [2, 2, 4, 4, 6] },
-    '002': { chords: ['A:min', 'A:min', 'D:min7', 'E', 'A:min'], sad: true, density: [1, 1, 1, 2, 2] },
-    '003': { chords: ['N', 'C', 'A:min', 'A:min', 'F'], sad: false, density: [3, 3, 3, 3, 3] },
-  };
-  for (const [id, video] of Object.entries(videos)) {
-    write(`vevo_chord/lab_v2_norm/all/${id}.lab`, `key C major\n${video.chords.map((c, s) => `${s} ${c}`).join('\n')}\n`);
-    const emotion = video.sad ? '0.01 0.01 0.01 0.95 0.01 0.01' : '0.2 0.1 0.1 0.1 0.3 0.2';
-    write(`vevo_emotion/6c_l14p/all/${id}.lab`, `time exciting_prob fearful_prob tense_prob sad_prob relaxing_prob neutral_prob\n${video.chords.map((_, s) => `${s} ${emotion}`).join('\n')}\n`);
-    for (const [feature, value] of [['vevo_motion', 3], ['vevo_scene_offset', 0], ['vevo_loudness', 0.2]] as const) {
-      write(`${feature}/all/${id}.lab`, video.chords.map((_, s) => `${s} ${value}`).join('\n'));
-    }
-    write(`vevo_note_density/all/${id}.lab`, video.density.map((d, s) => `${s} ${d}`).join('\n'));
-  }
-  write('vevo_meta/split/v1/train.txt', '001\n003\n');
-  write('vevo_meta/split/v1/val.txt', '003\n');
-  write('vevo_meta/split/v1/test.txt', '002\n');
-  return root;
-}
+import { tinyDataSet } from './tiny-muvisync.js';
+import { dataSet, needsData } from '../tiers.js';
 
 describe('MuVi-Sync data and baselines', () => {
   it('has the 157-class vocabulary of Video2Music, factorised into root and quality', () => {
@@ -48,8 +20,8 @@ describe('MuVi-Sync data and baselines', () => {
     assert.equal(toSymbol(chordClass('F#:hdim7')!), 'F#m7b5');
   });
 
-  it('reads a video of the shared data set: one chord, emotion and feature per second', async () => {
-    const video = await readVideo(path.resolve('..', 'shared', 'data', 'muvi-sync'), '001');
+  it('reads a video of the MuVi-Sync data set: one chord, emotion and feature per second', { ...needsData('muvi-sync') }, async () => {
+    const video = await readVideo(dataSet('muvi-sync')!, '001');
     assert.ok(video.chords.length > 100);
     assert.equal(video.emotion[0]!.length, 6);
     assert.ok(Math.abs(video.emotion[0]!.reduce((a, b) => a + b, 0) - 1) < 0.01);
@@ -71,20 +43,5 @@ describe('MuVi-Sync data and baselines', () => {
     assert.equal(bigram.hits3, 2 / 5);
     const dynamics = meanDynamicsScores(train, test);
     assert.ok(Math.abs(dynamics.rmse_density - Math.sqrt([1, 1, 1, 2, 2].reduce((s, d) => s + (d - 3.3) ** 2, 0) / 5)) < 1e-9);
-  });
-
-  it('prints the table as JSON for other tools, and refuses a folder that is not MuVi-Sync', () => {
-    const root = tinyDataSet();
-    const run = runCli(['eval', 'models', '--data', root, '--split', 'test', '--json']);
-    assert.equal(run.code, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as { chords: Array<{ model: string; hits1: number }>; dynamics: Array<{ model: string; rmse_density: number }> };
-    assert.deepEqual(result.chords.map((c) => c.model), ['most-frequent', 'unigram', 'chord-bigram', 'chord-lm', 'amt'], 'the baselines and the shipped models');
-    assert.deepEqual(result.dynamics.map((d) => d.model), ['mean', 'bigru']);
-    for (const row of result.chords) assert.ok(row.hits1 >= 0 && row.hits1 <= 1);
-    const baselinesOnly = JSON.parse(runCli(['eval', 'models', '--data', root, '--split', 'test', '--json', '--models', temporaryFolder()]).stdout) as typeof result;
-    assert.deepEqual(baselinesOnly.chords.map((c) => c.model), ['most-frequent', 'unigram', 'chord-bigram'], 'a folder without weights: baselines only');
-    const wrong = runCli(['eval', 'models', '--data', temporaryFolder(), '--split', 'test']);
-    assert.equal(wrong.code, 2);
-    assert.match(wrong.stderr, /--data must be the MuVi-Sync folder/);
   });
 });

@@ -5,13 +5,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CLI, media, temporaryFolder } from '../helpers.js';
+import { CLI, syntheticClip, temporaryFolder, withDeadline } from '../helpers.js';
 import { getJob, upload, waitForJob, type Job } from './server-helpers.js';
 
 /** Starts the built CLI's server and resolves with its URL once it listens. */
 function serve(data: string): Promise<{ process: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
+  const listening = new Promise<{ process: ChildProcess; url: string }>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -20,6 +20,16 @@ function serve(data: string): Promise<{ process: ChildProcess; url: string }> {
     });
     child.once('exit', (code) => reject(new Error(`v2m serve exited (${code}) before listening: ${output}`)));
   });
+  return withDeadline('v2m serve to print that it listens', 30_000, listening).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+}
+
+/** Resolves when the process has exited (at once if it already has), or fails after `ms`. */
+function exited(child: ChildProcess, what: string, ms = 30_000): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return withDeadline(what, ms, new Promise((resolve) => child.once('exit', resolve)));
 }
 
 /** Processes whose scratch folder is this data folder's: the job workers of that server. */
@@ -49,10 +59,12 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
 
 test('a server killed with SIGKILL mid-job resumes every job after a restart', { timeout: 240_000 }, async () => {
   const data = path.join(temporaryFolder('v2m-serve-kill-'), 'data');
+  // Ten seconds of 720p: long enough to catch the first job part-way.
+  const clip = syntheticClip(path.join(temporaryFolder('v2m-clip-'), 'pattern-720p.mp4'), { seconds: 10, size: '1280x720' });
   const first = await serve(data);
   const ids: string[] = [];
   for (const seed of [1, 2, 3]) {
-    const response = await upload(first.url, media('juggling-10s.mp4'), { faces: 'false', seed: String(seed) });
+    const response = await upload(first.url, clip, { faces: 'false', seed: String(seed) });
     assert.equal(response.status, 202);
     ids.push(((await response.json()) as Job).id);
   }
@@ -63,7 +75,7 @@ test('a server killed with SIGKILL mid-job resumes every job after a restart', {
   assert.ok(workersOf(data).length > 0, 'the job runs in a worker process');
 
   first.process.kill('SIGKILL');
-  await new Promise((resolve) => first.process.once('exit', resolve));
+  await exited(first.process, 'the killed server to exit');
   await until('the orphaned job worker to exit', () => (workersOf(data).length === 0 ? true : undefined), 10_000);
 
   const second = await serve(data);
@@ -92,7 +104,7 @@ test('a server killed with SIGKILL mid-job resumes every job after a restart', {
     assert.ok((await video.arrayBuffer()).byteLength > 10_000);
   } finally {
     second.process.kill('SIGTERM');
-    await new Promise((resolve) => second.process.once('exit', resolve));
+    await exited(second.process, 'the second server to stop on SIGTERM');
   }
   assert.deepEqual(workersOf(data), [], 'a stopped server leaves no worker behind');
 });

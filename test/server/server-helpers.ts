@@ -21,17 +21,24 @@ export async function upload(baseUrl: string, file: string, fields: Record<strin
   return fetch(`${baseUrl}/jobs`, { method: 'POST', body: form });
 }
 
+/** How long one request to the test server may take before the test says so. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 export async function getJob(baseUrl: string, id: string): Promise<Job> {
-  const response = await fetch(`${baseUrl}/jobs/${id}`);
+  const response = await fetch(`${baseUrl}/jobs/${id}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`GET /jobs/${id} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as Job;
 }
 
-/** Polls until the job is done or failed (the test's own timeout bounds the wait). */
-export async function waitForJob(baseUrl: string, id: string): Promise<Job> {
+/** Polls until the job is done or failed; fails, saying where the job stood, after `timeoutMs`. */
+export async function waitForJob(baseUrl: string, id: string, timeoutMs = 120_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await getJob(baseUrl, id);
     if (job.state === 'done' || job.state === 'failed') return job;
+    if (Date.now() > deadline) {
+      throw new Error(`Job ${id} was still ${job.state} (progress ${job.progress.toFixed(2)}) after ${timeoutMs / 1000} s of waiting for it to finish.`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
