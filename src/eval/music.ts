@@ -76,7 +76,7 @@ export interface CorpusFigures {
   /** The median piece's clashes per minute (a few dense songs weigh less). */
   clashesPerMinuteMedian: number;
   minutes: number;
-  /** Over the pieces: the largest tempo step, mean changes per minute, shortest section; null for POP909. */
+  /** Over the pieces: the largest tempo step, the busiest minute, the shortest section; null for POP909. */
   tempo: TempoSteadiness | null;
   /** Per style, over the clips at the lowest seed. */
   diversity: StyleDiversity[];
@@ -194,7 +194,7 @@ function combinedSteadiness(tempos: readonly TempoSteadiness[]): TempoSteadiness
   return {
     tempos: Math.max(...tempos.map((t) => t.tempos)),
     largestStepPercent: Math.max(...tempos.map((t) => t.largestStepPercent)),
-    tempoChangesPerMinute: spread(tempos.map((t) => t.tempoChangesPerMinute)).mean,
+    tempoChangesPerMinute: Math.max(...tempos.map((t) => t.tempoChangesPerMinute)),
     shortestSectionBeats: Math.min(...tempos.map((t) => t.shortestSectionBeats)),
   };
 }
@@ -363,7 +363,7 @@ export function musicText(evaluation: MusicEvaluation): string {
       ['clashes per minute (median piece)', fixed(reference.clashesPerMinuteMedian, 2), ...systems.map(({ figures }) => fixed(figures.clashesPerMinuteMedian, 2))],
       ['minutes of music', fixed(reference.minutes, 1), ...systems.map(({ figures }) => fixed(figures.minutes, 1))],
       ['largest tempo step %', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.largestStepPercent, 1))],
-      ['tempo changes / min (mean)', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.tempoChangesPerMinute, 2))],
+      ['tempo changes in the busiest minute', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.tempoChangesPerMinute, 2))],
       ['shortest section (beats)', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.shortestSectionBeats, 1))],
     ]),
   );
