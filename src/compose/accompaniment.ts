@@ -203,8 +203,8 @@ function cheapestPath(bars: readonly BarSlot[], candidates: readonly TexturePatt
  * The pattern tiled over the bar and re-voiced onto the chords sounding at each note: a chord tone
  * becomes the new chord's tone of the same rank (root, third, fifth, seventh — or the nearest tone
  * when the new chord has no such rank), any other note the nearest scale tone, cut short so it
- * passes; a note on a chord change always becomes a chord tone. The bar then moves by octaves to sit in the range near the
- * previous bar, and notes still outside fold in.
+ * passes; a note on a chord change always becomes a chord tone. The bar then moves by octaves to
+ * sit in the range near the previous bar, and notes still outside fold in.
  */
 function revoiceBar(pattern: TexturePattern, bar: BarSlot, chords: readonly ChordEvent[], scale: readonly number[], range: readonly [number, number], previousMean: number | undefined): { notes: PlacedNote[]; meanMidi?: number } {
   const barSteps = bar.beats * STEPS_PER_BEAT;
@@ -218,7 +218,7 @@ function revoiceBar(pattern: TexturePattern, bar: BarSlot, chords: readonly Chor
       const time = bar.start + (step * bar.beatSeconds) / STEPS_PER_BEAT;
       const chord = chordAt(chords, time);
       const pcs = chordPitchClasses(chord.chord);
-      const onChange = step === 0 || Math.abs(chord.time - time) < 1e-6;
+      const onChange = step === 0 || Math.abs(chord.time - time) < bar.beatSeconds / STEPS_PER_BEAT / 2;
       const root = ROOT_OCTAVE_MIDI + pcs[0]!;
       const source = root + note.semitonesFromRoot;
       const octaveBase = root + 12 * Math.floor(note.semitonesFromRoot / 12);
