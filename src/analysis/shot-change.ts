@@ -82,6 +82,10 @@ const MIN_STRUCTURE = 6;
 const MIN_LIGHT_CORRELATION = 0.8;
 /** …and a correlation under this says surely more than the light changed. */
 const LIGHT_SURE_CORRELATION = 0.5;
+/** A change of light reaches this share of the cells… */
+const WHOLE_FRAME_SHARE = 0.85;
+/** …each moving at least this much in luma (0–255) the same way. */
+const MIN_LIGHT_STEP = 2;
 /** A cell whose colour moved more than this changed. */
 const CELL_CHANGE = 20;
 /** A cell within this of the frame's median colour belongs to a plain background. */
@@ -197,7 +201,7 @@ function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefin
   if (steadyInsert) return undefined;
   const reference = before[comeback.from]!;
   const middle = disturbance[Math.floor(disturbance.length / 2)]!;
-  const lightOnly = structureSpread(middle) < MIN_STRUCTURE || lightFit(reference, middle, cellDistance(reference, middle)).explained;
+  const lightOnly = structureSpread(middle) < MIN_STRUCTURE || movesAsOne(reference, middle) || lightFit(reference, middle, cellDistance(reference, middle)).explained;
   return disturbance.length <= FLASH_MAX_FRAMES && lightOnly ? 'flash' : 'occlusion';
 }
 
@@ -261,6 +265,19 @@ function lightFit(a: FrameCells, b: FrameCells, jump: number): { explained: bool
   const correlation = varianceB > 0 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
   const leftShare = residual / n / jump;
   return { explained: correlation >= MIN_LIGHT_CORRELATION && leftShare < LIGHT_REJECT_SHARE, leftShare, correlation };
+}
+
+/** Nearly every cell got lighter, or nearly every cell darker: light over the whole frame, not a thing in one part of it. */
+function movesAsOne(a: FrameCells, b: FrameCells): boolean {
+  const cells = a.rgb.length / 3;
+  const lumaChange = (cell: number) => {
+    const i = 3 * cell;
+    return 0.299 * (b.rgb[i]! - a.rgb[i]!) + 0.587 * (b.rgb[i + 1]! - a.rgb[i + 1]!) + 0.114 * (b.rgb[i + 2]! - a.rgb[i + 2]!);
+  };
+  const direction = Math.sign(b.luma - a.luma);
+  let together = 0;
+  for (let cell = 0; cell < cells; cell++) if (direction * lumaChange(cell) >= MIN_LIGHT_STEP) together += 1;
+  return together >= WHOLE_FRAME_SHARE * cells;
 }
 
 /** Mean absolute deviation of the cells from the frame's mean colour: how much picture there is. */
