@@ -62,7 +62,8 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
   // Tempo and style follow the picture's motion; the per-second dynamics also hear the biGRU.
   const meanEnergy = mean(motionEnergy);
   const modelEnergy = options.learned?.dynamics ? learnedEnergy(timeline, options.learned.dynamics) : undefined;
-  const energyPerSecond = motionEnergy.map((energy, s) => round3(modelEnergy ? Math.min(1, Math.max(0, LEARNED_DYNAMICS_SHARE * (modelEnergy[s] ?? 0.5) + (1 - LEARNED_DYNAMICS_SHARE) * energy)) : energy));
+  const pictureEnergy = motionEnergy.map((energy, s) => (modelEnergy ? Math.min(1, Math.max(0, LEARNED_DYNAMICS_SHARE * (modelEnergy[s] ?? 0.5) + (1 - LEARNED_DYNAMICS_SHARE) * energy)) : energy));
+  const energyPerSecond = leanIntoCuts(pictureEnergy, hitPoints(timeline)).map(round3);
   const meanBrightness = mean(timeline.features.brightness);
   const moods = options.mood ? new Array<Emotion>(timeline.seconds).fill(options.mood) : timeline.emotion.probabilities.map((_, s) => topEmotion(timeline.emotion, s).emotion);
   const mainMood = mostFrequent(moods);
@@ -207,6 +208,29 @@ function placeHits(timeline: VideoTimeline, tempoBpm: number, locked: boolean, t
   const tolerance = Math.min(MAX_HIT_TOLERANCE_SECONDS, 1 / Math.max(1, timeline.analysisFps));
   const map = planTempoMap(hitPoints(timeline), { referenceBpm: tempoBpm, locked, freedom: locked ? 'none' : tempoChanges, duration: timeline.duration, toleranceSeconds: tolerance });
   return layOutSections(map, timeline.duration, BEATS_PER_BAR);
+}
+
+/** Cuts at least this weighty (strong and trusted) get a crescendo into them. */
+const LEAN_MIN_WEIGHT = 0.7;
+/** Energy added in the second before such a cut (half as much in the one before that). */
+const LEAN_LIFT = 0.1;
+
+/**
+ * Dynamics that lean into a strong cut and settle after it, as an orchestra swells into a hit: the
+ * two seconds before it rise a little; the cut's own second is the picture's again. Weak or
+ * doubtful cuts (a flash, a flicker) get no swell.
+ */
+export function leanIntoCuts(energy: readonly number[], hits: readonly HitPoint[]): number[] {
+  const leaned = [...energy];
+  for (const hit of hits) {
+    if (hit.kind !== 'cut' || hit.weight < LEAN_MIN_WEIGHT) continue;
+    const second = Math.floor(hit.time);
+    [LEAN_LIFT / 2, LEAN_LIFT].forEach((lift, i) => {
+      const s = second - 2 + i;
+      if (s >= 0 && s < leaned.length) leaned[s] = Math.min(1, leaned[s]! + lift * hit.weight);
+    });
+  }
+  return leaned;
 }
 
 /** Sections with their energy and part in the piece's shape, and the hits. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VideoTimeline } from '../../src/analysis/timeline.js';
 import { compose, type Composition } from '../../src/compose/index.js';
+import { leanIntoCuts } from '../../src/compose/plan.js';
 import { planTempoMap } from '../../src/compose/tempo-map.js';
 import { readMidi } from '../../src/measure/midi.js';
 import { scoreToMidi } from '../../src/render/midi.js';
@@ -103,5 +104,18 @@ describe('tempo map', () => {
     );
     assert.ok(map.segments.length - 1 <= (4 * 1205) / 60);
     assert.equal(map.hits.length, cuts.length);
+  });
+});
+
+describe('dynamics around hit points', () => {
+  it('swell into a strong cut and settle on it; a doubtful cut (a flash) moves nothing', () => {
+    const flat = new Array<number>(10).fill(0.4);
+    const leaned = leanIntoCuts(flat, [
+      { time: 6.3, weight: 0.9, kind: 'cut' },
+      { time: 2.5, weight: 0.3, kind: 'cut' },
+    ]);
+    assert.ok(leaned[5]! > leaned[4]! && leaned[4]! > 0.4, `the two seconds before the cut rise: ${leaned.slice(3, 7).join(', ')}`);
+    assert.equal(leaned[6], 0.4, 'the cut itself is the picture again');
+    assert.deepEqual(leaned.slice(0, 4), [0.4, 0.4, 0.4, 0.4], 'the weak cut at 2.5 s swells nothing');
   });
 });
