@@ -3,7 +3,7 @@
 
 import { usageError } from '../errors.js';
 
-export const MODEL_KINDS = ['amt', 'chord-lm', 'dynamics'] as const;
+export const MODEL_KINDS = ['amt', 'chord-lm', 'dynamics', 'melody'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export function checkModelKind(kind: string): ModelKind {

@@ -8,6 +8,7 @@ import { DEFAULT_AMT_CONFIG, type AmtConfig } from './amt.js';
 import { amtTrainable, initialAmtParameters, isLanguageModelPart, sequenceFromMuvi, type ChordSequence } from './amt-train.js';
 import { DEFAULT_DYNAMICS_CONFIG, type DynamicsConfig } from './dynamics.js';
 import { dynamicsTrainable, initialDynamicsParameters, dynamicsNormalisation } from './dynamics-train.js';
+import { trainMelody } from './melody-train.js';
 import { tensorEngine } from './engine.js';
 import { FEATURES } from './features.js';
 import { readVideos } from './muvisync.js';
@@ -67,7 +68,7 @@ export function startFrom(target: Parameters, source: Parameters): void {
 
 function checkChooseBy(name: string, kind: ModelKind): ChooseBy {
   if (name !== 'loss' && name !== 'hits1') throw usageError(`Unknown --choose-by '${name}'. Choose loss or hits1.`);
-  if (name === 'hits1' && kind === 'dynamics') throw usageError('--choose-by hits1 applies to chord models (amt, chord-lm); dynamics is chosen by its loss.');
+  if (name === 'hits1' && (kind === 'dynamics' || kind === 'melody')) throw usageError(`--choose-by hits1 applies to chord models (amt, chord-lm); ${kind} is chosen by its loss.`);
   return name;
 }
 
@@ -77,6 +78,7 @@ export async function trainCommand(kind: ModelKind, options: TrainCommandOptions
   if (!(videoDropout >= 0 && videoDropout < 1)) throw usageError('--video-dropout must be in [0, 1): the share of training windows whose video is hidden.');
   if (videoDropout > 0 && kind !== 'amt') throw usageError('--video-dropout applies to the amt only: the other models have no video path to drop.');
   const chooseBy = checkChooseBy(options.chooseBy ?? 'loss', kind);
+  if (kind === 'melody') return trainMelody(options); // POP909, not MuVi-Sync
   const [trainVideos, validationVideos] = await Promise.all([readVideos(options.data, 'train'), readVideos(options.data, 'val')]);
   const tf = await tensorEngine();
   const rng = createRng(options.seed);
