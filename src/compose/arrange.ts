@@ -2,7 +2,7 @@
 // pad, bass and drums — in the plan's style. Busier, louder and with more drums where the picture moves.
 
 import { chordPitchClasses, finalChordVoicing, pitchAtOrAbove, rootPitchClass, voiceLead } from '../music/theory.js';
-import type { Rng } from '../music/random.js';
+import { streamRng, type Rng } from '../music/random.js';
 import { accompanimentPart } from './accompaniment.js';
 import { drumPart } from './drums.js';
 import { melodyPart } from './melody.js';
@@ -27,17 +27,19 @@ export interface ArrangementInput {
   duration: number;
 }
 
-export function arrange(input: ArrangementInput, rng: Rng): Track[] {
+export function arrange(input: ArrangementInput): Track[] {
   const style = input.plan.spec;
+  // Each part draws from its own named stream: rewriting one part never changes another.
+  const stream = (name: string) => streamRng(input.plan.seed, name);
   const tracks: Track[] = [
-    { role: 'chords', name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, rng) },
+    { role: 'chords', name: style.chords.name, program: style.chords.program, isDrums: false, notes: chordPart(input, style, stream('accompaniment')) },
     { role: 'pad', name: style.pad.name, program: style.pad.program, isDrums: false, notes: padPart(input) },
     { role: 'bass', name: style.bass.name, program: style.bass.program, isDrums: false, notes: bassPart(input) },
     ...(style.hits ? [{ role: 'hits' as const, name: style.hits.name, program: style.hits.program, isDrums: false, notes: hitPart(input) }] : []),
     ...(style.melody
-      ? [{ role: 'melody' as const, name: style.melody.name, program: style.melody.program, isDrums: false, notes: melodyPart({ ...input, range: style.melody.range }, rng) }]
+      ? [{ role: 'melody' as const, name: style.melody.name, program: style.melody.program, isDrums: false, notes: melodyPart({ ...input, range: style.melody.range }, stream('melody')) }]
       : []),
-    { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, rng) },
+    { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, stream('drums')) },
   ];
   const ending = endingChord(input);
   const ended = tracks.map((track) => ({ ...track, notes: withEnding(track.notes, track.role, ending, input).map((note) => clip(note, input.duration)) }));

@@ -5,7 +5,7 @@
 
 import type { Emotion } from '../analysis/emotion.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
-import { createRng, pick } from '../music/random.js';
+import { pick, streamRng } from '../music/random.js';
 import { conventionalKey, TONICS, type MusicalKey } from '../music/theory.js';
 import { composeFromPlan, type Composition } from './index.js';
 import { TEMPO_RANGE_BPM } from './plan.js';
@@ -22,7 +22,7 @@ const FIXED_TEMPO_BPM = 120;
 const VIDEO2MUSIC_PIANO: StyleSpec = { ...STYLES.piano, chords: { ...STYLES.piano.chords, figure: 'arpeggio' } };
 
 export function composeBaseline(name: BaselineName, timeline: VideoTimeline, style: StyleName, seed: number): Composition {
-  const rng = createRng(seed + 1000);
+  const rng = streamRng(seed, `baseline ${name}`);
   if (name === 'fixed') {
     // Two beats at 120 BPM are one second: a two-beat bar gets one chord, so one chord per second.
     const key: MusicalKey = { tonic: pick(rng, TONICS), mode: 'major' };

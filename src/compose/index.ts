@@ -2,7 +2,7 @@
 // Pure: the same timeline, options and seed always give the same Score.
 
 import type { VideoTimeline } from '../analysis/timeline.js';
-import { createRng } from '../music/random.js';
+import { streamRng } from '../music/random.js';
 import { arrange } from './arrange.js';
 import { beatGrid, meter, tempoMap } from './grid.js';
 import { chordTrack } from './harmony.js';
@@ -21,7 +21,7 @@ export interface Composition {
 }
 
 export function compose(timeline: VideoTimeline, options: PlanOptions): Composition {
-  return composeFromPlan(planScore(timeline, options, createRng(options.seed)), timeline.duration);
+  return composeFromPlan(planScore(timeline, options, streamRng(options.seed, 'plan')), timeline.duration);
 }
 
 /** Everything after the plan: beat grid, chords, arrangement. Baselines enter here with plans of their own. */
@@ -35,8 +35,8 @@ function markers(plan: ScorePlan): Array<{ time: number; text: string }> {
 export function composeFromPlan(plan: ScorePlan, duration: number): Composition {
   // Separate streams per decision, so that changing one part (say the drums) leaves the others alone.
   const beats = beatGrid(plan);
-  const chords = chordTrack(plan, beats, createRng(plan.seed + 1));
-  const tracks = arrange({ plan, beats, chords, duration }, createRng(plan.seed + 2));
+  const chords = chordTrack(plan, beats, streamRng(plan.seed, 'harmony'));
+  const tracks = arrange({ plan, beats, chords, duration });
   return {
     plan,
     beats,

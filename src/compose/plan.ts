@@ -5,7 +5,7 @@ import { topEmotion, type Emotion } from '../analysis/emotion.js';
 import { motionToEnergy } from '../analysis/energy.js';
 import type { Cut } from '../analysis/cuts.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
-import type { Rng } from '../music/random.js';
+import { streamSeed, type Rng } from '../music/random.js';
 import { chordQuality, chordRoot, type MusicalKey, type Mode } from '../music/theory.js';
 import { pictureKey } from './key.js';
 import type { Role, StyleReference } from './reference.js';
@@ -78,7 +78,7 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
   // where they centre elsewhere: the same notes, and the final cadence lands on the tonic the chords
   // have been circling, not a third away from it. A mood keeps its mode (README, "Evaluation").
   // The decision reads the AMT's most likely chords, not the seed's sample, so no seed flips the mode.
-  const learnedClasses = options.learned?.chords ? learnedChordClasses(timeline, options.learned.chords, options.seed + 3) : undefined;
+  const learnedClasses = options.learned?.chords ? learnedChordClasses(timeline, options.learned.chords, streamSeed(options.seed, 'amt')) : undefined;
   const mayFollowChords = options.learned?.chords !== undefined && options.key === undefined && !options.primer?.[0] && !options.mood && mainMood === 'neutral';
   const followsChords = mayFollowChords && normalisedMode(learnedChordClasses(timeline, { ...options.learned!.chords!, sampling: { ...options.learned!.chords!.sampling, temperature: 0 } }, 0)) !== chosenKey.mode;
   const key = followsChords ? relativeKey(chosenKey) : chosenKey;
