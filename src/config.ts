@@ -54,6 +54,8 @@ export interface ScoreOptions {
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;
+  /** Score a damaged input (decode errors, a missing tail) with a warning instead of refusing it. */
+  allowDamaged?: boolean;
 }
 
 export const CHORD_SOURCES = ['amt', 'rules'] as const;

@@ -1,18 +1,19 @@
 // scoreVideo — the one door: probe → analyze → compose → render → master → mux → cue sheet. Outputs
 // are written under temporary names beside their final place and renamed only when all succeeded,
-// so a failure never leaves a half-written or clobbered file; the input is only ever read.
+// all or nothing, so a failure never leaves a half-written or clobbered file; every output name is
+// checked before any work; an interrupted run removes what it wrote; the input is only ever read.
 
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
 import type { VideoTimeline } from './analysis/timeline.js';
 import { compose } from './compose/index.js';
 import { DEFAULT_OPTIONS, MP4_VIDEO_CODECS, VIDEO_EXTENSIONS, type ScoreOptions } from './config.js';
-import { usageError } from './errors.js';
-import { temporaryPathFor } from './files.js';
+import { fromSystemError, SIGNAL_EXIT_CODES, usageError } from './errors.js';
+import { checkOutputsWritable, removeAllTemporarySync, removeLeftovers, removeTemporary, renameAllOrNothing, temporaryPathFor, trackTemporary, workFolderPrefix } from './files.js';
 import { mux } from './media/mux.js';
+import { refuseNewTools, stopAllTools } from './media/run.js';
 import { probe, type MediaInfo } from './media/probe.js';
 import { jpegThumbnail } from './media/thumbnail.js';
 import { analyzeAudio } from './measure/audio.js';
@@ -21,6 +22,7 @@ import { readMidi } from './measure/midi.js';
 import { renderAudio } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
+import { DEFAULT_MASTER } from './render/master.js';
 import { checkOptions } from './options.js';
 import { cueSheet, type CueSheet } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
@@ -67,15 +69,34 @@ export async function scoreVideo(
   const report = progressReporter(onProgress);
   const controls = await checkOptions(settings);
   report('probe', 0);
-  const info = await probe(input);
+  const info = { ...(await probe(input)), allowDamaged: settings.allowDamaged === true };
   const outputs = outputPaths(info, settings.output);
+  await removeLeftovers(path.dirname(outputs.video));
+  await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info), scratchBytesEstimate(info));
+  try {
+    return await writeOutputs(input, info, outputs, settings, controls, report, reuse);
+  } catch (error) {
+    throw fromSystemError(error) ?? error;
+  }
+}
 
+async function writeOutputs(
+  input: string,
+  info: MediaInfo,
+  outputs: OutputPaths,
+  settings: ScoreOptions,
+  controls: Awaited<ReturnType<typeof checkOptions>>,
+  report: ReturnType<typeof progressReporter>,
+  reuse: ScoreReuse,
+): Promise<ScoreResult> {
   const timeline = reuse.timeline ?? (await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, objects: settings.objects, onProgress: (f) => report('analyze', f) }));
   report('compose', 0);
   const composition = compose(timeline, { ...controls, seed: settings.seed });
 
-  const workFolder = await mkdtemp(path.join(os.tmpdir(), 'v2m-'));
   const temporary = temporaryPaths(outputs);
+  trackTemporary(...Object.values(temporary));
+  const workFolder = await mkdtemp(workFolderPrefix());
+  trackTemporary(workFolder);
   try {
     const { midi, loudness } = await renderAudio({
       score: composition.score,
@@ -105,12 +126,44 @@ export async function scoreVideo(
     const videoHref = reuse.reportVideoHref ?? path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
     const poster = reuse.poster ?? (await jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined));
     await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster }));
-    for (const key of Object.keys(outputs) as Array<keyof OutputPaths>) await rename(temporary[key], outputs[key]);
+    await renameAllOrNothing((Object.keys(outputs) as Array<keyof OutputPaths>).map((key) => ({ from: temporary[key], to: outputs[key] })));
     report('done', 1);
     return { outputs, cues, timeline, poster };
   } finally {
-    await Promise.all(Object.values(temporary).map((file) => rm(file, { force: true })));
-    await rm(workFolder, { recursive: true, force: true });
+    await removeTemporary(...Object.values(temporary), workFolder);
+  }
+}
+
+/** Bytes the outputs take beside each other: the copied video, the WAV (16-bit stereo), the AAC track, a megabyte for the rest. */
+function outputBytesEstimate(info: MediaInfo): number {
+  const wavBytesPerSecond = DEFAULT_MASTER.sampleRateHz * 2 * 2;
+  const aacBytesPerSecond = (192 * 1000) / 8;
+  return info.sizeBytes + info.duration * (wavBytesPerSecond + aacBytesPerSecond) + 1024 ** 2;
+}
+
+/** Bytes of the raw synthesizer output (32-bit float stereo, half a second past the end) in the temp folder. */
+function scratchBytesEstimate(info: MediaInfo): number {
+  return (info.duration + 1) * DEFAULT_MASTER.sampleRateHz * 2 * 4;
+}
+
+/**
+ * A `score` run stopped by SIGINT, SIGTERM or SIGHUP ends its ffmpeg processes (by their own pids),
+ * removes its temporary outputs and work folder, and exits 130, 143 or 129. Installed by the CLI; a
+ * library user decides for itself what its signals do.
+ */
+export function stopCleanlyOnSignals(): void {
+  let stopping = false;
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as Array<keyof typeof SIGNAL_EXIT_CODES>) {
+    process.on(signal, () => {
+      if (stopping) return; // a second Ctrl-C while cleaning up changes nothing
+      stopping = true;
+      refuseNewTools();
+      void stopAllTools().finally(() => {
+        removeAllTemporarySync();
+        process.stderr.write(`\nv2m: stopped by ${signal}; nothing was written.\n`);
+        process.exit(SIGNAL_EXIT_CODES[signal]);
+      });
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, TEMPO_FREEDOMS, type ScoreOptions, type StyleChoice } from '../config.js';
 import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
-import { EXIT_CODES, isV2mError, usageError } from '../errors.js';
+import { EXIT_CODES, fromSystemError, usageError } from '../errors.js';
 import { checkModelKind, MODEL_KINDS } from '../models/kinds.js';
 import { DEFAULT_SERVER_OPTIONS } from '../server/defaults.js';
 import { V2M_VERSION } from '../version.js';
@@ -59,6 +59,7 @@ function buildProgram(): Command {
     .option('--objects', 'also name the objects in view (labels in the report; each look costs about a third of a second)')
     .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
+    .option('--allow-damaged', 'score a damaged video (decode errors, a missing tail) with a warning instead of refusing it (exit 3)')
     .option('--json', 'print the cue sheet as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', `\nStyles:\n${Object.values(STYLES).map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`)
@@ -74,7 +75,8 @@ function buildProgram(): Command {
         originalGainDb: originalGain,
       };
       // Each command loads only what it runs (the server, the trainer and the synthesizer take a while to load).
-      const { scoreVideo } = await import('../pipeline.js');
+      const { scoreVideo, stopCleanlyOnSignals } = await import('../pipeline.js');
+      stopCleanlyOnSignals();
       const { landingSummary, tempoSummary } = await import('../report/html.js');
       const result = await scoreVideo(video, options, progressPrinter(process.stderr, flags.quiet === true));
       if (flags.json) {
@@ -349,9 +351,11 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version exit through here with code 0; everything else is a usage error.
       return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
     }
-    if (isV2mError(error)) {
-      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}v2m: ${error.message}\n`);
-      return EXIT_CODES[error.code];
+    // A V2mError, or a system error that says the machine failed (disk full, no permission): one line, no stack.
+    const known = fromSystemError(error);
+    if (known) {
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}v2m: ${known.message}\n`);
+      return EXIT_CODES[known.code];
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`\nv2m: internal error — this is a bug, please report it with the command you ran.\n${message}\n`);

@@ -2,7 +2,7 @@
 // ebur128 filter) and the normalisation that turns the synthesizer's raw output into a finished track.
 
 import { internalError } from '../errors.js';
-import { runTool } from './run.js';
+import { mediaPath, runTool } from './run.js';
 
 /** Raw interleaved 32-bit float PCM, as the synthesizer writes it. */
 export interface RawPcmFile {
@@ -30,7 +30,7 @@ export interface NormaliseOptions {
 
 /** EBU R128 of `file` (any format ffmpeg reads), measured by ffmpeg's ebur128 filter. */
 export async function measureLoudness(file: string): Promise<LoudnessMeasurement> {
-  return runEbur128(['-i', file, '-map', '0:a:0'], 'anull', `the loudness of '${file}'`);
+  return runEbur128(['-i', mediaPath(file), '-map', '0:a:0'], 'anull', `the loudness of '${file}'`);
 }
 
 /** Samples may peak this far under the true-peak ceiling: inter-sample peaks rise up to ~0.5 dB above them. */
@@ -68,7 +68,7 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
       : '';
     await runTool(
       'ffmpeg',
-      ['-hide_banner', '-nostdin', '-y', ...inputArgs, '-af', `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`, '-c:a', 'pcm_s16le', '-f', 'wav', options.output],
+      ['-hide_banner', '-nostdin', '-y', ...inputArgs, '-af', `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`, '-c:a', 'pcm_s16le', '-f', 'wav', mediaPath(options.output)],
       (tail) => internalError(`loudness normalisation failed: ${tail}`),
     );
     result = await measureLoudness(options.output);
@@ -97,7 +97,7 @@ function dbToLinear(db: number): number {
 }
 
 function rawInputArgs(input: RawPcmFile): string[] {
-  return ['-f', 'f32le', '-ar', String(input.sampleRateHz), '-ac', String(input.channels), '-i', input.path];
+  return ['-f', 'f32le', '-ar', String(input.sampleRateHz), '-ac', String(input.channels), '-i', mediaPath(input.path)];
 }
 
 function readNumber(text: string, pattern: RegExp): number {

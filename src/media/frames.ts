@@ -4,7 +4,7 @@
 import { badInput } from '../errors.js';
 import type { MediaInfo } from './probe.js';
 import { fixedSizeRecords } from './chunks.js';
-import { lastLines, streamTool } from './run.js';
+import { lastLines, mediaPath, streamTool } from './run.js';
 
 export interface FrameStreamOptions {
   /** Frames per second to sample (ffmpeg's fps filter: drops or repeats frames to hit the rate). */
@@ -60,7 +60,7 @@ export async function* readFrames(info: MediaInfo, options: FrameStreamOptions, 
     : ['-vf', filter(options, main), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   // The decoder may skip its deblocking filter: the frames are shrunk to a few hundred pixels at most,
   // where its smoothing of block edges no longer shows, and it costs a sixth of an H.264 decode.
-  const args = ['-v', 'error', '-nostdin', '-skip_loop_filter', 'all', '-i', info.path, '-an', '-sn', '-dn', ...outputs];
+  const args = ['-v', 'error', '-nostdin', '-skip_loop_filter', 'all', '-i', mediaPath(info.path), '-an', '-sn', '-dn', ...outputs];
   const ffmpeg = streamTool('ffmpeg', args, side ? 1 : 0);
   let sideError: unknown;
   const sideDone = side
@@ -83,6 +83,7 @@ export async function* readFrames(info: MediaInfo, options: FrameStreamOptions, 
     if (exitCode !== 0 && index === 0) {
       throw badInput(`No frame of '${info.path}' could be decoded (ffmpeg says: ${lastLines(ffmpeg.stderrTail())}). The file may be corrupt.`);
     }
+    checkDecodedCleanly(info, exitCode, ffmpeg.stderrTail());
   } finally {
     if (!finished) ffmpeg.stop();
   }
@@ -98,4 +99,21 @@ async function* framesOf(pipe: AsyncIterable<Buffer>, size: { width: number; hei
 
 function evenAtLeast2(value: number): number {
   return Math.max(2, 2 * Math.round(value / 2));
+}
+
+/**
+ * ffmpeg keeps decoding past damage (a truncated tail, a corrupt packet) and still exits 0; at
+ * `-v error` it says so on stderr. Damage is a bad input unless the caller allowed it, and then a
+ * warning — never silent.
+ */
+function checkDecodedCleanly(info: MediaInfo, exitCode: number | null, stderr: string): void {
+  if (exitCode === 0 && stderr.trim() === '') return;
+  const said = lastLines(stderr);
+  if (!info.allowDamaged) {
+    throw badInput(
+      `'${info.path}' is damaged: decoding it reported errors (ffmpeg says: ${said}). It may be truncated or corrupt; ` +
+        're-export or re-download it, or pass --allow-damaged to score what can be decoded.',
+    );
+  }
+  process.emitWarning(`'${info.path}' is damaged (ffmpeg says: ${said}); scoring what could be decoded.`, 'V2mDamagedInput');
 }

@@ -1,9 +1,9 @@
 // mux: writes the scored video — the input's video stream copied bit for bit (no re-encode) and the
 // music as AAC, either replacing the original sound or mixed over it at a chosen gain.
 
-import { internalError } from '../errors.js';
+import { badInput } from '../errors.js';
 import type { MediaInfo } from './probe.js';
-import { runTool } from './run.js';
+import { mediaPath, runTool } from './run.js';
 
 export type MuxMode = 'replace' | 'mix';
 
@@ -31,18 +31,23 @@ export async function mux(options: MuxOptions): Promise<void> {
     : ['-map', '0:v:0', '-map', '1:a:0'];
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error', '-y',
-    '-i', options.video.path,
-    '-i', options.music,
+    // AVI packets (MPEG-4 Part 2 above all) carry no timestamps; Matroska and MP4 need them, so the
+    // demuxer makes them up from the frame rate where they are missing.
+    '-fflags', '+genpts',
+    '-i', mediaPath(options.video.path),
+    '-i', mediaPath(options.music),
     ...audioArgs,
     '-c:v', 'copy',
     '-c:a', 'aac', '-b:a', `${options.audioBitrateKbps}k`,
     '-map_metadata', '0',
     ...(containerFormat(options.output) === 'matroska' ? [] : ['-movflags', '+faststart']),
     '-f', containerFormat(options.output),
-    options.output,
+    mediaPath(options.output),
   ];
+  // The outputs' folder was checked before the run and a full disk is recognised by runTool, so what
+  // remains is the input's own stream refusing to be copied: a damaged input.
   await runTool('ffmpeg', args, (tail) =>
-    internalError(`could not write the scored video '${options.output}' (ffmpeg says: ${tail}).`),
+    badInput(`The video stream of '${options.video.path}' could not be copied into the scored video (ffmpeg says: ${tail}). The file may be damaged; re-export it and try again.`),
   );
 }
 

@@ -3,7 +3,7 @@
 
 import { badInput } from '../errors.js';
 import { fixedSizeRecords } from './chunks.js';
-import { lastLines, streamTool } from './run.js';
+import { lastLines, mediaPath, streamTool } from './run.js';
 
 export interface PcmStreamOptions {
   sampleRateHz: number;
@@ -18,7 +18,7 @@ export type PcmBlock = Float32Array;
 export async function* readPcm(file: string, options: PcmStreamOptions): AsyncGenerator<PcmBlock> {
   const args = [
     '-v', 'error', '-nostdin',
-    '-i', file,
+    '-i', mediaPath(file),
     '-map', '0:a:0', '-vn', '-sn', '-dn',
     '-ac', String(options.channels), '-ar', String(options.sampleRateHz),
     '-f', 'f32le', 'pipe:1',

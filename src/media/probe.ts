@@ -3,7 +3,7 @@
 
 import { stat } from 'node:fs/promises';
 import { badInput } from '../errors.js';
-import { runTool } from './run.js';
+import { mediaPath, runTool } from './run.js';
 
 /** v2m scores videos at least this long; shorter clips leave no room for a single bar of music. */
 export const MIN_VIDEO_SECONDS = 1;
@@ -47,6 +47,8 @@ export interface MediaInfo {
   audio: AudioStreamInfo | null;
   hasAudio: boolean;
   streams: MediaStream[];
+  /** The caller accepts a damaged file: decode errors then warn instead of failing (set by the caller, never by probe). */
+  allowDamaged?: boolean;
 }
 
 interface FfprobeStream {
@@ -92,7 +94,7 @@ async function checkReadableFile(file: string): Promise<number> {
 }
 
 async function runFfprobe(file: string): Promise<FfprobeOutput> {
-  const args = ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file];
+  const args = ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', mediaPath(file)];
   const { stdout } = await runTool('ffprobe', args, (tail) =>
     badInput(
       `'${file}' is not a video v2m can read (ffprobe says: ${tail}). ` +

@@ -2,8 +2,71 @@
 // V2mError that carries ffmpeg's own last lines of stderr, so the user sees what ffmpeg said.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { internalError, V2mError } from '../errors.js';
+import path from 'node:path';
+import { diskFull, internalError, usageError, V2mError } from '../errors.js';
 import { toolPath, type MediaTool } from './tools.js';
+
+/**
+ * A file path as ffmpeg/ffprobe must receive it: with the `file:` protocol and absolute, so that a
+ * name such as `-report` is never read as an option and one such as `concat:a|b` or `http:x` never
+ * as another protocol. ffmpeg still picks formats by the extension after the prefix.
+ */
+export function mediaPath(file: string): string {
+  return `file:${path.resolve(file)}`;
+}
+
+/** Every tool process still running, so an interrupted run can end them (by their own pids). */
+const liveChildren = new Set<ChildProcess>();
+
+function track(child: ChildProcess): ChildProcess {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  child.once('error', () => liveChildren.delete(child));
+  return child;
+}
+
+/** Kills every running tool process and resolves once each has exited (or after `deadlineMs`). */
+export async function stopAllTools(deadlineMs = 2000): Promise<void> {
+  const children = [...liveChildren];
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+          const timer = setTimeout(resolve, deadlineMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {
+            clearTimeout(timer);
+            resolve(); // already gone
+          }
+        }),
+    ),
+  );
+}
+
+/** The pids of the tool processes still running (tests and diagnostics). */
+export function runningToolPids(): number[] {
+  return [...liveChildren].map((child) => child.pid).filter((pid): pid is number => pid !== undefined);
+}
+
+/**
+ * What the machine, not the input, got wrong while a tool wrote a file: a full disk or a folder it
+ * may not write to. Such failures are the environment's, whatever step hit them.
+ */
+export function environmentFailure(tool: MediaTool, stderrTail: string): V2mError | undefined {
+  if (/No space left on device|Disk quota exceeded/i.test(stderrTail)) {
+    return diskFull(`The disk is full: ${tool} could not finish writing (${stderrTail}). Free some space, or write the outputs elsewhere with -o.`);
+  }
+  if (/Read-only file system|Permission denied/i.test(stderrTail)) {
+    return usageError(`${tool} may not write where it was asked to (${stderrTail}). Choose a folder you can write to with -o.`);
+  }
+  return undefined;
+}
 
 /** How much of ffmpeg's stderr we keep for error messages: enough for the last few lines. */
 const STDERR_TAIL_CHARS = 4000;
@@ -30,9 +93,21 @@ export function runTool(
     child.on('error', (error) => reject(internalError(`could not start ${tool}: ${error.message}`, error)));
     child.on('close', (code) => {
       if (code === 0) resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr });
-      else reject(onFailure(lastLines(stderr)));
+      else reject(environmentFailure(tool, lastLines(stderr)) ?? onFailure(lastLines(stderr)));
     });
   });
+}
+
+let refusing = false;
+
+/** After this, no tool is started any more (the run is being stopped). */
+export function refuseNewTools(): void {
+  refusing = true;
+}
+
+function startTool(tool: MediaTool, args: readonly string[], stdio: Array<'ignore' | 'pipe'>): ChildProcess {
+  if (refusing) throw internalError(`not starting ${tool}: v2m is stopping.`);
+  return track(spawn(toolPath(tool), args, { stdio, windowsHide: true }));
 }
 
 export function spawnTool(
@@ -40,7 +115,7 @@ export function spawnTool(
   args: readonly string[],
   stdio: ['ignore' | 'pipe', 'ignore' | 'pipe', 'ignore' | 'pipe'],
 ): ChildProcess {
-  return spawn(toolPath(tool), args, { stdio, windowsHide: true });
+  return startTool(tool, args, stdio);
 }
 
 /** A tool whose stdout is read as a stream (frames, samples), with its stderr kept for messages. */
@@ -56,7 +131,7 @@ export interface StreamingTool {
 }
 
 export function streamTool(tool: MediaTool, args: readonly string[], extraOutputs = 0): StreamingTool {
-  const child = spawn(toolPath(tool), args, { stdio: ['ignore', 'pipe', 'pipe', ...new Array<'pipe'>(extraOutputs).fill('pipe')], windowsHide: true });
+  const child = startTool(tool, args, ['ignore', 'pipe', 'pipe', ...new Array<'pipe'>(extraOutputs).fill('pipe')]);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = keepTail(stderr + chunk.toString('utf8'));

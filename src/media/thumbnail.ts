@@ -2,10 +2,10 @@
 // stays one self-contained file).
 
 import { internalError } from '../errors.js';
-import { spawnTool } from './run.js';
+import { mediaPath, spawnTool } from './run.js';
 
 export async function jpegThumbnail(file: string, atSeconds: number, width = 640): Promise<Uint8Array> {
-  const args = ['-v', 'error', '-nostdin', '-ss', atSeconds.toFixed(3), '-i', file, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '6', 'pipe:1'];
+  const args = ['-v', 'error', '-nostdin', '-ss', atSeconds.toFixed(3), '-i', mediaPath(file), '-frames:v', '1', '-vf', `scale=${width}:-2`, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '6', 'pipe:1'];
   const child = spawnTool('ffmpeg', args, ['ignore', 'pipe', 'ignore']);
   const chunks: Buffer[] = [];
   for await (const chunk of child.stdout! as AsyncIterable<Buffer>) chunks.push(chunk);
