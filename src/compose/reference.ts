@@ -26,8 +26,28 @@ interface Part {
   meanDuration: number;
 }
 
+/** Why a reference file is refused: the parser's reason, said so that the user can act on it. */
+export class MidiFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MidiFormatError';
+  }
+}
+
+/** Reads a style reference; throws a MidiFormatError with the reason when the file is not a whole, valid Standard MIDI File. */
 export function readStyleReference(bytes: Uint8Array): StyleReference {
-  const midi = readMidi(bytes);
+  checkStandardMidiFile(bytes);
+  let midi;
+  try {
+    midi = readMidi(bytes);
+  } catch (error) {
+    // midi-file throws strings, not Errors.
+    throw new MidiFormatError(error instanceof Error ? error.message : String(error));
+  }
+  if (midi.notes.length === 0) throw new MidiFormatError('it holds no notes');
+  if (!(midi.duration > 0) || !midi.tempo.segments.every((segment) => Number.isFinite(segment.secondsPerTick) && segment.secondsPerTick > 0)) {
+    throw new MidiFormatError('its tempo map or timing is not valid');
+  }
   const byChannel = new Map<number, MidiNote[]>();
   for (const note of midi.notes.filter((n) => !n.isDrums)) byChannel.set(note.channel, [...(byChannel.get(note.channel) ?? []), note]);
   const parts: Part[] = [...byChannel.values()].map((notes) => ({
@@ -81,4 +101,87 @@ function swingOf(onsetBeats: readonly number[]): number | undefined {
   if (offbeats.length < 8) return undefined;
   const sorted = [...offbeats].sort((a, b) => a - b);
   return Math.round(sorted[Math.floor(sorted.length / 2)]! * 100) / 100;
+}
+
+/**
+ * Walks every chunk and every event of a Standard MIDI File, so that a file is used only when all of
+ * it parses: the header, exactly the tracks it announces, each track's events within its length
+ * (running status, meta and SysEx lengths), and an End of Track at its end.
+ */
+export function checkStandardMidiFile(bytes: Uint8Array): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = (offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
+  if (bytes.length < 14 || text(0) !== 'MThd') throw new MidiFormatError('it does not start with a MIDI header (MThd)');
+  if (view.getUint32(4) !== 6) throw new MidiFormatError(`its header is ${view.getUint32(4)} bytes long instead of 6`);
+  const format = view.getUint16(8);
+  const trackCount = view.getUint16(10);
+  const division = view.getUint16(12);
+  if (format > 2) throw new MidiFormatError(`it declares format ${format}; Standard MIDI Files are format 0, 1 or 2`);
+  if (trackCount === 0) throw new MidiFormatError('it declares no tracks');
+  if (division === 0) throw new MidiFormatError('it declares 0 ticks per beat');
+  if (division & 0x8000) throw new MidiFormatError('it uses SMPTE time, which v2m does not read; save it with ticks per beat');
+  let offset = 14;
+  let tracks = 0;
+  while (offset < bytes.length) {
+    if (offset + 8 > bytes.length) throw new MidiFormatError(`it ends inside a chunk header at byte ${offset} (truncated)`);
+    const length = view.getUint32(offset + 4);
+    const end = offset + 8 + length;
+    if (end > bytes.length) throw new MidiFormatError(`chunk ${text(offset) === 'MTrk' ? `track ${tracks + 1}` : `at byte ${offset}`} claims ${length} bytes but the file ends ${end - bytes.length} bytes early (truncated)`);
+    if (text(offset) === 'MTrk') {
+      checkTrackEvents(bytes, offset + 8, end, tracks + 1);
+      tracks += 1;
+    }
+    offset = end;
+  }
+  if (tracks !== trackCount) throw new MidiFormatError(`its header announces ${trackCount} tracks but it holds ${tracks}`);
+}
+
+function checkTrackEvents(bytes: Uint8Array, start: number, end: number, track: number): void {
+  let offset = start;
+  let runningStatus = 0;
+  const fail = (why: string) => new MidiFormatError(`track ${track}, byte ${offset}: ${why}`);
+  const readVariableLength = (): number => {
+    let value = 0;
+    for (let i = 0; i < 4; i++) {
+      if (offset >= end) throw fail('a length runs past the end of the track');
+      const byte = bytes[offset++]!;
+      value = (value << 7) | (byte & 0x7f);
+      if ((byte & 0x80) === 0) return value;
+    }
+    throw fail('a variable-length number is longer than 4 bytes');
+  };
+  while (offset < end) {
+    readVariableLength(); // delta time
+    if (offset >= end) throw fail('an event is missing after its delta time');
+    let status = bytes[offset]!;
+    if (status & 0x80) offset += 1;
+    else if (runningStatus === 0) throw fail('a data byte appears with no status before it');
+    else status = runningStatus;
+    if (status === 0xff) {
+      if (offset >= end) throw fail('a meta event has no type');
+      const type = bytes[offset++]!;
+      const length = readVariableLength();
+      if (offset + length > end) throw fail('a meta event runs past the end of the track');
+      offset += length;
+      if (type === 0x2f) {
+        if (offset !== end) throw fail('End of Track comes before the end of the track chunk');
+        return;
+      }
+      runningStatus = 0;
+    } else if (status === 0xf0 || status === 0xf7) {
+      const length = readVariableLength();
+      if (offset + length > end) throw fail('a SysEx event runs past the end of the track');
+      offset += length;
+      runningStatus = 0;
+    } else if (status >= 0x80 && status < 0xf0) {
+      const dataBytes = status >= 0xc0 && status < 0xe0 ? 1 : 2;
+      if (offset + dataBytes > end) throw fail('a channel event is cut short');
+      for (let i = 0; i < dataBytes; i++) if (bytes[offset + i]! & 0x80) throw fail('a channel event has a data byte above 127');
+      offset += dataBytes;
+      runningStatus = status;
+    } else {
+      throw fail(`0x${status.toString(16)} is not a status byte a MIDI file may hold`);
+    }
+  }
+  throw new MidiFormatError(`track ${track} has no End of Track event (truncated?)`);
 }
