@@ -68,10 +68,18 @@ const FADE_STEP_RATIO = 2;
 const LUMA_NOISE = 0.5;
 /** A disturbance is a flash when it lasts at most this many frames and is mostly light (a white, black or veiled frame). */
 const FLASH_MAX_FRAMES = 4;
+/**
+ * Flashes and things crossing the lens move the cells by more than this (the faintest planted one, a
+ * hand leaving a grey card, by 17): a fainter jump, as between two shots of one bare car park, is
+ * too close to a shot's own drift to call the old picture back.
+ */
+const MIN_DISTURBANCE = 10;
 /** The best match across the candidate, as a share of its jump, under which the old picture came back: a transient. */
 const RETURN_REJECT_SHARE = 0.35;
 /** …and above which the new picture is surely new. */
 const RETURN_SURE_SHARE = 0.75;
+/** The confidence on that count when the old picture came back close but something else explained it. */
+const EXPLAINED_RETURN_SCORE = 0.5;
 /** What is left of the jump once each colour channel's gain and offset are fitted, under which only the light changed. */
 const LIGHT_REJECT_SHARE = 0.3;
 /** …and above which the change is surely more than light. */
@@ -121,11 +129,13 @@ export function judgeCandidate(window: CandidateWindow): ShotChangeVerdict {
   if (light.explained) return { confidence: 0, rejection: 'light' };
   if (changed < TEXT_CHANGE_MAX_SHARE && isStillOnBothSides(window) && isSameCard(last, first)) return { confidence: 0, rejection: 'text-change' };
   const returnShare = (closest?.distance ?? jump) / jump;
-  const confidence = Math.min(
-    ramp(returnShare, RETURN_REJECT_SHARE, RETURN_SURE_SHARE),
-    Math.max(ramp(light.leftShare, LIGHT_REJECT_SHARE, LIGHT_SURE_SHARE), ramp(-light.correlation, -MIN_LIGHT_CORRELATION, -LIGHT_SURE_CORRELATION)),
-    ramp(changed, 0, AREA_SURE_SHARE),
-  );
+  // A picture that came back close but was let through (a steady shot between, or too faint a jump to
+  // judge) leaves v2m in two minds; one that almost came back and was not explained, in more doubt.
+  const returnScore = returnShare < RETURN_REJECT_SHARE ? EXPLAINED_RETURN_SCORE : ramp(returnShare, RETURN_REJECT_SHARE, RETURN_SURE_SHARE);
+  const lightScore = Math.max(ramp(light.leftShare, LIGHT_REJECT_SHARE, LIGHT_SURE_SHARE), ramp(-light.correlation, -MIN_LIGHT_CORRELATION, -LIGHT_SURE_CORRELATION));
+  // A change over a small part of the frame may be something moving in it: at most half sure.
+  const areaScore = 0.5 + 0.5 * ramp(changed, 0, AREA_SURE_SHARE);
+  const confidence = Math.min(returnScore, lightScore, areaScore);
   return { confidence: Math.round(confidence * 1000) / 1000 };
 }
 
@@ -191,16 +201,21 @@ function pairsAcross({ before, after }: CandidateWindow, returnDistance: number)
  * hand passing), unless what came between is a steady insert shot long enough to count as a shot.
  */
 function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefined, jump: number): CutRejection | undefined {
-  if (!comeback) return undefined;
+  if (!comeback || jump < MIN_DISTURBANCE) return undefined;
   const { before, after } = window;
   // The frames strictly between the matching pair: the disturbance.
   const disturbance = [...before.slice(comeback.from + 1), ...after.slice(0, comeback.to)];
   if (disturbance.length === 0) return undefined;
-  const steadyInsert =
-    disturbance.length >= window.minimumSceneFrames && cellDistance(disturbance[0]!, disturbance.at(-1)!) < RETURN_REJECT_SHARE * jump;
-  if (steadyInsert) return undefined;
   const reference = before[comeback.from]!;
   const middle = disturbance[Math.floor(disturbance.length / 2)]!;
+  // Longer than a flash, with a picture of its own that holds still: a shot (a jump cut and back, or a
+  // new shot of the same place whose frames drift towards the old one). An occluder moves; a hand over
+  // the whole lens leaves a flat frame.
+  const steadyInsert =
+    disturbance.length > FLASH_MAX_FRAMES &&
+    structureSpread(middle) >= MIN_STRUCTURE &&
+    cellDistance(disturbance[0]!, disturbance.at(-1)!) < RETURN_REJECT_SHARE * jump;
+  if (steadyInsert) return undefined;
   const lightOnly = structureSpread(middle) < MIN_STRUCTURE || movesAsOne(reference, middle) || lightFit(reference, middle, cellDistance(reference, middle)).explained;
   return disturbance.length <= FLASH_MAX_FRAMES && lightOnly ? 'flash' : 'occlusion';
 }
