@@ -88,7 +88,7 @@ describe('v2m eval on a folder, with seeds and a report (slow, end to end)', () 
   it('evaluates every video, skips what is not one, measures seed diversity and writes a valid report', async () => {
     // A folder with two short videos and a text file pretending to be one.
     mkdirSync(videos);
-    buildMontage([[SHOTS.testPattern, 0, 2.5], [SHOTS.fractalZoom, 1, 3.5]], path.join(videos, 'two-shots.mp4'));
+    buildMontage([[SHOTS.testPattern, 0, 1.2], [SHOTS.fractalZoom, 1, 1.84], [SHOTS.life, 2, 2.44], [SHOTS.automaton, 1, 0.52]], path.join(videos, 'four-shots.mp4'));
     buildMontage([[{ file: FACE_CLIP }, 0, 3.5]], path.join(videos, 'sign.mp4'));
     writeFileSync(path.join(videos, 'notes.mp4'), 'not a video');
     const run = runCli(['eval', videos, '--seeds', '2', '--styles', 'piano,band', '--json', '--report', report]);
@@ -108,7 +108,7 @@ describe('v2m eval on a folder, with seeds and a report (slow, end to end)', () 
   it('refuses ground-truth cuts for a whole folder and a malformed cuts file, with usage errors', () => {
     const cuts = path.join(folder, 'cuts.json');
     writeFileSync(cuts, '{"cuts": "soon"}');
-    const malformed = runCli(['eval', path.join(videos, 'two-shots.mp4'), '--cuts', cuts]);
+    const malformed = runCli(['eval', path.join(videos, 'four-shots.mp4'), '--cuts', cuts]);
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /cuts file .* must hold a JSON list of cut times/);
     writeFileSync(cuts, '[1.5]');
