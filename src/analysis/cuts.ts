@@ -4,7 +4,8 @@
 // candidate is then judged from the frames around it (shot-change.ts): flashes, flicker, things
 // crossing the lens, fades into black and new text on a card are turned down, the rest get a confidence.
 
-import { frameCells, judgeCandidate, type CutRejection, type FrameCells } from './shot-change.js';
+import { frameCells, type FrameCells } from './frame-cells.js';
+import { judgeCandidate, type CutRejection } from './shot-change.js';
 
 export type { CutRejection } from './shot-change.js';
 
@@ -125,7 +126,6 @@ export class CutDetector {
         before: this.recentFrames.slice(Math.max(0, at - this.judgingFrames), at),
         after: this.recentFrames.slice(at, at + this.judgingFrames),
         reachesEnd: atEnd,
-        minimumSceneFrames: this.minimumSceneFrames,
       });
       const time = candidate.frame / this.options.framesPerSecond;
       if (verdict.rejection) {

@@ -1,44 +1,22 @@
 // shot-change: is a candidate cut a change of shot, or only of the light or of what passes in front
-// of the lens? Judged from coarse colour cells of the frames around it (a ring of about two seconds).
+// of the lens? Judged from the colour cells (frame-cells.ts) of the frames 0.8 s either side of it.
 
+import {
+  backgroundShare,
+  cellDistance,
+  changedShare,
+  largestCellChange,
+  lightFit,
+  medianColour,
+  shareMovingWithFrame,
+  shiftedCellDistance,
+  structureSpread,
+  type FrameCells,
+} from './frame-cells.js';
 import { BLACK_LUMA } from './transitions.js';
 
 /** Why a candidate was not taken for a cut. */
 export type CutRejection = 'flash' | 'occlusion' | 'light' | 'text-change' | 'fade';
-
-/** A frame reduced to the mean colour of 4×4-pixel cells: coarse enough to ignore noise and a pixel of motion. */
-export interface FrameCells {
-  /** RGB means (0–255) of each cell, row by row. */
-  rgb: Float32Array;
-  columns: number;
-  rows: number;
-  /** Mean Rec. 601 luma, 0–255. */
-  luma: number;
-}
-
-const CELL_PIXELS = 4;
-
-export function frameCells(rgb: Uint8Array, width: number, height: number): FrameCells {
-  const columns = Math.max(1, Math.floor(width / CELL_PIXELS));
-  const rows = Math.max(1, Math.floor(height / CELL_PIXELS));
-  const sums = new Float32Array(columns * rows * 3);
-  const counts = new Uint16Array(columns * rows);
-  let luma = 0;
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(rows - 1, Math.floor(y / CELL_PIXELS));
-    for (let x = 0; x < width; x++) {
-      const cell = row * columns + Math.min(columns - 1, Math.floor(x / CELL_PIXELS));
-      const i = 3 * (y * width + x);
-      sums[3 * cell] += rgb[i]!;
-      sums[3 * cell + 1] += rgb[i + 1]!;
-      sums[3 * cell + 2] += rgb[i + 2]!;
-      counts[cell] += 1;
-      luma += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
-    }
-  }
-  for (let cell = 0; cell < counts.length; cell++) for (let c = 0; c < 3; c++) sums[3 * cell + c] /= counts[cell]!;
-  return { rgb: sums, columns, rows, luma: luma / (width * height) };
-}
 
 /** The frames around a candidate: `before` ends with the last frame of the old shot, `after` starts with the first of the new. */
 export interface CandidateWindow {
@@ -46,8 +24,6 @@ export interface CandidateWindow {
   after: readonly FrameCells[];
   /** True when `after` runs to the last frame of the video. */
   reachesEnd: boolean;
-  /** Shots shorter than this many frames are not shots (the cut detector's minimum scene length). */
-  minimumSceneFrames: number;
 }
 
 export interface ShotChangeVerdict {
@@ -80,7 +56,7 @@ const RETURN_REJECT_SHARE = 0.35;
 const RETURN_SURE_SHARE = 0.75;
 /** The confidence on that count when the old picture came back close but something else explained it. */
 const EXPLAINED_RETURN_SCORE = 0.5;
-/** What is left of the jump once each colour channel's gain and offset are fitted, under which only the light changed. */
+/** What is left of the jump once one gain and offset for all channels are fitted (lightFit), under which only the light changed. */
 const LIGHT_REJECT_SHARE = 0.3;
 /** …and above which the change is surely more than light. */
 const LIGHT_SURE_SHARE = 0.6;
@@ -119,13 +95,13 @@ export function judgeCandidate(window: CandidateWindow): ShotChangeVerdict {
   const last = window.before.at(-1);
   const first = window.after[0];
   if (!last || !first) return { confidence: 1 };
-  const changed = changedShare(last, first);
+  const changed = changedShare(last, first, CELL_CHANGE);
   if (isFadeStep(window, changed)) return { confidence: 0, rejection: 'fade' };
   const jump = cellDistance(last, first);
   const { closest, shortestReturn } = pairsAcross(window, RETURN_REJECT_SHARE * jump);
   const comeback = pictureComesBack(window, shortestReturn, jump);
   if (comeback) return { confidence: 0, rejection: comeback };
-  const light = lightFit(last, first, jump);
+  const light = lightOnly(last, first, jump);
   if (light.explained) return { confidence: 0, rejection: 'light' };
   if (changed < TEXT_CHANGE_MAX_SHARE && isStillOnBothSides(window) && isSameCard(last, first)) return { confidence: 0, rejection: 'text-change' };
   const returnShare = (closest?.distance ?? jump) / jump;
@@ -198,7 +174,7 @@ function pairsAcross({ before, after }: CandidateWindow, returnDistance: number)
 
 /**
  * 'flash' or 'occlusion' when the old picture came back after the candidate (a flash, a flicker, a
- * hand passing), unless what came between is a steady insert shot long enough to count as a shot.
+ * hand passing), unless what came between is a steady shot of its own.
  */
 function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefined, jump: number): CutRejection | undefined {
   if (!comeback || jump < MIN_DISTURBANCE) return undefined;
@@ -216,108 +192,21 @@ function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefin
     structureSpread(middle) >= MIN_STRUCTURE &&
     cellDistance(disturbance[0]!, disturbance.at(-1)!) < RETURN_REJECT_SHARE * jump;
   if (steadyInsert) return undefined;
-  const lightOnly = structureSpread(middle) < MIN_STRUCTURE || movesAsOne(reference, middle) || lightFit(reference, middle, cellDistance(reference, middle)).explained;
-  return disturbance.length <= FLASH_MAX_FRAMES && lightOnly ? 'flash' : 'occlusion';
+  const light =
+    structureSpread(middle) < MIN_STRUCTURE ||
+    shareMovingWithFrame(reference, middle, MIN_LIGHT_STEP) >= WHOLE_FRAME_SHARE ||
+    lightOnly(reference, middle, cellDistance(reference, middle)).explained;
+  return disturbance.length <= FLASH_MAX_FRAMES && light ? 'flash' : 'occlusion';
 }
 
-function cellDistance(a: FrameCells, b: FrameCells): number {
-  let sum = 0;
-  for (let i = 0; i < a.rgb.length; i++) sum += Math.abs(a.rgb[i]! - b.rgb[i]!);
-  return sum / a.rgb.length;
-}
-
-/** The smallest cell distance with `b` moved by up to one cell each way: a little camera motion is forgiven. */
-function shiftedCellDistance(a: FrameCells, b: FrameCells): number {
-  let best = Infinity;
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      let sum = 0;
-      let count = 0;
-      for (let row = Math.max(0, -dy); row < Math.min(a.rows, a.rows - dy); row++) {
-        for (let column = Math.max(0, -dx); column < Math.min(a.columns, a.columns - dx); column++) {
-          const i = 3 * (row * a.columns + column);
-          const j = 3 * ((row + dy) * a.columns + column + dx);
-          sum += Math.abs(a.rgb[i]! - b.rgb[j]!) + Math.abs(a.rgb[i + 1]! - b.rgb[j + 1]!) + Math.abs(a.rgb[i + 2]! - b.rgb[j + 2]!);
-          count += 3;
-        }
-      }
-      if (count > 0) best = Math.min(best, sum / count);
-    }
-  }
-  return best;
-}
-
-/**
- * How well a change of light alone explains the jump from `a` to `b`: `b` is fitted as one gain and
- * one offset applied to all three channels of `a` (a veil, a flash, an exposure change); a new
- * picture, a new colour or a flat frame is not explained that way.
- */
-function lightFit(a: FrameCells, b: FrameCells, jump: number): { explained: boolean; leftShare: number; correlation: number } {
+/** Whether a change of light alone explains the jump from `a` to `b`, with how much of the jump the fit leaves and how alike the pictures are. */
+function lightOnly(a: FrameCells, b: FrameCells, jump: number): { explained: boolean; leftShare: number; correlation: number } {
   if (jump <= 0) return { explained: true, leftShare: 0, correlation: 1 };
+  // A flat picture (a white frame, a plain card) has no structure to compare.
   if (structureSpread(a) < MIN_STRUCTURE) return { explained: false, leftShare: 1, correlation: 0 };
-  const n = a.rgb.length;
-  let meanA = 0;
-  let meanB = 0;
-  for (let i = 0; i < n; i++) {
-    meanA += a.rgb[i]!;
-    meanB += b.rgb[i]!;
-  }
-  meanA /= n;
-  meanB /= n;
-  let covariance = 0;
-  let varianceA = 0;
-  let varianceB = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a.rgb[i]! - meanA;
-    const db = b.rgb[i]! - meanB;
-    covariance += da * db;
-    varianceA += da * da;
-    varianceB += db * db;
-  }
-  const gain = covariance / varianceA;
-  let residual = 0;
-  for (let i = 0; i < n; i++) residual += Math.abs(b.rgb[i]! - (meanB + gain * (a.rgb[i]! - meanA)));
-  const correlation = varianceB > 0 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
-  const leftShare = residual / n / jump;
+  const { residual, correlation } = lightFit(a, b);
+  const leftShare = residual / jump;
   return { explained: correlation >= MIN_LIGHT_CORRELATION && leftShare < LIGHT_REJECT_SHARE, leftShare, correlation };
-}
-
-/** Nearly every cell got lighter, or nearly every cell darker: light over the whole frame, not a thing in one part of it. */
-function movesAsOne(a: FrameCells, b: FrameCells): boolean {
-  const cells = a.rgb.length / 3;
-  const lumaChange = (cell: number) => {
-    const i = 3 * cell;
-    return 0.299 * (b.rgb[i]! - a.rgb[i]!) + 0.587 * (b.rgb[i + 1]! - a.rgb[i + 1]!) + 0.114 * (b.rgb[i + 2]! - a.rgb[i + 2]!);
-  };
-  const direction = Math.sign(b.luma - a.luma);
-  let together = 0;
-  for (let cell = 0; cell < cells; cell++) if (direction * lumaChange(cell) >= MIN_LIGHT_STEP) together += 1;
-  return together >= WHOLE_FRAME_SHARE * cells;
-}
-
-/** Mean absolute deviation of the cells from the frame's mean colour: how much picture there is. */
-function structureSpread(frame: FrameCells): number {
-  const cells = frame.rgb.length / 3;
-  let spread = 0;
-  for (let channel = 0; channel < 3; channel++) {
-    let mean = 0;
-    for (let cell = 0; cell < cells; cell++) mean += frame.rgb[3 * cell + channel]!;
-    mean /= cells;
-    for (let cell = 0; cell < cells; cell++) spread += Math.abs(frame.rgb[3 * cell + channel]! - mean);
-  }
-  return spread / frame.rgb.length;
-}
-
-/** Share of cells whose colour moved by more than CELL_CHANGE. */
-function changedShare(a: FrameCells, b: FrameCells): number {
-  const cells = a.rgb.length / 3;
-  let changed = 0;
-  for (let cell = 0; cell < cells; cell++) {
-    const i = 3 * cell;
-    const difference = (Math.abs(a.rgb[i]! - b.rgb[i]!) + Math.abs(a.rgb[i + 1]! - b.rgb[i + 1]!) + Math.abs(a.rgb[i + 2]! - b.rgb[i + 2]!)) / 3;
-    if (difference > CELL_CHANGE) changed += 1;
-  }
-  return changed / cells;
 }
 
 /** Neither side moves: no cell of the frames next to the candidate differs from its neighbour's (cards stand still; life crawls). */
@@ -326,35 +215,12 @@ function isStillOnBothSides({ before, after }: CandidateWindow): boolean {
   return sides.every((frames) => frames.length === STILL_FRAMES && frames.every((frame, i) => i === 0 || largestCellChange(frames[i - 1]!, frame) < STILL_CELL_CHANGE));
 }
 
-function largestCellChange(a: FrameCells, b: FrameCells): number {
-  let largest = 0;
-  for (let i = 0; i < a.rgb.length; i++) largest = Math.max(largest, Math.abs(a.rgb[i]! - b.rgb[i]!));
-  return largest;
-}
-
 /** Both frames are mostly one plain colour, the same one: a title or lyric card. */
 function isSameCard(a: FrameCells, b: FrameCells): boolean {
   const backgroundA = medianColour(a);
   const backgroundB = medianColour(b);
   const sameBackground = backgroundA.every((value, channel) => Math.abs(value - backgroundB[channel]!) <= BACKGROUND_TOLERANCE);
-  return sameBackground && backgroundShare(a, backgroundA) >= CARD_BACKGROUND_SHARE && backgroundShare(b, backgroundB) >= CARD_BACKGROUND_SHARE;
-}
-
-function medianColour(frame: FrameCells): number[] {
-  const cells = frame.rgb.length / 3;
-  return [0, 1, 2].map((channel) => {
-    const values = Array.from({ length: cells }, (_, cell) => frame.rgb[3 * cell + channel]!).sort((x, y) => x - y);
-    return values[Math.floor(cells / 2)]!;
-  });
-}
-
-function backgroundShare(frame: FrameCells, background: readonly number[]): number {
-  const cells = frame.rgb.length / 3;
-  let inBackground = 0;
-  for (let cell = 0; cell < cells; cell++) {
-    if ([0, 1, 2].every((channel) => Math.abs(frame.rgb[3 * cell + channel]! - background[channel]!) <= BACKGROUND_TOLERANCE)) inBackground += 1;
-  }
-  return inBackground / cells;
+  return sameBackground && backgroundShare(a, backgroundA, BACKGROUND_TOLERANCE) >= CARD_BACKGROUND_SHARE && backgroundShare(b, backgroundB, BACKGROUND_TOLERANCE) >= CARD_BACKGROUND_SHARE;
 }
 
 /** 0 at `low`, 1 at `high`, straight between. */
