@@ -17,7 +17,7 @@ export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 /** The sample clip v2m ships (Big Buck Bunny, 320×180 VP9, 10 s, no audio). */
 export const SAMPLE_CLIP = path.join(ROOT, 'samples', 'bbb-180p-10s.webm');
-/** A real face: 3.7 s of Intel's sign-language sample, 320×240 (test/fixtures/CREDITS.md). */
+/** A real face: 3.6 s of Intel's sign-language sample, 320×240 (test/fixtures/CREDITS.md). */
 export const FACE_CLIP = path.join(FIXTURES, 'sign-language-320.mp4');
 
 const madeFolders: string[] = [];
@@ -45,10 +45,13 @@ export function runCli(args: string[]): CliResult {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs ffmpeg for a fixture; throws with ffmpeg's stderr if it fails. */
+/** How long ffmpeg or ffprobe may take to make or read a fixture. */
+const TOOL_TIMEOUT_MS = 120_000;
+
+/** Runs ffmpeg for a fixture; throws with ffmpeg's stderr if it fails or overruns its deadline. */
 export function ffmpeg(args: string[]): void {
-  const result = spawnSync(toolPath('ffmpeg'), ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${result.stderr}`);
+  const result = spawnSync(toolPath('ffmpeg'), ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS });
+  if (result.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed${result.signal ? ` (stopped after ${TOOL_TIMEOUT_MS / 1000} s)` : ''}: ${result.stderr}`);
 }
 
 export interface ProbedStream {
@@ -58,7 +61,7 @@ export interface ProbedStream {
 }
 
 export function ffprobeStreams(file: string): { streams: ProbedStream[]; format: { duration: string } } {
-  const result = spawnSync(toolPath('ffprobe'), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' });
+  const result = spawnSync(toolPath('ffprobe'), ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS });
   if (result.status !== 0) throw new Error(`ffprobe failed on ${file}: ${result.stderr}`);
   return JSON.parse(result.stdout) as { streams: ProbedStream[]; format: { duration: string } };
 }
