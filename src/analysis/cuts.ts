@@ -59,8 +59,8 @@ export const DEFAULT_CUT_DETECTOR: Omit<CutDetectorOptions, 'framesPerSecond'> =
 const JUDGING_SECONDS = 0.8;
 
 /**
- * Finds cuts in a stream of frames. It holds the last ~1.6 s of frames as colour cells (a few hundred
- * bytes each) and judges a candidate once the frames after it have arrived, so memory does not grow
+ * Finds cuts in a stream of frames. It holds the last ~1.7 s of frames as colour cells (under 2 KB
+ * each at 64 px) and judges a candidate once the frames after it have arrived, so memory does not grow
  * with the video.
  */
 export class CutDetector {
@@ -88,7 +88,7 @@ export class CutDetector {
     this.recentChanges.push(this.frame === 0 ? 0 : contentChange);
     if (this.recentChanges.length > 2 * this.options.neighbourFrames + 1) this.recentChanges.shift();
     this.recentFrames.push(frameCells(rgb, width, height));
-    if (this.recentFrames.length > 2 * this.judgingFrames + 1) this.recentFrames.shift();
+    if (this.recentFrames.length > 2 * this.judgingFrames + 2) this.recentFrames.shift();
     // A frame's neighbourhood is complete once `neighbourFrames` more have come.
     this.considerCandidate(this.frame - this.options.neighbourFrames, this.frame + 1);
     this.judgeWaiting(false);
@@ -114,9 +114,12 @@ export class CutDetector {
     if (isCutCandidate(changeAt(frame), neighbours, this.options)) this.waiting.push({ frame, change: changeAt(frame) });
   }
 
-  /** Judges the waiting candidates whose frames after have all come (all of them at the end). */
+  /**
+   * Judges the waiting candidates whose frames after have all come, and one more (so a window that
+   * ends with the video is known to); at the end, all of them.
+   */
   private judgeWaiting(atEnd: boolean): void {
-    while (this.waiting.length > 0 && (atEnd || this.waiting[0]!.frame + this.judgingFrames - 1 <= this.frame)) {
+    while (this.waiting.length > 0 && (atEnd || this.waiting[0]!.frame + this.judgingFrames <= this.frame)) {
       const candidate = this.waiting.shift()!;
       // Shots shorter than the minimum are merged into the one before: the second edge of a boundary.
       if (candidate.frame - this.lastCutFrame < this.minimumSceneFrames) continue;
@@ -125,7 +128,7 @@ export class CutDetector {
       const verdict = judgeCandidate({
         before: this.recentFrames.slice(Math.max(0, at - this.judgingFrames), at),
         after: this.recentFrames.slice(at, at + this.judgingFrames),
-        reachesEnd: atEnd,
+        reachesEnd: at + this.judgingFrames >= this.recentFrames.length && atEnd,
       });
       const time = candidate.frame / this.options.framesPerSecond;
       if (verdict.rejection) {
