@@ -112,7 +112,8 @@ function buildProgram(): Command {
       const motion = sheet.features.motionMean;
       process.stdout.write(
         `${sheet.input.path}: ${sheet.input.duration} s, ${sheet.input.width}x${sheet.input.height}, ${sheet.input.framesPerSecond} fps\n` +
-          `cuts: ${sheet.cuts.map((c) => c.time.toFixed(2)).join(', ') || 'none'}\n` +
+          `cuts: ${sheet.cuts.map((c) => c.time.toFixed(2) + (c.confidence < 0.5 ? ' (unsure)' : '')).join(', ') || 'none'}\n` +
+          `not cuts: ${sheet.rejectedCuts.map((r) => `${r.time.toFixed(2)} ${r.reason}`).join(', ') || 'none'}\n` +
           `fades and dissolves: ${sheet.transitions.map((t) => `${t.kind} ${t.start.toFixed(2)}–${t.end.toFixed(2)}`).join(', ') || 'none'}\n` +
           `mean motion: ${(motion.reduce((a, b) => a + b, 0) / motion.length).toFixed(2)} (0–255)\n`,
       );
