@@ -235,6 +235,7 @@ function buildProgram(): Command {
     .option('--concurrency <n>', 'jobs scored at the same time (default: one per CPU core)', wholeNumber, DEFAULT_SERVER_OPTIONS.concurrency)
     .option('--max-upload <MB>', 'largest accepted upload in megabytes', decimal, DEFAULT_SERVER_OPTIONS.uploadLimitBytes / 1024 ** 2)
     .option('--keep <hours>', 'delete finished jobs and their files this many hours after they finished', decimal, DEFAULT_SERVER_OPTIONS.retentionMs / 3600_000)
+    .option('--allow-host <name>', 'also answer to this host name (repeatable); by default only the --host address and localhost names, against DNS rebinding', (name: string, names: string[]) => [...names, name], [] as string[])
     .action(async (flags: ServeFlags) => {
       if (flags.concurrency < 1) throw usageError('--concurrency must be at least 1.');
       if (!(flags.maxUpload > 0)) throw usageError('--max-upload must be a positive number of megabytes.');
@@ -247,6 +248,7 @@ function buildProgram(): Command {
         concurrency: flags.concurrency,
         uploadLimitBytes: Math.round(flags.maxUpload * 1024 ** 2),
         retentionMs: flags.keep * 3600_000,
+        allowedHosts: flags.allowHost,
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw usageError(`Port ${flags.port} on ${flags.host} is already in use. Choose another with --port (0 picks a free one).`);
         if (error.code === 'EADDRNOTAVAIL') throw usageError(`This machine has no address ${flags.host}. Use --host 127.0.0.1 or one of its addresses.`);
@@ -289,6 +291,7 @@ interface ServeFlags {
   concurrency: number;
   maxUpload: number;
   keep: number;
+  allowHost: string[];
 }
 
 interface EvalFlags {

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -14,11 +14,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ErrorObject } from 'ajv';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { EMOTIONS } from '../analysis/emotion.js';
 import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS } from '../config.js';
 import { isV2mError } from '../errors.js';
 import { V2M_VERSION } from '../version.js';
+import { API_CSP, isWellFormedToken, newToken, ownerOf, PAGE_CSP, refusal, reportCsp, requestToken, setSafetyHeaders } from './access.js';
 import { downloadName, jobFiles, jobFolder, RESULT_KINDS, type ResultKind } from './job-files.js';
 import { DEFAULT_JOB_OPTIONS, describeOptionError, JOB_OPTIONS_SCHEMA } from './job-options.js';
 import { ApiError, type JobService } from './jobs.js';
@@ -27,6 +28,8 @@ import { JOB_STATES, type JobRecord } from './store.js';
 export interface AppOptions {
   /** Largest accepted upload, in bytes. */
   uploadLimitBytes: number;
+  /** Host names the server answers to (see access.ts); others get 421. */
+  allowedHosts: ReadonlySet<string>;
 }
 
 const ID_PARAM = {
@@ -59,12 +62,18 @@ const JOB_SCHEMA = {
   },
 } as const;
 
+/** A new job's answer: the job and the token that opens it (the caller's own, or a new one if it sent none). */
+const CREATED_JOB_SCHEMA = {
+  ...JOB_SCHEMA,
+  properties: { ...JOB_SCHEMA.properties, token: { type: 'string', description: "the capability that opens this job: send it as 'Authorization: Bearer <token>' (or ?token=) on every request about it" } },
+} as const;
+
 const ERROR_SCHEMA = { type: 'object', properties: { error: { type: 'string' }, statusCode: { type: 'integer' } } } as const;
 
 /** What a client sees of a job: the record plus the URLs of its results once it is done. */
 export function jobView(job: JobRecord) {
   const results = job.state === 'done' ? Object.fromEntries(RESULT_KINDS.map((kind) => [kind, `/jobs/${job.id}/result/${kind}`])) : null;
-  const { videoExtension: _extension, ...shown } = job;
+  const { videoExtension: _extension, owner: _owner, ...shown } = job;
   return { ...shown, results };
 }
 
@@ -82,6 +91,13 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     schemaErrorFormatter: (errors, dataVar) => new Error(dataVar === 'body' ? describeOptionError(errors[0] as ErrorObject) : describeUrlError(errors[0] as ErrorObject, dataVar)),
   });
   const streams = new Set<ServerResponse>();
+  // First of all: is this request for this server, from its own pages? Then the headers every answer carries.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    setSafetyHeaders(reply, path.startsWith('/docs') ? undefined : isApiPath(path) ? API_CSP : PAGE_CSP);
+    const refused = refusal(request, options.allowedHosts);
+    if (refused) return reply.code(refused.statusCode).send({ error: refused.message, statusCode: refused.statusCode });
+  });
   app.addHook('onClose', async () => {
     for (const stream of streams) stream.end();
   });
@@ -125,9 +141,10 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     schema: JOB_OPTIONS_SCHEMA,
   }));
 
-  app.get('/jobs', { schema: { summary: 'Past and current jobs, newest first', response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } } } } }, async () => ({
-    jobs: service.store.list().map(jobView),
-  }));
+  app.get('/jobs', { schema: { summary: "The caller's jobs (those its token opens), newest first; none without a token", response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } } } } }, async (request) => {
+    const token = requestToken(request);
+    return { jobs: token ? service.store.list(ownerOf(token)).map(jobView) : [] };
+  });
 
   app.post(
     '/jobs',
@@ -136,12 +153,14 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
         summary: "Upload a video (multipart field 'video') with options as further fields; answers 202 with the queued job",
         consumes: ['multipart/form-data'],
         body: { type: 'object', required: ['video'], properties: { video: { type: 'string', format: 'binary' }, ...JOB_OPTIONS_SCHEMA.properties } },
-        response: { 202: JOB_SCHEMA, 400: ERROR_SCHEMA, 413: ERROR_SCHEMA, 415: ERROR_SCHEMA },
+        response: { 202: CREATED_JOB_SCHEMA, 400: ERROR_SCHEMA, 413: ERROR_SCHEMA, 415: ERROR_SCHEMA },
       },
       // The body is a stream of parts, checked part by part below, not a parsed object.
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
+      const token = requestToken(request) ?? (carriesToken(request) ? undefined : newToken());
+      if (!token) throw new ApiError(400, 'The token sent is not one this server can take: 32–128 characters of A–Z, a–z, 0–9, - and _ (or send none, and the answer brings a new one).');
       if (!request.isMultipart()) {
         throw new ApiError(415, "Send the video as multipart/form-data, with the file in the field 'video' (e.g. curl -F video=@clip.mp4 -F style=piano …/jobs).");
       }
@@ -164,8 +183,8 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
           if (part.file.truncated) throw tooLarge(options.uploadLimitBytes);
         }
         if (clientName === undefined) throw new ApiError(400, "The upload has no video: send the file in the multipart field 'video'.");
-        const job = await service.create({ file: upload, clientName }, fields);
-        return reply.code(202).header('location', `/jobs/${job.id}`).send(jobView(job));
+        const job = await service.create({ file: upload, clientName }, fields, ownerOf(token));
+        return reply.code(202).header('location', `/jobs/${job.id}`).send({ ...jobView(job), token });
       } finally {
         await rm(upload, { force: true });
       }
@@ -174,7 +193,7 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
 
   app.get('/jobs/:id', { schema: { summary: 'One job: state, progress, stage, error', params: ID_PARAM, response: { 200: JOB_SCHEMA, 404: ERROR_SCHEMA } } }, async (request) => {
     const { id } = request.params as { id: string };
-    return jobView(service.get(id));
+    return jobView(service.get(id, callerOf(request)));
   });
 
   app.get(
@@ -182,10 +201,11 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     { schema: { summary: 'Server-sent events: the job (event "job") on every change until it is done or failed', params: ID_PARAM } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      service.get(id);
+      service.get(id, callerOf(request));
       reply.hijack();
       const stream = reply.raw;
-      stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      // A hijacked reply bypasses Fastify's headers: the ones set so far go out with these.
+      stream.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
       streams.add(stream);
       const heartbeat = setInterval(() => stream.write(': still here\n\n'), 15_000);
       const close = () => {
@@ -223,11 +243,17 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     async (request, reply) => {
       const { id, kind } = request.params as { id: string; kind: ResultKind };
       const download = ['', '1', 'true'].includes((request.query as { download?: string }).download ?? 'no');
-      const job = service.get(id);
+      const job = service.get(id, callerOf(request));
       if (job.state !== 'done') throw new ApiError(409, `Job '${id}' is ${job.state}; its results exist once it is done.`);
       const file = jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension).outputs[kind];
       const name = downloadName(job.name, kind, job.videoExtension);
       reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      if (kind === 'report') {
+        // The report's player points at the sibling URL 'video'; opened with ?token=, the video needs it too.
+        const token = requestToken(request)!;
+        const html = (await readFile(file, 'utf8')).replace(' src="video"></video>', ` src="video?token=${encodeURIComponent(token)}"></video>`);
+        return reply.header('content-security-policy', reportCsp(html)).type('text/html; charset=utf-8').send(html);
+      }
       return reply.sendFile(path.basename(file), path.dirname(file), { cacheControl: false });
     },
   );
@@ -244,18 +270,46 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const job = await service.regenerate(id, (request.body as Record<string, unknown> | null) ?? {});
+      const job = await service.regenerate(id, (request.body as Record<string, unknown> | null) ?? {}, callerOf(request));
+      return reply.code(202).header('location', `/jobs/${job.id}`).send(jobView(job));
+    },
+  );
+
+  app.post(
+    '/jobs/:id/retry',
+    { schema: { summary: 'Run a failed job again from its kept video, with the same options', params: ID_PARAM, response: { 202: JOB_SCHEMA, 404: ERROR_SCHEMA, 409: ERROR_SCHEMA } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const job = await service.retry(id, callerOf(request));
       return reply.code(202).header('location', `/jobs/${job.id}`).send(jobView(job));
     },
   );
 
   app.delete('/jobs/:id', { schema: { summary: 'Stop the job if it runs, and delete it and its files', params: ID_PARAM } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    await service.remove(id);
+    await service.removeOwned(id, callerOf(request));
     return reply.code(204).send();
   });
 
   return app;
+}
+
+/** The owner a request speaks for: the hash of its token, or undefined without one. */
+function callerOf(request: FastifyRequest): string | undefined {
+  const token = requestToken(request);
+  return token ? ownerOf(token) : undefined;
+}
+
+/** Whether the request tries to send a token at all (a malformed one is refused, not replaced). */
+function carriesToken(request: FastifyRequest): boolean {
+  const query = (request.query as { token?: unknown } | undefined)?.token;
+  return request.headers.authorization !== undefined || (typeof query === 'string' && !isWellFormedToken(query)) || Array.isArray(query);
+}
+
+const API_PATHS = ['/jobs', '/health', '/options', '/openapi.json'];
+
+function isApiPath(path: string): boolean {
+  return API_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
 function describeUrlError(error: ErrorObject | undefined, part: string): string {
@@ -278,6 +332,8 @@ function errorResponse(error: FastifyError | ApiError | Error, uploadLimitBytes:
   if (error instanceof ApiError) return { statusCode: error.statusCode, message: error.message };
   if (isV2mError(error)) return { statusCode: error.code === 'USAGE' ? 400 : error.code === 'BAD_INPUT' ? 415 : 500, message: error.message };
   const fastifyError = error as FastifyError;
+  const multipartProblem = describeMultipartError(fastifyError);
+  if (multipartProblem) return { statusCode: 400, message: multipartProblem };
   if (fastifyError.code === 'FST_REQ_FILE_TOO_LARGE' || fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { statusCode: 413, message: tooLarge(uploadLimitBytes).message };
   if (fastifyError.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { statusCode: 415, message: "Send a video as multipart/form-data with the file in the field 'video', and options as JSON." };
   if (fastifyError.validation) return { statusCode: 400, message: error.message };
@@ -285,6 +341,28 @@ function errorResponse(error: FastifyError | ApiError | Error, uploadLimitBytes:
   if (status >= 400 && status < 500) return { statusCode: status, message: error.message };
   console.error('v2m serve: unexpected error:', error);
   return { statusCode: 500, message: 'v2m failed unexpectedly; the server log has the details. Try again, or report the problem with the video attached.' };
+}
+
+/** A malformed or over-full multipart upload, said so that the sender knows what to change; undefined for other errors. */
+function describeMultipartError(error: FastifyError): string | undefined {
+  const how = "Send one video in the field 'video', with options as further fields (e.g. curl -F video=@clip.mp4 -F style=piano …/jobs).";
+  switch (error.code) {
+    case 'FST_FILES_LIMIT':
+      return `The upload holds more than one file. ${how}`;
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return `The upload holds too many fields (at most 20). ${how}`;
+    case 'FST_PROTO_VIOLATION':
+      return `The upload has a field name that is not allowed ('__proto__', 'constructor'…). ${how}`;
+    case 'FST_MP_PREMATURE_CLOSE':
+      return `The upload ended before it was complete. ${how}`;
+    default:
+      break;
+  }
+  if (/Unexpected end of (form|multipart)|Malformed (part|urlencoded)|Boundary not found|Multipart: /i.test(error.message)) {
+    return `The multipart body is malformed (${error.message}). ${how}`;
+  }
+  return undefined;
 }
 
 export type JobView = ReturnType<typeof jobView>;

@@ -12,6 +12,8 @@ export interface ServerOptions {
   uploadLimitBytes: number;
   /** Finished jobs are deleted this long after they finished. */
   retentionMs: number;
+  /** Further host names the server answers to (beside its address and localhost): --allow-host. */
+  allowedHosts: string[];
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -21,4 +23,5 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   concurrency: os.availableParallelism(),
   uploadLimitBytes: 2 * 1024 ** 3,
   retentionMs: 7 * 24 * 3600_000,
+  allowedHosts: [],
 };

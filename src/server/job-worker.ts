@@ -5,7 +5,7 @@
 
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { VideoTimeline } from '../analysis/timeline.js';
-import { isV2mError } from '../errors.js';
+import { fromSystemError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
 import { scoreVideo } from '../pipeline.js';
 import type { ScoreOptions } from '../config.js';
@@ -53,15 +53,15 @@ const leaveWhenOrphaned = () => process.exit(1);
 process.on('disconnect', leaveWhenOrphaned);
 process.once('message', (request: WorkerRequest) => {
   run(request)
-    .catch((error: unknown): WorkerMessage => ({
-      type: 'failed',
-      code: isV2mError(error) ? error.code : 'INTERNAL',
-      // The client never sees the server's paths.
-      message: (isV2mError(error) ? error.message : `v2m failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`).replaceAll(
-        request.folder,
-        '(job)',
-      ),
-    }))
+    .catch((error: unknown): WorkerMessage => {
+      const known = fromSystemError(error); // a V2mError, or a full disk and the like
+      return {
+        type: 'failed',
+        code: known ? known.code : 'INTERNAL',
+        // The client never sees the server's paths.
+        message: (known ? known.message : `v2m failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`).replaceAll(request.folder, '(job)'),
+      };
+    })
     .then(async (message) => {
       process.off('disconnect', leaveWhenOrphaned);
       await send(message);

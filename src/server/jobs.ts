@@ -64,14 +64,18 @@ export class JobService {
     return service;
   }
 
-  get(id: string): JobRecord {
+  /**
+   * The job `id` if `owner` (the hash of the caller's token) owns it. Another client's job answers
+   * exactly as a missing one: whether an id exists is not told to those who may not see it.
+   */
+  get(id: string, owner: string | undefined): JobRecord {
     const job = this.store.get(id);
-    if (!job) throw new ApiError(404, `No job '${id}': it never existed, was deleted, or was cleaned up after it finished.`);
+    if (!job || owner === undefined || job.owner !== owner) throw new ApiError(404, `No job '${id}': it never existed, was deleted, was cleaned up after it finished, or belongs to another client (send its token).`);
     return job;
   }
 
   /** Checks the options and the uploaded file, then queues a job that owns the file. */
-  async create(upload: { file: string; clientName: string }, fields: Record<string, unknown>): Promise<JobRecord> {
+  async create(upload: { file: string; clientName: string }, fields: Record<string, unknown>, owner: string): Promise<JobRecord> {
     const options = await parseJobOptions(fields);
     const info = await probe(upload.file).catch((error: unknown) => {
       if (!isV2mError(error)) throw error;
@@ -83,17 +87,21 @@ export class JobService {
     const files = jobFiles(jobFolder(this.options.dataFolder, id), videoExtension);
     await mkdir(files.folder, { recursive: true });
     await rename(upload.file, files.input);
-    const job = this.store.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension });
+    const job = this.store.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension, owner });
     this.runner.poke();
     return job;
   }
 
   /** A new job on the same video with changed options, reusing the parent's analysis (no second decode). */
-  async regenerate(parentId: string, fields: Record<string, unknown>): Promise<JobRecord> {
-    const parent = this.get(parentId);
+  /**
+   * A new job on the same video with changed options, reusing the parent's analysis (no second
+   * decode) when it has one — a job that failed before its analysis was kept runs the analysis again.
+   */
+  async regenerate(parentId: string, fields: Record<string, unknown>, owner: string | undefined): Promise<JobRecord> {
+    const parent = this.get(parentId, owner);
     const parentFiles = jobFiles(jobFolder(this.options.dataFolder, parent.id), parent.videoExtension);
     const hasAnalysis = await stat(parentFiles.analysis).then(() => true, () => false);
-    if (!hasAnalysis) {
+    if (!hasAnalysis && parent.state !== 'failed') {
       throw new ApiError(409, `Job '${parent.id}' is ${parent.state} and has no analysis to reuse yet. Regenerate it once it is done.`);
     }
     const options = await parseJobOptions(fields, parent.options);
@@ -101,16 +109,35 @@ export class JobService {
     const files = jobFiles(jobFolder(this.options.dataFolder, id), parent.videoExtension);
     await mkdir(files.folder, { recursive: true });
     for (const kind of ['input', 'analysis', 'poster'] as const) await linkOrCopy(parentFiles[kind], files[kind]);
-    const job = this.store.add({ id, options, name: parent.name, parent: parent.id, reusedAnalysis: true, videoExtension: parent.videoExtension });
+    const job = this.store.add({ id, options, name: parent.name, parent: parent.id, reusedAnalysis: hasAnalysis, videoExtension: parent.videoExtension, owner: parent.owner! });
     this.runner.poke();
     return job;
   }
 
-  async remove(id: string): Promise<void> {
-    this.get(id);
+  /** A failed job queued again from its kept input, with the same options. */
+  async retry(id: string, owner: string | undefined): Promise<JobRecord> {
+    const job = this.get(id, owner);
+    if (job.state !== 'failed') throw new ApiError(409, `Job '${id}' is ${job.state}; only a failed job can be retried.`);
+    const files = jobFiles(jobFolder(this.options.dataFolder, id), job.videoExtension);
+    if (!(await stat(files.input).then(() => true, () => false))) throw new ApiError(409, `Job '${id}' no longer has its video; upload it again.`);
+    await rm(files.outputFolder, { recursive: true, force: true });
+    this.store.retry(id);
+    this.runner.emit('change', id);
+    this.runner.poke();
+    return this.get(id, owner);
+  }
+
+  /** Deletes a job the caller owns: stops it if it runs, removes its files and scratch space. */
+  async removeOwned(id: string, owner: string | undefined): Promise<void> {
+    this.get(id, owner);
+    await this.remove(id);
+  }
+
+  private async remove(id: string): Promise<void> {
     await this.runner.cancel(id);
     this.store.remove(id);
     await rm(jobFolder(this.options.dataFolder, id), { recursive: true, force: true });
+    await this.runner.removeScratch(id);
     this.runner.emit('change', id);
   }
 

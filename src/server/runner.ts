@@ -4,7 +4,8 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobFolder } from './job-files.js';
@@ -54,7 +55,17 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     if (!child) return;
     this.running.delete(id);
     await stopChild(child);
+    await this.removeScratch(id);
     this.poke();
+  }
+
+  /** A job's scratch folder (its process's TMPDIR): made when it starts, removed when it ends however it ends. */
+  scratchFolder(id: string): string {
+    return path.join(this.dataFolder, 'tmp', id);
+  }
+
+  async removeScratch(id: string): Promise<void> {
+    await rm(this.scratchFolder(id), { recursive: true, force: true });
   }
 
   /** Stops every job process and puts their jobs back in the queue for the next start. */
@@ -64,12 +75,15 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     this.running.clear();
     for (const [id] of children) this.store.requeue(id);
     await Promise.all(children.map(([, child]) => stopChild(child)));
+    await Promise.all(children.map(([id]) => this.removeScratch(id)));
   }
 
   private start(job: JobRecord): void {
     const folder = jobFolder(this.dataFolder, job.id);
-    // Scratch files (the renderer's work folder) go under the data folder too, cleared on each start.
-    const env = { ...process.env, TMPDIR: path.join(this.dataFolder, 'tmp') };
+    // Scratch files (the renderer's work folder) go under the data folder too, one folder per job.
+    const scratch = this.scratchFolder(job.id);
+    mkdirSync(scratch, { recursive: true });
+    const env = { ...process.env, TMPDIR: scratch };
     const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     this.running.set(job.id, child);
     this.emit('change', job.id);
@@ -90,6 +104,8 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       this.emit('change', job.id);
     });
     child.on('exit', (code, signal) => {
+      // Whatever ended the process (done, failed, crashed, killed), its scratch space goes with it.
+      void this.removeScratch(job.id);
       if (this.running.get(job.id) !== child) return; // cancelled or stopping: already handled
       this.running.delete(job.id);
       if (!answered) {

@@ -38,6 +38,8 @@ export interface JobRecord {
   summary: JobSummary | null;
   /** File extension of the scored video (.mp4 or .mkv), known once the input is probed. */
   videoExtension: string;
+  /** SHA-256 (hex) of the token of the client that created it; null for jobs made before tokens (nobody's). Never shown. */
+  owner: string | null;
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
@@ -57,6 +59,7 @@ interface JobRow {
   reused_analysis: number;
   summary: string | null;
   video_extension: string;
+  owner: string | null;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -84,6 +87,9 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, seq);
 `;
 
+/** Columns added after the first release; a data folder from before gets them on open. */
+const ADDED_COLUMNS: Record<string, string> = { owner: 'ALTER TABLE jobs ADD COLUMN owner TEXT' };
+
 export interface NewJob {
   id: string;
   options: JobOptions;
@@ -91,6 +97,7 @@ export interface NewJob {
   parent: string | null;
   reusedAnalysis: boolean;
   videoExtension: string;
+  owner: string;
 }
 
 export class JobStore {
@@ -99,6 +106,8 @@ export class JobStore {
   constructor(file: string) {
     this.db = new sqlite.Database(file);
     this.db.exec(SCHEMA);
+    const columns = new Set((this.db.all('PRAGMA table_info(jobs)') as Array<{ name: string }>).map((column) => column.name));
+    for (const [name, statement] of Object.entries(ADDED_COLUMNS)) if (!columns.has(name)) this.db.exec(statement);
   }
 
   close(): void {
@@ -107,9 +116,9 @@ export class JobStore {
 
   add(job: NewJob, now = Date.now()): JobRecord {
     this.db.run(
-      `INSERT INTO jobs (id, state, options, name, parent, reused_analysis, video_extension, created_at, updated_at)
-       VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
-      [job.id, JSON.stringify(job.options), job.name, job.parent, job.reusedAnalysis ? 1 : 0, job.videoExtension, now, now],
+      `INSERT INTO jobs (id, state, options, name, parent, reused_analysis, video_extension, owner, created_at, updated_at)
+       VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [job.id, JSON.stringify(job.options), job.name, job.parent, job.reusedAnalysis ? 1 : 0, job.videoExtension, job.owner, now, now],
     );
     return this.get(job.id)!;
   }
@@ -119,9 +128,19 @@ export class JobStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** Newest first. */
-  list(limit = 100): JobRecord[] {
-    return (this.db.all('SELECT * FROM jobs ORDER BY seq DESC LIMIT ?', [limit]) as unknown as JobRow[]).map(fromRow);
+  /** One owner's jobs, newest first. */
+  list(owner: string, limit = 100): JobRecord[] {
+    return (this.db.all('SELECT * FROM jobs WHERE owner = ? ORDER BY seq DESC LIMIT ?', [owner, limit]) as unknown as JobRow[]).map(fromRow);
+  }
+
+  /** A failed job back in the queue, from the start, as if new (its input is kept). Returns false unless it had failed. */
+  retry(id: string, now = Date.now()): boolean {
+    return (
+      this.db.run(
+        `UPDATE jobs SET state = 'queued', stage = 'queued', progress = 0, error = NULL, attempts = 0, finished_at = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`,
+        [now, id],
+      ).changes > 0
+    );
   }
 
   count(state: JobState): number {
@@ -173,7 +192,7 @@ export class JobStore {
   recoverInterrupted(now = Date.now()): { requeued: number; failed: number } {
     const failed = this.db.run(
       `UPDATE jobs SET state = 'failed', stage = 'failed', updated_at = ?, finished_at = ?,
-         error = 'The server stopped ' || attempts || ' times while this job was running, so it was not tried again. Regenerate it to run it once more.'
+         error = 'The server stopped ' || attempts || ' times while this job was running, so it was not tried again. Retry it (POST /jobs/:id/retry) to run it once more.'
        WHERE state = 'running' AND attempts >= ?`,
       [now, now, MAX_ATTEMPTS],
     ).changes;
@@ -205,6 +224,7 @@ function fromRow(row: JobRow): JobRecord {
     reusedAnalysis: row.reused_analysis === 1,
     summary: row.summary ? (JSON.parse(row.summary) as JobSummary) : null,
     videoExtension: row.video_extension,
+    owner: row.owner,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,

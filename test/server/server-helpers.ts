@@ -1,5 +1,6 @@
 // Helpers for the server tests: a tiny clip, uploads over real HTTP, waiting for jobs.
 
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { JobView } from '../../src/server/app.js';
@@ -49,3 +50,16 @@ export function filesUnder(folder: string): string[] {
     .filter((name) => statSync(path.join(folder, name)).isFile())
     .sort();
 }
+
+/**
+ * The server gives a job only to the token that created it. These tests speak as one client, as the
+ * web page does: one token for the test process, sent with every request that brings no
+ * Authorization of its own. (test/server/access.test.ts, which checks other clients, does not import this file.)
+ */
+export const CLIENT_TOKEN = randomBytes(32).toString('base64url');
+const fetchWithoutToken = globalThis.fetch;
+globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  if (!headers.has('authorization')) headers.set('authorization', `Bearer ${CLIENT_TOKEN}`);
+  return fetchWithoutToken(input, { ...init, headers });
+};

@@ -15,6 +15,40 @@ export interface Choices {
 
 export type JobOptions = Partial<{ style: string; mood: string; seed: number; faces: boolean; tempo: number; tempoChanges: string }>;
 
+/**
+ * This browser's capability token: made here once (256 random bits) and kept in localStorage. The
+ * server gives a job only to the token that created it, so every request about jobs carries it —
+ * as a header, or as ?token= on the links the browser opens itself (player, downloads, report).
+ */
+const TOKEN_KEY = 'v2m-token';
+let memoryToken: string | undefined;
+
+function clientToken(): string {
+  const stored = safeStorage(() => localStorage.getItem(TOKEN_KEY)) ?? memoryToken;
+  if (stored) return stored;
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  memoryToken = token;
+  safeStorage(() => localStorage.setItem(TOKEN_KEY, token));
+  return token;
+}
+
+/** localStorage throws where storage is off (some private windows): the token then lasts as long as the page. */
+function safeStorage<T>(use: () => T): T | undefined {
+  try {
+    return use();
+  } catch {
+    return undefined;
+  }
+}
+
+const authorized = (): Record<string, string> => ({ authorization: `Bearer ${clientToken()}` });
+
+/** A link the browser opens by itself (no headers): the token goes in the query. */
+export function withToken(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(clientToken())}`;
+}
+
 async function json<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => ({}))) as T & { error?: string };
   if (!response.ok) throw new Error(body.error ?? `The server answered ${response.status}.`);
@@ -23,11 +57,11 @@ async function json<T>(response: Response): Promise<T> {
 
 export const api = {
   choices: () => fetch('/options').then((r) => json<Choices>(r)),
-  jobs: () => fetch('/jobs').then((r) => json<{ jobs: Job[] }>(r)).then((r) => r.jobs),
-  job: (id: string) => fetch(`/jobs/${encodeURIComponent(id)}`).then((r) => json<Job>(r)),
-  cues: (job: Job) => fetch(job.results!.cues).then((r) => json<CueSheet>(r)),
+  jobs: () => fetch('/jobs', { headers: authorized() }).then((r) => json<{ jobs: Job[] }>(r)).then((r) => r.jobs),
+  job: (id: string) => fetch(`/jobs/${encodeURIComponent(id)}`, { headers: authorized() }).then((r) => json<Job>(r)),
+  cues: (job: Job) => fetch(job.results!.cues, { headers: authorized() }).then((r) => json<CueSheet>(r)),
   regenerate: (id: string, options: JobOptions) =>
-    fetch(`/jobs/${encodeURIComponent(id)}/regenerate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(options) }).then((r) => json<Job>(r)),
+    fetch(`/jobs/${encodeURIComponent(id)}/regenerate`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorized() }, body: JSON.stringify(options) }).then((r) => json<Job>(r)),
 
   /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
   upload(file: File, options: JobOptions, onProgress: (fraction: number) => void): Promise<Job> {
@@ -37,6 +71,7 @@ export const api = {
     return new Promise((resolve, reject) => {
       const request = new XMLHttpRequest();
       request.open('POST', '/jobs');
+      request.setRequestHeader('authorization', authorized().authorization!);
       request.responseType = 'json';
       request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
       request.onload = () => {
@@ -51,7 +86,7 @@ export const api = {
 
   /** Follows a job over server-sent events until it is done, failed or deleted. */
   follow(id: string, onJob: (job: Job) => void): () => void {
-    const source = new EventSource(`/jobs/${encodeURIComponent(id)}/events`);
+    const source = new EventSource(withToken(`/jobs/${encodeURIComponent(id)}/events`));
     source.addEventListener('job', (event) => {
       const job = JSON.parse((event as MessageEvent<string>).data) as Job;
       onJob(job);

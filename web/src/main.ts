@@ -3,7 +3,7 @@
 
 import { cueSheetLanes, LANE_CSS } from '../../src/report/lanes.js';
 import { laneSvg, PLOT, TimeAxis, timeTicks } from '../../src/report/svg.js';
-import { api, type Job, type JobOptions } from './api.js';
+import { api, withToken, type Job, type JobOptions } from './api.js';
 import './style.css';
 
 /** The pipeline's stages in order, with the words the page shows for them. */
@@ -170,7 +170,7 @@ function render(job: Job): void {
 
 async function showResult(job: Job): Promise<void> {
   const results = job.results!;
-  ui.player.src = results.video;
+  ui.player.src = withToken(results.video);
   ui.downloads.replaceChildren(
     ...(
       [
@@ -182,7 +182,7 @@ async function showResult(job: Job): Promise<void> {
       ] as const
     ).map(([kind, label]) => {
       const link = document.createElement('a');
-      link.href = kind === 'report' ? results[kind] : `${results[kind]}?download=true`;
+      link.href = withToken(kind === 'report' ? results[kind] : `${results[kind]}?download=true`);
       if (kind === 'report') link.target = '_blank';
       else link.download = '';
       link.textContent = label;
