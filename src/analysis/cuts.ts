@@ -129,6 +129,7 @@ export class CutDetector {
         before: this.recentFrames.slice(Math.max(0, at - this.judgingFrames), at),
         after: this.recentFrames.slice(at, at + this.judgingFrames),
         reachesEnd: at + this.judgingFrames >= this.recentFrames.length && atEnd,
+        framesPerSecond: this.options.framesPerSecond,
       });
       const time = candidate.frame / this.options.framesPerSecond;
       if (verdict.rejection) {

@@ -24,6 +24,7 @@ export interface CandidateWindow {
   after: readonly FrameCells[];
   /** True when `after` runs to the last frame of the video. */
   reachesEnd: boolean;
+  framesPerSecond: number;
 }
 
 export interface ShotChangeVerdict {
@@ -42,8 +43,8 @@ const FADE_MAX_CHANGED_SHARE = 0.25;
 const FADE_STEP_RATIO = 2;
 /** Luma wobble (0–255) that still counts as a steady fade. */
 const LUMA_NOISE = 0.5;
-/** A disturbance is a flash when it lasts at most this many frames and is mostly light (a white, black or veiled frame). */
-const FLASH_MAX_FRAMES = 4;
+/** A disturbance is a flash when it lasts at most this long (four frames at 25 fps) and is mostly light (a white, black or veiled frame). */
+const FLASH_MAX_SECONDS = 0.16;
 /**
  * Flashes and things crossing the lens move the cells by more than this (the faintest planted one, a
  * hand leaving a grey card, by 17): a fainter jump, as between two shots of one bare car park, is
@@ -184,11 +185,12 @@ function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefin
   if (disturbance.length === 0) return undefined;
   const reference = before[comeback.from]!;
   const middle = disturbance[Math.floor(disturbance.length / 2)]!;
+  const flashFrames = Math.max(1, Math.round(FLASH_MAX_SECONDS * window.framesPerSecond));
   // Longer than a flash, with a picture of its own that holds still: a shot (a jump cut and back, or a
   // new shot of the same place whose frames drift towards the old one). An occluder moves; a hand over
   // the whole lens leaves a flat frame.
   const steadyInsert =
-    disturbance.length > FLASH_MAX_FRAMES &&
+    disturbance.length > flashFrames &&
     structureSpread(middle) >= MIN_STRUCTURE &&
     cellDistance(disturbance[0]!, disturbance.at(-1)!) < RETURN_REJECT_SHARE * jump;
   if (steadyInsert) return undefined;
@@ -196,7 +198,7 @@ function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefin
     structureSpread(middle) < MIN_STRUCTURE ||
     shareMovingWithFrame(reference, middle, MIN_LIGHT_STEP) >= WHOLE_FRAME_SHARE ||
     lightOnly(reference, middle, cellDistance(reference, middle)).explained;
-  return disturbance.length <= FLASH_MAX_FRAMES && light ? 'flash' : 'occlusion';
+  return disturbance.length <= flashFrames && light ? 'flash' : 'occlusion';
 }
 
 /** Whether a change of light alone explains the jump from `a` to `b`, with how much of the jump the fit leaves and how alike the pictures are. */
