@@ -100,6 +100,7 @@ class MelodyWriter {
 
   write(): Note[] {
     let phrase = 0;
+    let cursor = 0; // the step after the last event: a note may tie over into the next bar
     this.bars.forEach((bar, index) => {
       if (!bar.plays) {
         // Silence inside the piece is heard by the model as rests; before the tune it starts afresh.
@@ -108,13 +109,14 @@ class MelodyWriter {
       }
       const opensPhrase = bar.barInSection % BARS_PER_PHRASE === 0;
       if (opensPhrase) [this.phraseHigh, this.climbed] = [REST, false];
-      let step = bar.firstStep;
+      let step = Math.max(bar.firstStep, cursor);
       if (opensPhrase && this.motif) {
         step = this.developMotif(bar, phrase);
         phrase += 1;
       }
       const closesPhrase = bar.barInSection % BARS_PER_PHRASE === BARS_PER_PHRASE - 1 || !this.bars[index + 1]?.plays;
       while (step < bar.endStep) step = this.writeEvent(step, bar, closesPhrase);
+      cursor = step;
       if (!this.motif) this.motif = this.takeMotif(bar);
     });
     return this.notes;
@@ -123,6 +125,7 @@ class MelodyWriter {
   /** The sixteenth grid of every bar but the last (the arranger holds the final chord there). */
   private layOutGrid(): void {
     const bars = groupIntoBars(this.input.beats);
+    if (bars.length < 2 || this.input.chords.length === 0) return; // no bar before the held ending: no tune
     let section = -1;
     let barInSection = 0;
     bars.slice(0, -1).forEach((bar, index) => {
@@ -169,7 +172,6 @@ class MelodyWriter {
   /** Feeds the model one event it did not choose (a rest through a silent bar, a replayed motif note). */
   private force(step: number, event: Event): void {
     this.runner.step(melodyInput(this.previous, this.context(step)));
-    this.runner.lengthLogits(event.pitch);
     this.emit(step, event);
   }
 
@@ -249,12 +251,14 @@ class MelodyWriter {
     return Math.min(length, end - step);
   }
 
-  /** The events that start in the first bar the tune plays: the piece's motif (none if it opens on a rest). */
+  /** The events inside the first bar the tune plays, from its first note: the piece's motif (none if fewer than two). */
   private takeMotif(bar: MelodyBar): Array<Event & { at: number }> | undefined {
-    const events = this.written
-      .filter((e) => e.step >= bar.firstStep && e.step < bar.endStep)
-      .map((e) => ({ pitch: e.pitch, length: Math.min(e.length, bar.endStep - e.step), at: e.step - bar.firstStep }));
-    return events[0]?.pitch !== REST && events.length > 1 ? events : undefined;
+    const events = this.written.filter((e) => e.step >= bar.firstStep && e.step < bar.endStep && e.step + e.length <= bar.endStep);
+    const first = events.findIndex((e) => e.pitch !== REST);
+    if (first < 0 || events.length - first < 2) return undefined;
+    // From its first note, which every phrase head then opens with.
+    const from = events[first]!.step;
+    return events.slice(first).map((e) => ({ pitch: e.pitch, length: e.length, at: e.step - from }));
   }
 
   /**
@@ -270,23 +274,23 @@ class MelodyWriter {
     const shift = first ? this.nearestFitting(first.pitch, chordTones, true) - first.pitch : 0;
     let step = bar.firstStep;
     for (const event of motif) {
-      step = bar.firstStep + event.at;
-      if (step >= bar.endStep) break;
-      const length = Math.min(event.length, bar.endStep - step);
+      const start = bar.firstStep + event.at;
+      if (start >= bar.endStep) break;
+      if (step < start) this.force(step, { pitch: REST, length: start - step }); // a note cut short at a chord change
+      const length = Math.min(event.length, bar.endStep - start);
+      const strong = isStrongBeat(this.steps[start]!.stepInBar);
+      const tones = new Set(this.chordTonesAt(start));
       if (event.pitch === REST) {
-        this.force(step, { pitch: REST, length });
+        this.force(start, { pitch: REST, length });
       } else if (replay) {
-        const strong = isStrongBeat(this.steps[step]!.stepInBar);
-        const pitch = this.nearestFitting(event.pitch + shift, new Set(this.chordTonesAt(step)), strong);
-        this.force(step, { pitch, length: this.longestHeld(step, pitch, length, bar.endStep) });
+        const pitch = this.nearestFitting(event.pitch + shift, tones, strong);
+        this.force(start, { pitch, length: this.longestHeld(start, pitch, length, bar.endStep) });
       } else {
-        const tones = new Set(this.chordTonesAt(step));
-        const logits = this.runner.step(melodyInput(this.previous, this.context(step)));
-        const pitch = sampleToken(logits, PITCH_SAMPLING, this.rng, (token) => token !== REST && this.fits(token, tones, isStrongBeat(this.steps[step]!.stepInBar)));
-        this.runner.lengthLogits(pitch);
-        this.emit(step, { pitch, length: this.longestHeld(step, pitch, length, bar.endStep) });
+        const logits = this.runner.step(melodyInput(this.previous, this.context(start)));
+        const pitch = sampleToken(logits, PITCH_SAMPLING, this.rng, (token) => token !== REST && this.fits(token, tones, strong));
+        this.emit(start, { pitch, length: this.longestHeld(start, pitch, length, bar.endStep) });
       }
-      step += this.previous!.length;
+      step = start + this.previous!.length;
     }
     return step;
   }
