@@ -55,11 +55,11 @@ export const DEFAULT_CUT_DETECTOR: Omit<CutDetectorOptions, 'framesPerSecond'> =
   minimumSceneSeconds: 0.5,
 };
 
-/** How far before and after a candidate the picture is looked at for a comeback: flashes and hands pass within this. */
-const JUDGING_SECONDS = 0.8;
+/** How far before and after a candidate the picture is looked at for a comeback: flashes and a waving hand pass within this. */
+const JUDGING_SECONDS = 2;
 
 /**
- * Finds cuts in a stream of frames. It holds the last ~1.7 s of frames as colour cells (under 2 KB
+ * Finds cuts in a stream of frames. It holds the last ~4 s of frames as colour cells (under 2 KB
  * each at 64 px) and judges a candidate once the frames after it have arrived, so memory does not grow
  * with the video.
  */
@@ -126,7 +126,8 @@ export class CutDetector {
       const firstKept = this.frame - this.recentFrames.length + 1;
       const at = candidate.frame - firstKept;
       const verdict = judgeCandidate({
-        before: this.recentFrames.slice(Math.max(0, at - this.judgingFrames), at),
+        // The old shot only: frames before the last cut belong to another.
+        before: this.recentFrames.slice(Math.max(0, at - this.judgingFrames, this.lastCutFrame - firstKept), at),
         after: this.recentFrames.slice(at, at + this.judgingFrames),
         reachesEnd: at + this.judgingFrames >= this.recentFrames.length && atEnd,
         framesPerSecond: this.options.framesPerSecond,

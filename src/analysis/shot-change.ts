@@ -51,6 +51,10 @@ const FLASH_MAX_SECONDS = 0.16;
  * too close to a shot's own drift to call the old picture back.
  */
 const MIN_DISTURBANCE = 10;
+/** A stretch that holds still this long inside a disturbance is a shot of its own (the cut detector's shortest shot). */
+const MIN_SHOT_SECONDS = 0.5;
+/** Confidence looks for the old picture this close to the candidate (the comeback test looks as far as the window goes). */
+const NEAR_SECONDS = 0.8;
 /** The best match across the candidate, as a share of its jump, under which the old picture came back: a transient. */
 const RETURN_REJECT_SHARE = 0.35;
 /** …and above which the new picture is surely new. */
@@ -99,13 +103,12 @@ export function judgeCandidate(window: CandidateWindow): ShotChangeVerdict {
   const changed = changedShare(last, first, CELL_CHANGE);
   if (isFadeStep(window, changed)) return { confidence: 0, rejection: 'fade' };
   const jump = cellDistance(last, first);
-  const { closest, shortestReturn } = pairsAcross(window, RETURN_REJECT_SHARE * jump);
-  const comeback = pictureComesBack(window, shortestReturn, jump);
+  const comeback = pictureComesBack(window, shortestComeback(window, RETURN_REJECT_SHARE * jump), jump);
   if (comeback) return { confidence: 0, rejection: comeback };
   const light = lightOnly(last, first, jump);
   if (light.explained) return { confidence: 0, rejection: 'light' };
   if (changed < TEXT_CHANGE_MAX_SHARE && isStillOnBothSides(window) && isSameCard(last, first)) return { confidence: 0, rejection: 'text-change' };
-  const returnShare = (closest?.distance ?? jump) / jump;
+  const returnShare = (closestNear(window)?.distance ?? jump) / jump;
   // A picture that came back close but was let through (a steady shot between, or too faint a jump to
   // judge) leaves v2m in two minds; one that almost came back and was not explained, in more doubt.
   const returnScore = returnShare < RETURN_REJECT_SHARE ? EXPLAINED_RETURN_SCORE : ramp(returnShare, RETURN_REJECT_SHARE, RETURN_SURE_SHARE);
@@ -155,22 +158,34 @@ interface FramePair {
 }
 
 /**
- * The most alike pair across the candidate, and the pair closest in time among those alike enough
- * to say the old picture came back (under `returnDistance`): the shortest disturbance.
+ * The pair closest in time whose frames are alike enough (under `returnDistance`) to say the old
+ * picture came back: the shortest disturbance. Pairs are tried shortest span first, so a flash costs
+ * a handful of comparisons.
  */
-function pairsAcross({ before, after }: CandidateWindow, returnDistance: number): { closest?: FramePair; shortestReturn?: FramePair } {
-  let closest: FramePair | undefined;
-  let shortestReturn: FramePair | undefined;
-  const span = (pair: FramePair) => before.length - pair.from + pair.to;
-  for (let from = 0; from < before.length; from++) {
-    for (let to = 0; to < after.length; to++) {
-      if (from === before.length - 1 && to === 0) continue;
-      const pair = { distance: shiftedCellDistance(before[from]!, after[to]!), from, to };
-      if (!closest || pair.distance < closest.distance) closest = pair;
-      if (pair.distance < returnDistance && (!shortestReturn || span(pair) < span(shortestReturn))) shortestReturn = pair;
+function shortestComeback({ before, after }: CandidateWindow, returnDistance: number): FramePair | undefined {
+  // Span 1 is the jump itself (last before, first after).
+  for (let span = 2; span <= before.length + after.length - 1; span++) {
+    for (let to = Math.max(0, span - before.length); to <= Math.min(after.length - 1, span - 1); to++) {
+      const from = before.length - span + to;
+      const distance = shiftedCellDistance(before[from]!, after[to]!);
+      if (distance < returnDistance) return { distance, from, to };
     }
   }
-  return { closest, shortestReturn };
+  return undefined;
+}
+
+/** The most alike pair across the candidate (the jump itself aside) within NEAR_SECONDS of it. */
+function closestNear({ before, after, framesPerSecond }: CandidateWindow): FramePair | undefined {
+  const nearFrames = Math.max(1, Math.round(NEAR_SECONDS * framesPerSecond));
+  let closest: FramePair | undefined;
+  for (let from = Math.max(0, before.length - nearFrames); from < before.length; from++) {
+    for (let to = 0; to < Math.min(after.length, nearFrames); to++) {
+      if (from === before.length - 1 && to === 0) continue;
+      const distance = shiftedCellDistance(before[from]!, after[to]!);
+      if (!closest || distance < closest.distance) closest = { distance, from, to };
+    }
+  }
+  return closest;
 }
 
 /**
@@ -187,18 +202,36 @@ function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefin
   const middle = disturbance[Math.floor(disturbance.length / 2)]!;
   const flashFrames = Math.max(1, Math.round(FLASH_MAX_SECONDS * window.framesPerSecond));
   // Longer than a flash, with a picture of its own that holds still: a shot (a jump cut and back, or a
-  // new shot of the same place whose frames drift towards the old one). An occluder moves; a hand over
-  // the whole lens leaves a flat frame.
-  const steadyInsert =
-    disturbance.length > flashFrames &&
-    structureSpread(middle) >= MIN_STRUCTURE &&
-    cellDistance(disturbance[0]!, disturbance.at(-1)!) < RETURN_REJECT_SHARE * jump;
-  if (steadyInsert) return undefined;
+  // new shot of the same place whose frames drift towards the old one). So is any stretch of it that
+  // holds still for a shot's length: the match reaches past a shot. An occluder moves; a hand over the
+  // whole lens leaves a flat frame.
+  const limit = RETURN_REJECT_SHARE * jump;
+  const steadyInsert = disturbance.length > flashFrames && structureSpread(middle) >= MIN_STRUCTURE && holdsStill(disturbance, limit);
+  const shotFrames = Math.max(flashFrames + 1, Math.round(MIN_SHOT_SECONDS * window.framesPerSecond));
+  if (steadyInsert || holdsAShot(disturbance, limit, shotFrames)) return undefined;
   const light =
     structureSpread(middle) < MIN_STRUCTURE ||
     shareMovingWithFrame(reference, middle, MIN_LIGHT_STEP) >= WHOLE_FRAME_SHARE ||
     lightOnly(reference, middle, cellDistance(reference, middle)).explained;
   return disturbance.length <= flashFrames && light ? 'flash' : 'occlusion';
+}
+
+/** Whether `frames` has a run of `runFrames` with a picture of its own that holds still (steps and ends under `limit`). */
+function holdsAShot(frames: readonly FrameCells[], limit: number, runFrames: number): boolean {
+  let runStart = 0;
+  for (let i = 1; i <= frames.length; i++) {
+    const still = i < frames.length && cellDistance(frames[i - 1]!, frames[i]!) < limit && cellDistance(frames[runStart]!, frames[i]!) < limit;
+    if (still) continue;
+    if (i - runStart >= runFrames && structureSpread(frames[runStart]!) >= MIN_STRUCTURE) return true;
+    runStart = i;
+  }
+  return false;
+}
+
+/** Frames whose every step, and whose first and last, differ by less than `limit`: one shot, not something moving across the lens. */
+function holdsStill(frames: readonly FrameCells[], limit: number): boolean {
+  const steps = frames.slice(1).map((frame, i) => cellDistance(frames[i]!, frame));
+  return Math.max(0, ...steps) < limit && cellDistance(frames[0]!, frames.at(-1)!) < limit;
 }
 
 /** Whether a change of light alone explains the jump from `a` to `b`, with how much of the jump the fit leaves and how alike the pictures are. */

@@ -180,6 +180,21 @@ function occlusions(folder: string): PlantedClip {
   return { name: 'occlusions', file, cuts, distractors };
 }
 
+/**
+ * A defocused hand close to the lens, popping in over a fractal the camera slowly eases into and
+ * waving left and right (2.5 times a second) for 1.6 s before it drops out of view; then a real cut
+ * to colour bars.
+ */
+function wavingHand(folder: string): PlantedClip {
+  const [enter, frames] = [30, 40];
+  const hand = (out: string) =>
+    `${source('mandelbrot=start_scale=1.5:end_scale=1:end_pts=400')(`${out}bg`)};` +
+    `color=c=black:s=220x260:r=${CLIP_FPS},format=rgba,geq=r=150:g=105:b=85:a='255*lt(hypot(X-110,Y-130),105)',boxblur=8[${out}fg];` +
+    `[${out}bg][${out}fg]overlay=x='60+180*sin(2*PI*2.5*(n-${enter})/${CLIP_FPS})':y=-40:enable='between(n,${enter},${enter + frames - 1})':shortest=1[${out}]`;
+  const { file, cuts } = joinShots([{ graph: hand, frames: 95 }, { graph: source('smptebars'), frames: 30 }], path.join(folder, 'waving.mp4'));
+  return { name: 'waving hand', file, cuts, distractors: [{ kind: 'occlusion', start: seconds(enter), end: seconds(enter + frames) }] };
+}
+
 /** Two endings: a 1 s fade to black, and a fade to a dim picture that drops to black for its last two frames. */
 function fadeOuts(folder: string): PlantedClip[] {
   const smooth = joinShots(
@@ -229,7 +244,7 @@ const SETTLED = 'trim=start_frame=25,setpts=PTS-STARTPTS';
 
 /** Every planted clip, written into `folder`. */
 export function buildDistractorClips(folder: string): PlantedClip[] {
-  return [flashes(folder), flickeringCard(folder), changingCard(folder), occlusions(folder), ...fadeOuts(folder), similarShots(folder)];
+  return [flashes(folder), flickeringCard(folder), changingCard(folder), occlusions(folder), wavingHand(folder), ...fadeOuts(folder), similarShots(folder)];
 }
 
 /**
