@@ -15,7 +15,7 @@ import { chordQuality, parseKey } from './music/theory.js';
 /** The composer's controls, checked: everything `compose` needs from the user except the seed. */
 export type ComposeControls = Omit<PlanOptions, 'seed'>;
 
-const ROLES: readonly Role[] = ['chords', 'pad', 'bass', 'melody'];
+export const ROLES: readonly Role[] = ['chords', 'pad', 'bass', 'melody'];
 
 export async function checkOptions(options: ScoreOptions): Promise<ComposeControls> {
   if (!STYLE_CHOICES.includes(options.style)) throw usageError(`Unknown style '${options.style}'. Choose one of: ${STYLE_CHOICES.join(', ')}.`);

@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { EMOTIONS } from '../../src/analysis/emotion.js';
 import { STYLE_CHOICES } from '../../src/config.js';
 import { EXIT_CODES } from '../../src/errors.js';
+import { ROLES } from '../../src/options.js';
 import { ffmpeg, listFolder, runCli, sha256, syntheticClip, temporaryFolder } from '../helpers.js';
 
 const fixtures = temporaryFolder('v2m-bad-input-');
@@ -100,7 +101,7 @@ describe('bad input', () => {
     ['a primer with an unknown chord', ['--primer', 'C Am Hm G'], /Unknown chord 'Hm' in --primer\. Write a root A–G.*major \(C\), m, dim/],
     ['an unknown mood', ['--mood', 'happy'], new RegExp(`Unknown mood 'happy'\\. Choose one of: ${EMOTIONS.join(', ')}`)],
     ['an intensity out of range', ['--intensity', '2'], /--intensity must be between 0 \(hold back\) and 1 \(push\), not '2'/],
-    ['an unknown role in --instruments', ['--instruments', 'lead=flute'], /role of chords, pad, bass, melody/],
+    ['an unknown role in --instruments', ['--instruments', 'lead=flute'], new RegExp(`role of ${ROLES.join(', ')}`)],
     ['an unknown instrument', ['--instruments', 'melody=kazoo'], /Unknown instrument 'kazoo' for melody\. Give a General MIDI program 0–127 or one of: .*flute/],
     ['a missing --style-from file', ['--style-from', 'nowhere.mid'], /Cannot read the --style-from file 'nowhere\.mid' \(ENOENT\)/],
     ['a --style-from file that is not MIDI', ['--style-from', 'STYLE_TEXT'], /is not a Standard MIDI File v2m can read/],

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { HtmlValidate } from 'html-validate';
+import { STYLE_CHOICES } from '../../src/config.js';
 import type { SystemSummary } from '../../src/eval/index.js';
 import { buildMontage, FACE_CLIP, runCli, SAMPLE_CLIP, SHOTS, temporaryFolder, type MontagePart } from '../helpers.js';
 
@@ -117,6 +118,6 @@ describe('v2m eval on a folder, with seeds and a report (slow, end to end)', () 
     assert.match(forFolder.stderr, /cannot be used with a folder/);
     const badStyle = runCli(['eval', videos, '--styles', 'piano,polka']);
     assert.equal(badStyle.code, 2);
-    assert.match(badStyle.stderr, /Unknown style 'polka'.*Choose from: auto, piano/);
+    assert.match(badStyle.stderr, new RegExp(`Unknown style 'polka'.*Choose from: ${STYLE_CHOICES.join(', ')}`));
   });
 });
