@@ -31,7 +31,14 @@ export function temporaryFolder(prefix = 'v2m-test-'): string {
 }
 
 function removeTemporaryFolders(): void {
-  for (const folder of madeFolders) rmSync(folder, { recursive: true, force: true });
+  for (const folder of madeFolders) {
+    try {
+      // Retries: a worker process that has just exited may still be releasing its files.
+      rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      console.error(`Could not remove the temporary folder ${folder}: ${String(error)}`);
+    }
+  }
 }
 
 export interface CliResult {
