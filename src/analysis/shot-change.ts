@@ -51,6 +51,11 @@ const FLASH_MAX_SECONDS = 0.16;
  * too close to a shot's own drift to call the old picture back.
  */
 const MIN_DISTURBANCE = 10;
+/**
+ * An occluder leaves at least this share of the old picture in view, on average over its passage
+ * (the planted hands and discs leave 0.25–0.8; a cutaway to another shot, under 0.02).
+ */
+const MIN_KEPT_SHARE = 0.12;
 /** A stretch that holds still this long inside a disturbance is a shot of its own (the cut detector's shortest shot). */
 const MIN_SHOT_SECONDS = 0.5;
 /** Confidence looks for the old picture this close to the candidate (the comeback test looks as far as the window goes). */
@@ -209,11 +214,19 @@ function pictureComesBack(window: CandidateWindow, comeback: FramePair | undefin
   const steadyInsert = disturbance.length > flashFrames && structureSpread(middle) >= MIN_STRUCTURE && holdsStill(disturbance, limit);
   const shotFrames = Math.max(flashFrames + 1, Math.round(MIN_SHOT_SECONDS * window.framesPerSecond));
   if (steadyInsert || holdsAShot(disturbance, limit, shotFrames)) return undefined;
+  // Something crossing the lens covers part of the picture: the rest of the old one stays in view. A
+  // longer disturbance that replaced all of it is a cutaway (a reverse shot, an insert) and back.
+  if (disturbance.length > flashFrames && meanKeptShare(reference, disturbance) < MIN_KEPT_SHARE) return undefined;
   const light =
     structureSpread(middle) < MIN_STRUCTURE ||
     shareMovingWithFrame(reference, middle, MIN_LIGHT_STEP) >= WHOLE_FRAME_SHARE ||
     lightOnly(reference, middle, cellDistance(reference, middle)).explained;
   return disturbance.length <= flashFrames && light ? 'flash' : 'occlusion';
+}
+
+/** The mean share of `reference`'s cells that each of `frames` still shows (within CELL_CHANGE). */
+function meanKeptShare(reference: FrameCells, frames: readonly FrameCells[]): number {
+  return frames.reduce((sum, frame) => sum + 1 - changedShare(reference, frame, CELL_CHANGE), 0) / frames.length;
 }
 
 /** Whether `frames` has a run of `runFrames` with a picture of its own that holds still (steps and ends under `limit`). */

@@ -242,9 +242,24 @@ function similarShots(folder: string): PlantedClip {
 /** Skips a second: life's first generations swarm, then its colonies settle into a texture. */
 const SETTLED = 'trim=start_frame=25,setpts=PTS-STARTPTS';
 
+/**
+ * Cutting away and back within a second or two, as a dialogue or an insert does: the first shot
+ * returns after a busy scrolling texture and after a fast zoom; every join is a cut.
+ */
+function cutAwayAndBack(folder: string): PlantedClip {
+  const shots: Shot[] = [
+    { graph: source('testsrc2'), frames: 40 },
+    { graph: source('cellauto=rule=110:scroll=1:random_fill_ratio=0.5'), frames: 30 },
+    { graph: source('testsrc2'), frames: 35 },
+    { graph: source('mandelbrot=start_scale=2:end_scale=0.2:end_pts=40'), frames: 20 },
+    { graph: source('testsrc2'), frames: 30 },
+  ];
+  return { name: 'cut away and back', ...joinShots(shots, path.join(folder, 'away-and-back.mp4')) };
+}
+
 /** Every planted clip, written into `folder`. */
 export function buildDistractorClips(folder: string): PlantedClip[] {
-  return [flashes(folder), flickeringCard(folder), changingCard(folder), occlusions(folder), wavingHand(folder), ...fadeOuts(folder), similarShots(folder)];
+  return [flashes(folder), flickeringCard(folder), changingCard(folder), occlusions(folder), wavingHand(folder), ...fadeOuts(folder), similarShots(folder), cutAwayAndBack(folder)];
 }
 
 /**
