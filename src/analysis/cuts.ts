@@ -16,10 +16,12 @@ export interface Cut {
   strength: number;
   /**
    * How sure v2m is that the shot changed, 0–1, as opposed to a flash, a change of light, something
-   * passing in front of the lens or new text on a card (which are turned down and listed in
-   * `rejectedCuts`). 1: a new picture over most of the frame that does not come back; below 0.5: a
-   * borderline call (little of the frame changed, or the old picture nearly came back). A cut's
-   * weight as a hit point is strength × confidence; a composer may ignore cuts under 0.5.
+   * passing in front of the lens or new text on a card (those are turned down and listed in
+   * `rejectedCuts`). 1: a new picture over most of the frame, not the old one under other light,
+   * and the old one does not come back; 0.5: in two minds (a small part of the frame changed, or a
+   * look-alike of the old picture is near, as in a cut between two shots of one place); under 0.5:
+   * nearly turned down (the old picture almost came back, or the light almost explains the change).
+   * A cut's weight as a hit point is strength × confidence; a composer may ignore cuts under 0.5.
    */
   confidence: number;
 }
