@@ -72,9 +72,11 @@ function withEnding(notes: Note[], role: Role, ending: ChordEvent | undefined, i
   switch (role) {
     case 'drums': {
       const style = input.plan.spec;
-      if (style.drums.maxLevel < 2) return kept;
+      // A cut inside the held ending is still marked: its accent stays.
+      const accents = notes.filter((note) => note.time > ending.time + 1e-6 && input.plan.hits.some((hit) => Math.abs(hit.time + (hit.landing === 'accent' ? 0 : hit.offset) - note.time) < 1e-6));
+      if (style.drums.maxLevel < 2) return [...kept, ...accents];
       const keys = style.drums.groove === 'orchestral' ? [41] : [36, 49];
-      return [...kept, ...keys.map((midi) => ({ time: ending.time, duration: 0.1, midi, velocity0to127: Math.round(loud * style.drums.velocityScale) }))];
+      return [...kept, ...keys.map((midi) => ({ time: ending.time, duration: 0.1, midi, velocity0to127: Math.round(loud * style.drums.velocityScale) })), ...accents];
     }
     case 'bass':
       return [...kept, ...held([pitchAtOrAbove(pcs[0]!, RANGE.bass[0])])];

@@ -46,21 +46,21 @@ export function drumPart(input: ArrangementInput, style: StyleSpec, rng: Rng): N
 }
 
 /**
- * Hit points that did not become a downbeat are still played: a crash (a timpani stroke in the
- * orchestra, a tambourine in the sparse styles) with a kick under it, on the beat or eighth they
- * landed on, or on their own frame when the grid could not reach them. Strong cuts loudest.
+ * Hit points that did not become a downbeat are still played: a cymbal crash with a kick under it
+ * (a timpani stroke in the orchestra, a tambourine in the sparse styles), on the beat, eighth or
+ * sixteenth they landed on, or on their own frame when the grid could not reach them — the film
+ * composer's accent. Strong, trusted cuts loudest.
  */
 function hitAccents(input: ArrangementInput, style: StyleSpec): Note[] {
   if (style.drums.maxLevel === 0) return [];
   const groove = style.drums.groove;
-  const cymbal = groove === 'orchestral' ? LOW_TOM : groove === 'minimal' ? DRUM.tambourine : DRUM.crash;
+  const under = groove === 'orchestral' ? LOW_TOM : groove === 'minimal' ? DRUM.tambourine : DRUM.kick;
   return input.plan.hits
     .filter((hit) => hit.landing !== 'downbeat')
     .flatMap((hit) => {
       const time = hit.landing === 'accent' ? hit.time : hit.time + hit.offset;
       const loud = Math.round(velocity(energyAt(input.plan, time), Math.round(12 * hit.weight) - 4) * style.drums.velocityScale);
-      const keys = groove === 'orchestral' || groove === 'minimal' ? [cymbal] : [cymbal, DRUM.kick];
-      return keys.map((midi) => ({ time, duration: 0.1, midi, velocity0to127: loud }));
+      return [DRUM.crash, under].map((midi) => ({ time, duration: 0.1, midi, velocity0to127: loud }));
     });
 }
 

@@ -59,7 +59,7 @@ interface FreedomRules {
 }
 
 const RULES: Record<Exclude<TempoFreedom, 'none'>, FreedomRules> = {
-  few: { maxStep: 1.08, minSegmentBeats: 4, changeCost: 0.6, maxChangesPerMinute: 4 },
+  few: { maxStep: 1.08, minSegmentBeats: 4, changeCost: 0.4, maxChangesPerMinute: 4 },
   free: { maxStep: 1.4, minSegmentBeats: 2, changeCost: 0.1, maxChangesPerMinute: 60 },
 };
 
@@ -69,7 +69,7 @@ const SLOWEST_BPM = 40;
 const FASTEST_BPM = 220;
 /** A hit on an eighth or a sixteenth is worth less than one on a beat: these shares of its weight are lost. */
 const EIGHTH_PENALTY = 0.35;
-const SIXTEENTH_PENALTY = 0.6;
+const SIXTEENTH_PENALTY = 0.85;
 /** Straying 8 % from the reference for a minute costs this many missed hits. */
 const DEVIATION_COST_PER_MINUTE = 2;
 /** Anchors further back than this are not tried as the start of a segment (bounds the search). */
@@ -92,7 +92,7 @@ export function planTempoMap(hits: readonly HitPoint[], options: TempoMapOptions
     segments = [{ start: 0, tempoBpm: options.locked ? options.referenceBpm : bestSingleTempo(sorted, options, range).tempoBpm }];
   } else {
     const rules = RULES[options.freedom];
-    const allowed = Math.max(1, Math.floor((rules.maxChangesPerMinute * options.duration) / 60));
+    const allowed = Math.max(1, Math.round((rules.maxChangesPerMinute * options.duration) / 60));
     // More changes than the freedom allows: make each one dearer until the plan fits.
     let changeCost = rules.changeCost;
     segments = searchSegments(sorted, options, range, { ...rules, changeCost });

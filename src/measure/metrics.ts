@@ -43,7 +43,7 @@ export function pictureEvents(timeline: VideoTimeline, groundTruthCuts?: readonl
 export interface TrackMetrics {
   /**
    * Share of cuts the music strikes: within ±50 ms the MIDI has a beat or an eighth of its tempo map or a
-   * note starting (an accent played on the cut's frame), and the rendered audio has an onset; null without cuts.
+   * cymbal crash (an accent played on the cut's frame), and the rendered audio has an onset; null without cuts.
    */
   cutHitRate: number | null;
   /** The same, from the MIDI alone and (below) from the audio onsets alone. */
@@ -85,6 +85,9 @@ export interface MetricsInput {
   chords?: ReadonlyArray<{ time: number; duration: number; chord: string }>;
 }
 
+/** General MIDI crash, splash and china cymbals: the accents that mark a cut off the beat. */
+const CRASH_KEYS: ReadonlySet<number> = new Set([49, 52, 55, 57]);
+
 export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: MetricsInput): TrackMetrics {
   const onsetTimes = audio.onsets.map((onset) => onset.time);
   const pitched = midi.notes.filter((note) => !note.isDrums);
@@ -93,9 +96,9 @@ export function trackMetrics({ picture, audio, midi, truePeakDbtp, chords }: Met
   const onsetsPerSecond = countPerSecond(midi.notes.map((note) => note.time), seconds);
   const silence = audio.longestSilence;
   const steadiness = tempoSteadiness(midi);
-  // The click track's beats and eighths, and every note the file starts: what can strike a cut.
+  // The click track's beats and eighths, and the cymbal crashes that mark a cut off them: what can strike a cut.
   const grid = [...midi.beats, ...midi.beats.slice(1).map((beat, i) => (beat + midi.beats[i]!) / 2)];
-  const strikes = [...grid, ...midi.notes.map((note) => note.time)];
+  const strikes = [...grid, ...midi.notes.filter((note) => note.isDrums && CRASH_KEYS.has(note.midi)).map((note) => note.time)];
   const pitchedParts = midi.tracks.filter((track) => track.instrument !== 'drums').map((track) => track.notes.filter((note) => !note.isDrums));
   return {
     cutHitRate: picture.cuts.length === 0 ? null : hitRate(picture.cuts, [strikes, onsetTimes], CUT_TOLERANCE_SECONDS),

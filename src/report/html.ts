@@ -122,7 +122,7 @@ function comparisonTable(rows: ReadonlyArray<{ label: string; values: Partial<Re
 }
 
 const METRIC_HELP: Record<MetricName, string> = {
-  cutHitRate: 'share of cuts the music strikes within ±50 ms: a beat, an eighth or a note of the MIDI, and an audible onset',
+  cutHitRate: 'share of cuts the music strikes within ±50 ms: a beat or an eighth of the MIDI click, or a cymbal crash, and an audible onset',
   cutHitRateMidi: 'the same, from the MIDI only',
   cutOnGridRate: 'share of cuts within ±50 ms of a beat or an eighth of the MIDI tempo map (the click track)',
   cutHitRateAudio: 'the same, from the audio onsets only',

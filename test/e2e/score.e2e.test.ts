@@ -77,8 +77,14 @@ for (const { name, clip, cuts: plantedCuts } of INPUTS) {
       assert.match(cues.models.dynamics, /^bigru dynamics-h\d+-/);
       if (plantedCuts.length > 0) {
         assert.equal(cues.cuts.length, plantedCuts.length);
-        // Each cut lands on a downbeat of the music.
-        for (const cut of cues.cuts) assert.ok(cues.downbeats.some((d) => Math.abs(d - cut.time) <= 0.05), `cut at ${cut.time} is not on a downbeat`);
+        // Each cut is a hit point; those that land on a beat are downbeats of the music (within a frame).
+        assert.equal(cues.hitPoints.filter((hit) => hit.kind === 'cut').length, plantedCuts.length);
+        for (const hit of cues.hitPoints.filter((h) => h.landing === 'downbeat')) {
+          assert.ok(cues.downbeats.some((d) => Math.abs(d - hit.time) <= 1 / cues.input.framesPerSecond + 1e-6), `cut at ${hit.time} is not on a downbeat`);
+        }
+        // One tempo or a few gentle changes.
+        const tempi = cues.tempoMap.map((change) => change.tempo);
+        for (let i = 1; i < tempi.length; i++) assert.ok(Math.abs(tempi[i]! / tempi[i - 1]! - 1) <= 0.08 + 1e-3, `tempo step ${tempi[i - 1]} → ${tempi[i]}`);
       } else {
         assert.deepEqual(cues.cuts, []);
       }
