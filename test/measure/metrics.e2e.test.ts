@@ -40,11 +40,11 @@ async function metricsFor(score: Score, folder: string, name: string) {
 describe('metrics on rendered tracks', () => {
   const folder = temporaryFolder();
 
-  it('gives cut hit rate 1.0 when the beats sit on the cuts, and 0.0 on a copy shifted by a quarter second', async () => {
+  it('gives cut hit rate 1.0 when the beats sit on the cuts, and 0.0 on a copy shifted by a sixteenth (off every beat and eighth)', async () => {
     const onCuts = await metricsFor(beatScore(0), folder, 'on-cuts');
     assert.equal(onCuts.cutHitRate, 1);
     assert.equal(onCuts.cutHitRateAudio, 1);
-    const shifted = await metricsFor(beatScore(0.25), folder, 'shifted');
+    const shifted = await metricsFor(beatScore(0.125), folder, 'shifted');
     assert.equal(shifted.cutHitRateMidi, 0);
     assert.equal(shifted.cutHitRateAudio, 0);
     assert.equal(shifted.cutHitRate, 0);
