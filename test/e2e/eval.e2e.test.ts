@@ -12,7 +12,7 @@ import { buildMontage, FACE_CLIP, runCli, SAMPLE_CLIP, SHOTS, temporaryFolder, t
 
 interface EvalJson {
   summary: SystemSummary[];
-  videos: Array<{ cuts: number[]; runs: Array<{ system: string; metrics: { cutHitRate: number | null } }> }>;
+  videos: Array<{ video: string; cuts: number[]; seedDiversity: Record<string, number | null>; runs: Array<{ system: string; metrics: { cutHitRate: number | null } }> }>;
   skipped: Array<{ video: string; reason: string }>;
 }
 
@@ -99,7 +99,10 @@ describe('v2m eval on a folder, with seeds and a report (slow, end to end)', () 
     assert.deepEqual(result.skipped.map((s) => path.basename(s.video)), ['notes.mp4']);
     const v2m = bySystem(result, 'v2m');
     assert.equal(v2m.runs, 2 * 2 * 2, 'two videos × two styles × two seeds');
-    assert.equal(v2m.seedDiversity, 1, 'every seed a different chord sequence');
+    // Six seconds hold enough bars for every seed to write other chords; the 3.5-s clip is two bars —
+    // an opening chord and the final tonic — where two seeds may well agree.
+    const fourShots = result.videos.find((video) => path.basename(video.video) === 'four-shots.mp4')!;
+    assert.equal(fourShots.seedDiversity.v2m, 1, 'every seed a different chord sequence');
     const html = readFileSync(report, 'utf8');
     const validation = await new HtmlValidate({ extends: ['html-validate:recommended'] }).validateString(html);
     assert.ok(validation.valid, JSON.stringify(validation.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`)).slice(0, 5)));
