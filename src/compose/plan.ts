@@ -8,6 +8,7 @@ import type { VideoTimeline } from '../analysis/timeline.js';
 import { streamSeed, type Rng } from '../music/random.js';
 import { chordQuality, chordRoot, type MusicalKey, type Mode } from '../music/theory.js';
 import { pictureKey } from './key.js';
+import { shippedMelodyModel } from '../models/melody.js';
 import type { Role, StyleReference } from './reference.js';
 import { STYLES, type StyleSpec } from './styles.js';
 import type { ScorePlan, Section, StyleName } from './score.js';
@@ -119,6 +120,7 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rn
     models: {
       chords: options.learned?.chords ? `${options.learned.chords.model.kind} ${options.learned.chords.model.version}` : 'rules',
       dynamics: options.learned?.dynamics ? `bigru ${options.learned.dynamics.version}` : 'motion',
+      melody: `melody ${shippedMelodyModel().version}`,
     },
     beatsPerBar: BEATS_PER_BAR,
     seed: options.seed,

@@ -53,7 +53,7 @@ export interface ScorePlan {
   /** The AMT's chord for every second, in the plan's key (absent when the chords come from rules). */
   learnedChords?: string[];
   /** Which model (and weights version) wrote the chords and shaped the dynamics. */
-  models: { chords: string; dynamics: string };
+  models: { chords: string; dynamics: string; melody?: string };
 }
 
 export interface Beat {

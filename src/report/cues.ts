@@ -53,7 +53,7 @@ export interface CueSheet extends AnalysisSheet {
   /** Why the plan chose its style, key and tempo. */
   reasons: { style: string; key: string; tempo: string };
   /** Which model and weights version wrote the chords ('amt <version>' or 'rules') and shaped the dynamics. */
-  models: { chords: string; dynamics: string };
+  models: { chords: string; dynamics: string; melody?: string };
   outputs: { video: string; audio: string; midi: string; cues: string; report: string };
   audio: { duration: number; integratedLufs: number; truePeakDbtp: number };
   /** EVALUATION.md's metrics, measured on the rendered WAV and MIDI. */
