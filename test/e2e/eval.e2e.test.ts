@@ -65,7 +65,7 @@ describe('v2m eval on montages with irregular cuts (slow, end to end)', () => {
     });
   }
 
-  it('still and busy shots in turn: the music gets louder with the motion (r ≥ 0.5), unlike the baselines', () => {
+  it('still and busy shots in turn: the music gets louder and busier with the motion (r ≥ 0.5), unlike the baselines', () => {
     // Still pictures between busy scrolling automata.
     const parts: MontagePart[] = [
       [SHOTS.bars, 0, 4],
@@ -77,7 +77,9 @@ describe('v2m eval on montages with irregular cuts (slow, end to end)', () => {
     const { result } = evalMontage(parts, 'calm-energetic');
     const [v2m, fixed, random] = ['v2m', 'fixed', 'random'].map((system) => bySystem(result, system));
     console.log(`motion–loudness r: v2m ${v2m!.motionLoudnessR}, fixed ${fixed!.motionLoudnessR}, random ${random!.motionLoudnessR}`);
+    console.log(`motion–density r: v2m ${v2m!.motionDensityR}, fixed ${fixed!.motionDensityR}, random ${random!.motionDensityR}`);
     assert.ok(v2m!.motionLoudnessR! >= 0.5, `v2m r ${v2m!.motionLoudnessR}`);
+    assert.ok(v2m!.motionDensityR! >= 0.5, `v2m motion–density r ${v2m!.motionDensityR}`);
     assert.ok(v2m!.motionLoudnessR! > fixed!.motionLoudnessR! && v2m!.motionLoudnessR! > random!.motionLoudnessR!);
   });
 });
