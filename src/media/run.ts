@@ -99,6 +99,12 @@ export function runTool(
 }
 
 let refusing = false;
+let started = 0;
+
+/** How many ffmpeg/ffprobe processes this process has started so far (each start costs 2–90 ms; see README). */
+export function toolStarts(): number {
+  return started;
+}
 
 /** After this, no tool is started any more (the run is being stopped). */
 export function refuseNewTools(): void {
@@ -107,6 +113,7 @@ export function refuseNewTools(): void {
 
 function startTool(tool: MediaTool, args: readonly string[], stdio: Array<'ignore' | 'pipe'>): ChildProcess {
   if (refusing) throw internalError(`not starting ${tool}: v2m is stopping.`);
+  started += 1;
   return track(spawn(toolPath(tool), args, { stdio, windowsHide: true }));
 }
 

@@ -2,10 +2,11 @@
 // and streams the audio to disk in blocks. Events come straight from the Score (render/performance),
 // at the synthesizer's own 128-sample resolution, so memory stays flat however long the piece is.
 
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { SoundBankLoader, SpessaLog, SpessaSynthProcessor } from 'spessasynth_core';
 import type { Score } from '../compose/score.js';
 import type { RawPcmFile } from '../media/audio.js';
+import { startEffectsThread } from './effects-thread.js';
 import { performanceEvents, type PerformanceEvent } from './performance.js';
 import { soundFontPath } from './soundfont.js';
 
@@ -44,28 +45,24 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   };
 
   const totalSamples = Math.ceil(options.durationSeconds * options.sampleRateHz);
-  const left = new Float32Array(BLOCK_SAMPLES);
-  const right = new Float32Array(BLOCK_SAMPLES);
-  const interleaved = new Float32Array(BLOCK_SAMPLES * 2);
-  const file = await open(options.output, 'w');
+  // The voices render here; the send effects run on a thread of their own, which writes the file.
+  const effects = startEffectsThread(synth, options.output, BLOCK_SAMPLES, QUANTUM_SAMPLES);
+  let finished = false;
   try {
     for (let done = 0; done < totalSamples; done += BLOCK_SAMPLES) {
       const blockSamples = Math.min(BLOCK_SAMPLES, totalSamples - done);
-      left.fill(0);
-      right.fill(0);
+      const { left, right } = effects.block;
       for (let offset = 0; offset < blockSamples; offset += QUANTUM_SAMPLES) {
         playUntil((done + offset + QUANTUM_SAMPLES / 2) / options.sampleRateHz);
         synth.process(left, right, offset, Math.min(QUANTUM_SAMPLES, blockSamples - offset));
       }
-      for (let i = 0; i < blockSamples; i++) {
-        interleaved[2 * i] = left[i]!;
-        interleaved[2 * i + 1] = right[i]!;
-      }
-      await file.write(new Uint8Array(interleaved.buffer, 0, blockSamples * 2 * 4));
+      await effects.send(blockSamples);
       options.onProgress?.(Math.min(1, (done + blockSamples) / totalSamples));
     }
+    await effects.finish();
+    finished = true;
   } finally {
-    await file.close();
+    if (!finished) await effects.stop();
   }
   return { path: options.output, sampleRateHz: options.sampleRateHz, channels: 2 };
 }

@@ -1,0 +1,85 @@
+// The synthesizer with its send effects on a second thread writes the very samples that
+// SpessaSynthProcessor.process writes on one: same operations, in the same order.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { SoundBankLoader, SpessaSynthProcessor } from 'spessasynth_core';
+import type { Score } from '../../src/compose/score.js';
+import { performanceEvents } from '../../src/render/performance.js';
+import { soundFontPath } from '../../src/render/soundfont.js';
+import { synthesize } from '../../src/render/synth.js';
+import { temporaryFolder } from '../helpers.js';
+
+const SAMPLE_RATE_HZ = 48000;
+const QUANTUM = 128;
+
+/** Chords, a held pad, bass and drums: every voice sends to chorus and reverb, and the pad's tail rings past its note-off. */
+function smallScore(): Score {
+  const notes = (midis: number[], times: number[], duration: number, velocity: number) =>
+    times.flatMap((time) => midis.map((midi) => ({ time, duration, midi, velocity0to127: velocity })));
+  return {
+    duration: 3,
+    beatsPerBar: 4,
+    tempoMap: [{ time: 0, tempoBpm: 120 }],
+    tracks: [
+      { role: 'chords', name: 'Piano', program: 0, isDrums: false, notes: notes([60, 64, 67], [0, 0.5, 1, 1.5, 2], 0.4, 90) },
+      { role: 'pad', name: 'Strings', program: 48, isDrums: false, notes: notes([48, 55], [0], 1.8, 70) },
+      { role: 'bass', name: 'Bass', program: 33, isDrums: false, notes: notes([36], [0, 1, 2], 0.9, 100) },
+      { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: [...notes([36], [0, 1, 2], 0.1, 110), ...notes([42], [0.5, 1.5, 2.5], 0.1, 80)] },
+    ],
+  };
+}
+
+/** The reference: spessasynth's own process(), voices and effects on one thread, as synth.ts did before. */
+async function renderOnOneThread(score: Score, seconds: number): Promise<Float32Array> {
+  const bytes = readFileSync(soundFontPath().path);
+  const synth = new SpessaSynthProcessor(SAMPLE_RATE_HZ, { effectsEnabled: true, eventsEnabled: false });
+  synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer), 'main');
+  await synth.processorInitialized;
+  const events = performanceEvents(score);
+  let pending = events.next().value ?? undefined;
+  const total = Math.ceil(seconds * SAMPLE_RATE_HZ);
+  const left = new Float32Array(total);
+  const right = new Float32Array(total);
+  for (let offset = 0; offset < total; offset += QUANTUM) {
+    const until = (offset + QUANTUM / 2) / SAMPLE_RATE_HZ;
+    while (pending && pending.time < until) {
+      if (pending.kind === 'program') synth.programChange(pending.channel, pending.program);
+      else if (pending.kind === 'on') synth.noteOn(pending.channel, pending.midi, pending.velocity);
+      else if (pending.kind === 'off') synth.noteOff(pending.channel, pending.midi);
+      pending = events.next().value ?? undefined;
+    }
+    synth.process(left, right, offset, Math.min(QUANTUM, total - offset));
+  }
+  const interleaved = new Float32Array(total * 2);
+  for (let i = 0; i < total; i++) {
+    interleaved[2 * i] = left[i]!;
+    interleaved[2 * i + 1] = right[i]!;
+  }
+  return interleaved;
+}
+
+describe('synthesize with the effects on their own thread', () => {
+  it('writes the same samples as the synthesizer on one thread, tails of chorus and reverb included', { timeout: 60_000 }, async () => {
+    const seconds = 3.5;
+    const output = path.join(temporaryFolder(), 'split.f32');
+    await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ });
+    const written = readFileSync(output);
+    const split = new Float32Array(written.buffer, written.byteOffset, written.byteLength / 4);
+    const reference = await renderOnOneThread(smallScore(), seconds);
+    assert.equal(split.length, reference.length);
+    // Not silent, and the reverb tail is there after the last note ends at 2.6 s.
+    const tail = reference.subarray(Math.round(3.2 * SAMPLE_RATE_HZ) * 2);
+    assert.ok(tail.some((sample) => Math.abs(sample) > 1e-4), 'the reference has a reverb tail');
+    let firstDifference = -1;
+    for (let i = 0; i < split.length; i++) {
+      if (split[i] !== reference[i]) {
+        firstDifference = i;
+        break;
+      }
+    }
+    assert.equal(firstDifference, -1, `sample ${firstDifference} differs: ${split[firstDifference]} vs ${reference[firstDifference]}`);
+  });
+});
