@@ -54,6 +54,8 @@ export interface ScoreOptions {
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;
+  /** A General MIDI SoundFont (.sf2/.sf3) to play the music with instead of the shipped one. */
+  soundFont?: string;
   /** Score a damaged input (decode errors, a missing tail) with a warning instead of refusing it. */
   allowDamaged?: boolean;
 }

@@ -10,6 +10,7 @@ import { CHORD_SOURCES, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDO
 import type { LearnedModels } from './compose/learned.js';
 import { shippedChordModel, shippedDynamicsModel } from './models/shipped.js';
 import { usageError } from './errors.js';
+import { soundFontProblem } from './render/soundfont.js';
 import { chordQuality, parseKey } from './music/theory.js';
 
 /** The composer's controls, checked: everything `compose` needs from the user except the seed. */
@@ -30,6 +31,7 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
   if (!DYNAMICS_SOURCES.includes(options.dynamics)) throw usageError(`Unknown dynamics source '${options.dynamics}'. Choose one of: ${DYNAMICS_SOURCES.join(', ')}.`);
   if (!(options.temperature >= 0 && options.temperature <= 5)) throw usageError(`--temperature must be between 0 (always the likeliest chord) and 5, not '${options.temperature}'.`);
   if (!Number.isSafeInteger(options.topK) || options.topK < 0) throw usageError(`--top-k must be a whole number ≥ 0 (0: all chords), not '${options.topK}'.`);
+  if (options.soundFont !== undefined) await checkSoundFont(options.soundFont);
   if (options.intensity !== undefined && !(options.intensity >= 0 && options.intensity <= 1)) {
     throw usageError(`--intensity must be between 0 (hold back) and 1 (push), not '${options.intensity}'.`);
   }
@@ -97,6 +99,11 @@ export function checkInstruments(text: string): Partial<Record<Role, number>> {
     result[role as Role] = program;
   }
   return result;
+}
+
+async function checkSoundFont(file: string): Promise<void> {
+  const problem = await soundFontProblem(file);
+  if (problem) throw usageError(`Cannot use the --soundfont '${file}': ${problem}. Give a General MIDI SoundFont (.sf2 or .sf3), or leave --soundfont out for the shipped one.`);
 }
 
 async function loadReference(file: string): Promise<StyleReference> {

@@ -99,8 +99,9 @@ async function writeOutputs(
   trackTemporary(workFolder);
   try {
     const { midi, loudness } = await renderAudio({
-      score: composition.score,
+      score: composition.produced,
       title: path.basename(input),
+      soundFont: settings.soundFont,
       audioPath: temporary.audio,
       workFolder,
       onProgress: report,
@@ -117,7 +118,7 @@ async function writeOutputs(
       info: reuse.publicName ? { ...info, path: reuse.publicName } : info,
       timeline,
       composition,
-      generator: { name: 'v2m', version: V2M_VERSION, soundFont: soundFontPath().name },
+      generator: { name: 'v2m', version: V2M_VERSION, soundFont: soundFontPath(settings.soundFont).name },
       outputs: reuse.publicName ? (Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, path.basename(file)])) as unknown as OutputPaths) : outputs,
       audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
       metrics,

@@ -59,13 +59,14 @@ function buildProgram(): Command {
     .option('--objects', 'also name the objects in view (labels in the report; each look costs about a third of a second)')
     .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
+    .option('--soundfont <file>', 'play the music with this General MIDI SoundFont (.sf2 or .sf3) instead of the shipped one')
     .option('--allow-damaged', 'score a damaged video (decode errors, a missing tail) with a warning instead of refusing it (exit 3)')
     .option('--json', 'print the cue sheet as JSON on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', `\nStyles:\n${Object.values(STYLES).map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`)
     .action(async (video: string, flags: ScoreFlags) => {
       // Flags carry the option names of ScoreOptions; scoreVideo checks every value.
-      const { json: _json, quiet: _quiet, originalGain, style, mux, chords, dynamics, ...same } = flags;
+      const { json: _json, quiet: _quiet, originalGain, style, mux, chords, dynamics, soundfont, ...same } = flags;
       const options: Partial<ScoreOptions> = {
         ...same,
         style: style as ScoreOptions['style'],
@@ -73,6 +74,7 @@ function buildProgram(): Command {
         chords: chords as ScoreOptions['chords'],
         dynamics: dynamics as ScoreOptions['dynamics'],
         originalGainDb: originalGain,
+        soundFont: soundfont,
       };
       // Each command loads only what it runs (the server, the trainer and the synthesizer take a while to load).
       const { scoreVideo, stopCleanlyOnSignals } = await import('../pipeline.js');
@@ -331,7 +333,8 @@ async function evalMusic(folder: string | undefined, flags: EvalFlags, stylesByD
 }
 
 /** commander's flags for `score`: ScoreOptions as typed on a command line, plus output switches. */
-type ScoreFlags = Omit<ScoreOptions, 'style' | 'mux' | 'originalGainDb' | 'chords' | 'dynamics'> & {
+type ScoreFlags = Omit<ScoreOptions, 'style' | 'mux' | 'originalGainDb' | 'chords' | 'dynamics' | 'soundFont'> & {
+  soundfont?: string;
   style: string;
   mux: string;
   chords: string;

@@ -6,6 +6,7 @@ import { streamRng } from '../music/random.js';
 import { arrange } from './arrange.js';
 import { beatGrid, meter, tempoMap } from './grid.js';
 import { chordTrack } from './harmony.js';
+import { produceMix } from './mix.js';
 import { planScore, type PlanOptions } from './plan.js';
 import type { Beat, ChordEvent, Score, ScorePlan } from './score.js';
 
@@ -17,7 +18,10 @@ export interface Composition {
   plan: ScorePlan;
   beats: Beat[];
   chords: ChordEvent[];
+  /** The Score as written: every note on its grid position, no mix (what the music measures read). */
   score: Score;
+  /** The Score as produced (compose/mix): pan, sends, expression, pedal and humanised playing — what is rendered and written to the MIDI file. */
+  produced: Score;
 }
 
 export function compose(timeline: VideoTimeline, options: PlanOptions): Composition {
@@ -37,10 +41,6 @@ export function composeFromPlan(plan: ScorePlan, duration: number): Composition 
   const beats = beatGrid(plan);
   const chords = chordTrack(plan, beats, streamRng(plan.seed, 'harmony'));
   const tracks = arrange({ plan, beats, chords, duration });
-  return {
-    plan,
-    beats,
-    chords,
-    score: { duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, meter: meter(plan, beats), markers: markers(plan), tracks },
-  };
+  const score: Score = { duration, tempoMap: tempoMap(plan), beatsPerBar: plan.beatsPerBar, meter: meter(plan, beats), markers: markers(plan), tracks };
+  return { plan, beats, chords, score, produced: produceMix({ plan, chords, score }) };
 }

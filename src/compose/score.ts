@@ -95,6 +95,16 @@ export interface Track {
   program: number;
   isDrums: boolean;
   notes: Note[];
+  /** Controller changes (pan, sends, expression, pedal) in time order; absent: a dry, centred part (compose/mix writes them). */
+  controls?: ControlChange[];
+}
+
+/** A MIDI controller change on a track's channel: the mix and the player's expression, beside the notes. */
+export interface ControlChange {
+  time: number;
+  /** MIDI controller number (10 pan, 11 expression, 64 sustain pedal, 91 reverb send, 93 chorus send). */
+  controller: number;
+  value0to127: number;
 }
 
 export interface Score {

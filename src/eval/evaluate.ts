@@ -112,7 +112,7 @@ async function measureRun(
   await mkdir(folder, { recursive: true });
   const audioPath = path.join(folder, `${stem}.wav`);
   // The master already measured the finished WAV with ebur128 (true peak included): no second pass.
-  const { midi, loudness } = await renderAudio({ score: composition.score, title, audioPath, workFolder });
+  const { midi, loudness } = await renderAudio({ score: composition.produced, title, audioPath, workFolder });
   if (keepFolder) await writeFile(path.join(folder, `${stem}.mid`), midi);
   const audio = await analyzeAudio(audioPath);
   const metrics = trackMetrics({ picture, audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });

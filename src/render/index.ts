@@ -16,6 +16,8 @@ export interface RenderRequest {
   audioPath: string;
   /** A private folder for the raw synthesizer output. */
   workFolder: string;
+  /** A checked SoundFont file (`--soundfont`); default: render/soundfont's choice. */
+  soundFont?: string;
   onProgress?: (stage: 'synthesize' | 'master', fraction: number) => void;
 }
 
@@ -36,6 +38,7 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
     output: path.join(request.workFolder, `synth-${path.basename(request.audioPath)}.f32`),
     durationSeconds: duration + SYNTH_TAIL_SECONDS,
     sampleRateHz: DEFAULT_MASTER.sampleRateHz,
+    soundFont: request.soundFont,
     onProgress: (f) => request.onProgress?.('synthesize', f),
   });
   request.onProgress?.('master', 0);

@@ -1,6 +1,6 @@
 // midi: the Score as a Standard MIDI File (format 1) — a conductor track with the tempo map that puts
-// every beat on its second, then one track per instrument with its General MIDI program, drums on
-// channel 10. Written with midi-file from plain event lists, so even a two-hour piece stays small.
+// every beat on its second, then one track per instrument with its General MIDI program and its mix
+// (controller events: pan, sends, expression, pedal), drums on channel 10. Written with midi-file from plain event lists, so even a two-hour piece stays small.
 
 import { writeMidi, type MidiEvent } from 'midi-file';
 import type { Score, Track } from '../compose/score.js';
@@ -57,6 +57,11 @@ function instrumentTrack(track: Track, channel: number, tempo: TempoTimeline): M
     { ticks: 0, event: { deltaTime: 0, type: 'instrumentName', text: track.role } },
   ];
   if (!track.isDrums) events.push({ ticks: 0, event: { deltaTime: 0, type: 'programChange', channel, programNumber: track.program } });
+  // The mix (pan, sends, expression, pedal): a controller at a note's tick comes before its note-on.
+  for (const control of track.controls ?? []) {
+    const value = Math.max(0, Math.min(127, Math.round(control.value0to127)));
+    events.push({ ticks: tempo.secondsToTicks(control.time), event: { deltaTime: 0, type: 'controller', channel, controllerType: control.controller, value } });
+  }
   for (const note of track.notes) {
     const on = tempo.secondsToTicks(note.time);
     const off = Math.max(on + 1, tempo.secondsToTicks(note.time + note.duration));

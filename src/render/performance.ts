@@ -1,45 +1,79 @@
-// performance: the Score as a time-ordered stream of synthesizer events (program changes, note-ons,
-// note-offs), produced lazily — a merge of the tracks' sorted notes plus a heap of pending note-offs —
-// so the synthesizer plays the Score directly, without a second copy of every note in memory.
+// performance: the Score as a time-ordered stream of synthesizer events (program changes, controller
+// changes, note-ons, note-offs), produced lazily — a merge of the tracks' sorted notes and controls plus
+// a heap of pending note-offs — so the synthesizer plays the Score directly, without a second copy of
+// every note in memory.
 
-import type { Score } from '../compose/score.js';
+import type { ControlChange, Note, Score, Track } from '../compose/score.js';
 import { assignChannels } from './midi.js';
 
 export type PerformanceEvent =
   | { time: number; kind: 'program'; channel: number; program: number }
+  | { time: number; kind: 'control'; channel: number; controller: number; value: number }
   | { time: number; kind: 'on'; channel: number; midi: number; velocity: number }
   | { time: number; kind: 'off'; channel: number; midi: number };
 
 type NoteOff = Extract<PerformanceEvent, { kind: 'off' }>;
 
+interface Part {
+  channel: number;
+  /** General MIDI program; undefined for drums (channel 10 plays its kit without one). */
+  program: number | undefined;
+  notes: readonly Note[];
+  controls: readonly ControlChange[];
+  nextNote: number;
+  nextControl: number;
+}
+
 export function* performanceEvents(score: Score): Generator<PerformanceEvent> {
   const channels = assignChannels(score.tracks);
-  const parts = score.tracks
-    .map((track, index) => ({ track, channel: channels[index], next: 0 }))
-    .filter((part): part is { track: Score['tracks'][number]; channel: number; next: number } => part.channel !== undefined);
-  for (const { track, channel } of parts) {
-    if (!track.isDrums) yield { time: 0, kind: 'program', channel, program: track.program };
+  const parts: Part[] = [];
+  score.tracks.forEach((track: Track, index) => {
+    const channel = channels[index];
+    if (channel === undefined) return;
     // Arrangers write notes in (nearly) time order; make it exact once.
     track.notes.sort((a, b) => a.time - b.time);
+    const controls = [...(track.controls ?? [])].sort((a, b) => a.time - b.time);
+    parts.push({ channel, program: track.isDrums ? undefined : track.program, notes: track.notes, controls, nextNote: 0, nextControl: 0 });
+  });
+  for (const part of parts) {
+    if (part.program !== undefined) yield { time: 0, kind: 'program', channel: part.channel, program: part.program };
   }
   const offs = new MinHeap<NoteOff>((a, b) => a.time - b.time);
   for (;;) {
-    let earliest: (typeof parts)[number] | undefined;
-    for (const part of parts) {
-      const note = part.track.notes[part.next];
-      if (note && (!earliest || note.time < earliest.track.notes[earliest.next]!.time)) earliest = part;
-    }
-    const nextOn = earliest?.track.notes[earliest.next];
-    // Offs first at equal times, so a repeated note is released before it sounds again.
-    if (offs.size > 0 && (!nextOn || offs.peek()!.time <= nextOn.time)) {
+    const noteOn = earliest(parts, (part) => part.notes[part.nextNote]?.time);
+    const control = earliest(parts, (part) => part.controls[part.nextControl]?.time);
+    const onTime = noteOn ? noteOn.notes[noteOn.nextNote]!.time : Number.POSITIVE_INFINITY;
+    const controlTime = control ? control.controls[control.nextControl]!.time : Number.POSITIVE_INFINITY;
+    // At equal times: offs first (a repeated note is released before it sounds again), then controllers
+    // (pan and pedal are set before the note they shape), then note-ons.
+    if (offs.size > 0 && offs.peek()!.time <= Math.min(onTime, controlTime)) {
       yield offs.pop()!;
       continue;
     }
-    if (!earliest || !nextOn) return;
-    earliest.next += 1;
-    yield { time: nextOn.time, kind: 'on', channel: earliest.channel, midi: nextOn.midi, velocity: Math.max(1, Math.min(127, Math.round(nextOn.velocity0to127))) };
-    offs.push({ time: nextOn.time + nextOn.duration, kind: 'off', channel: earliest.channel, midi: nextOn.midi });
+    if (control && controlTime <= onTime) {
+      const change = control.controls[control.nextControl++]!;
+      yield { time: change.time, kind: 'control', channel: control.channel, controller: change.controller, value: Math.max(0, Math.min(127, Math.round(change.value0to127))) };
+      continue;
+    }
+    if (!noteOn) return;
+    const note = noteOn.notes[noteOn.nextNote++]!;
+    yield { time: note.time, kind: 'on', channel: noteOn.channel, midi: note.midi, velocity: Math.max(1, Math.min(127, Math.round(note.velocity0to127))) };
+    offs.push({ time: note.time + note.duration, kind: 'off', channel: noteOn.channel, midi: note.midi });
   }
+}
+
+/** The part whose next item (by `timeOf`) comes first; undefined when every part is done. */
+function earliest(parts: readonly Part[], timeOf: (part: Part) => number | undefined): Part | undefined {
+  let best: Part | undefined;
+  let bestTime = Number.POSITIVE_INFINITY;
+  for (const part of parts) {
+    const time = timeOf(part);
+    if (time !== undefined && time < bestTime) {
+      best = part;
+      bestTime = time;
+    }
+  }
+  return best;
 }
 
 /** A binary min-heap: the pending note-offs (a few dozen at a time). */
