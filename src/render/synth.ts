@@ -3,7 +3,7 @@
 // at the synthesizer's own 128-sample resolution, so memory stays flat however long the piece is.
 
 import { readFile } from 'node:fs/promises';
-import { SoundBankLoader, SpessaLog, SpessaSynthProcessor } from 'spessasynth_core';
+import { SoundBankLoader, SpessaLog, SpessaSynthProcessor, type MIDIController } from 'spessasynth_core';
 import type { Score } from '../compose/score.js';
 import type { RawPcmFile } from '../media/audio.js';
 import { startEffectsThread } from './effects-thread.js';
@@ -21,13 +21,16 @@ export interface SynthOptions {
   output: string;
   durationSeconds: number;
   sampleRateHz: number;
+  /** A checked SoundFont file (`--soundfont`); default: render/soundfont's choice. */
+  soundFont?: string;
   onProgress?: (fraction: number) => void;
 }
 
 export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   SpessaLog.warnEnabled = false;
   SpessaLog.infoEnabled = false;
-  const soundFont = await readFile(soundFontPath().path);
+  const soundFont = await readFile(soundFontPath(options.soundFont).path);
+  // Effects on: the reverb (CC91) and chorus (CC93) sends the mix writes feed the synthesizer's own processors.
   const synth = new SpessaSynthProcessor(options.sampleRateHz, { effectsEnabled: true, eventsEnabled: false });
   synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(toArrayBuffer(soundFont)), 'main');
   await synth.processorInitialized;
@@ -38,6 +41,7 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   const playUntil = (seconds: number) => {
     while (pending && pending.time < seconds) {
       if (pending.kind === 'program') synth.programChange(pending.channel, pending.program);
+      else if (pending.kind === 'control') synth.controllerChange(pending.channel, pending.controller as MIDIController, pending.value);
       else if (pending.kind === 'on') synth.noteOn(pending.channel, pending.midi, pending.velocity);
       else synth.noteOff(pending.channel, pending.midi);
       pending = events.next().value ?? undefined;
