@@ -72,7 +72,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.acousticGrandPiano, name: 'Piano', figure: 'texture', range: [45, 77], onsetsPerBeat: [0.75, 3.5], syncopationCost: 0.2 },
     pad: { program: GM.stringEnsemble1, name: 'Strings' },
     bass: { program: GM.acousticBass, name: 'Bass' },
-    melody: { program: GM.acousticGrandPiano, name: 'Piano melody', range: [67, 88] },
+    melody: { program: GM.acousticGrandPiano, name: 'Piano melody', range: [64, 84] },
     drums: { groove: 'kit', maxLevel: 2, velocityScale: 0.75, swing: 0.5 },
   },
   ambient: {
@@ -81,7 +81,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.electricPiano1, name: 'Electric piano', figure: 'sparse', range: [52, 76], onsetsPerBeat: [0.25, 1.5], syncopationCost: 1 },
     pad: { program: GM.warmPad, name: 'Warm pad' },
     bass: { program: GM.fretlessBass, name: 'Fretless bass' },
-    melody: { program: GM.celesta, name: 'Celesta', range: [72, 91] },
+    melody: { program: GM.celesta, name: 'Celesta', range: [67, 88] },
     drums: { groove: 'minimal', maxLevel: 1, velocityScale: 0.6, swing: 0.5 },
   },
   band: {
@@ -90,7 +90,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.electricGuitarClean, name: 'Guitar', figure: 'strum', range: [52, 76], onsetsPerBeat: [0.75, 2.5], syncopationCost: 0.6 },
     pad: { program: GM.electricPiano1, name: 'Keys' },
     bass: { program: GM.electricBassFinger, name: 'Bass' },
-    melody: { program: GM.overdrivenGuitar, name: 'Lead guitar', range: [64, 84] },
+    melody: { program: GM.overdrivenGuitar, name: 'Lead guitar', range: [60, 81] },
     drums: { groove: 'kit', maxLevel: 3, velocityScale: 1, swing: 0.5 },
   },
   cinematic: {
@@ -100,7 +100,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     pad: { program: GM.frenchHorn, name: 'Horns' },
     bass: { program: GM.contrabass, name: 'Contrabass' },
     hits: { program: GM.brassSection, name: 'Brass' },
-    melody: { program: GM.violin, name: 'Solo violin', range: [67, 91] },
+    melody: { program: GM.violin, name: 'Solo violin', range: [64, 86] },
     drums: { groove: 'orchestral', maxLevel: 3, velocityScale: 0.9, swing: 0.5 },
   },
   electronic: {
@@ -109,7 +109,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.leadSquare, name: 'Arpeggiator', figure: 'arpeggiator', range: [57, 84], onsetsPerBeat: [1.5, 4], syncopationCost: 0 },
     pad: { program: GM.polysynthPad, name: 'Synth pad' },
     bass: { program: GM.synthBass1, name: 'Synth bass' },
-    melody: { program: GM.leadSawtooth, name: 'Saw lead', range: [67, 88] },
+    melody: { program: GM.leadSawtooth, name: 'Saw lead', range: [64, 84] },
     drums: { groove: 'four-on-the-floor', maxLevel: 3, velocityScale: 0.95, swing: 0.5 },
   },
   lofi: {
@@ -118,7 +118,7 @@ export const STYLES: Record<StyleName, StyleSpec> = {
     chords: { program: GM.electricPiano1, name: 'Electric piano', figure: 'strum', range: [50, 74], onsetsPerBeat: [0.5, 2], syncopationCost: 0.3 },
     pad: { program: GM.vibraphone, name: 'Vibraphone' },
     bass: { program: GM.acousticBass, name: 'Bass' },
-    melody: { program: GM.flute, name: 'Flute', range: [67, 91] },
+    melody: { program: GM.flute, name: 'Flute', range: [65, 88] },
     drums: { groove: 'lofi', maxLevel: 2, velocityScale: 0.65, swing: 0.62 },
   },
 };
