@@ -90,6 +90,8 @@ async function writeOutputs(
   reuse: ScoreReuse,
 ): Promise<ScoreResult> {
   const timeline = reuse.timeline ?? (await analyzeVideo(info, { ...DEFAULT_ANALYSIS, faces: settings.faces, objects: settings.objects, onProgress: (f) => report('analyze', f) }));
+  // The poster needs only the video: take it now, on the core the synthesizer leaves free.
+  const poster = reuse.poster ? Promise.resolve(reuse.poster) : jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined);
   report('compose', 0);
   const composition = compose(timeline, { ...controls, seed: settings.seed });
 
@@ -125,11 +127,10 @@ async function writeOutputs(
     });
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
     const videoHref = reuse.reportVideoHref ?? path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
-    const poster = reuse.poster ?? (await jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined));
-    await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster }));
+    await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster: await poster }));
     await renameAllOrNothing((Object.keys(outputs) as Array<keyof OutputPaths>).map((key) => ({ from: temporary[key], to: outputs[key] })));
     report('done', 1);
-    return { outputs, cues, timeline, poster };
+    return { outputs, cues, timeline, poster: await poster };
   } finally {
     await removeTemporary(...Object.values(temporary), workFolder);
   }

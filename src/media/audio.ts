@@ -42,8 +42,9 @@ const MAX_GAIN_PASSES = 3;
 /**
  * Writes `output`: the input cut or padded to exactly `durationSeconds`, faded out at the end, and
  * normalised to `targetLufs` with true peaks at most `truePeakDbtp`. One ebur128 pass measures; a
- * linear gain and, where the peaks would pass the ceiling, a limiter bring it to target; a check
- * pass measures the result and corrects the gain if the limiter cost loudness.
+ * linear gain and, where the peaks would pass the ceiling, a limiter bring it to target in a pass that
+ * writes the file and measures what it writes, and is redone with a corrected gain if the limiter
+ * cost loudness (two ffmpeg starts in all, most times).
  */
 export async function normaliseLoudness(options: NormaliseOptions): Promise<LoudnessMeasurement> {
   const totalSamples = Math.round(options.durationSeconds * options.sampleRateHz);
@@ -66,12 +67,13 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
     const limiter = raw.truePeakDbtp + gainDb > sampleCeilingDb
       ? `,alimiter=limit=${dbToLinear(sampleCeilingDb).toFixed(5)}:attack=5:release=50:level=disabled`
       : '';
-    await runTool(
-      'ffmpeg',
-      ['-hide_banner', '-nostdin', '-y', ...inputArgs, '-af', `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`, '-c:a', 'pcm_s16le', '-f', 'wav', mediaPath(options.output)],
-      (tail) => internalError(`loudness normalisation failed: ${tail}`),
+    // One pass writes the WAV and measures it: ebur128 passes the audio through on its way to the file.
+    result = await runEbur128(
+      ['-y', ...inputArgs],
+      `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`,
+      'the normalised music',
+      ['-c:a', 'pcm_s16le', '-f', 'wav', mediaPath(options.output)],
     );
-    result = await measureLoudness(options.output);
     const loudnessOk = Math.abs(result.integratedLufs - options.targetLufs) <= LOUDNESS_TOLERANCE_LU;
     const peakOk = result.truePeakDbtp <= options.truePeakDbtp;
     if (loudnessOk && peakOk) break;
@@ -81,8 +83,9 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
   return result;
 }
 
-async function runEbur128(inputArgs: string[], filters: string, what: string): Promise<LoudnessMeasurement> {
-  const args = ['-hide_banner', '-nostdin', ...inputArgs, '-af', `${filters},ebur128=peak=true`, '-f', 'null', '-'];
+/** Measures the audio after `filters`; with `outputArgs` it also writes it there, else discards it. */
+async function runEbur128(inputArgs: string[], filters: string, what: string, outputArgs = ['-f', 'null', '-']): Promise<LoudnessMeasurement> {
+  const args = ['-hide_banner', '-nostdin', ...inputArgs, '-af', `${filters},ebur128=peak=true`, ...outputArgs];
   const { stderr } = await runTool('ffmpeg', args, (tail) => internalError(`could not measure ${what}: ${tail}`));
   const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
   return {
