@@ -1,5 +1,8 @@
-// compose: from the VideoTimeline to a Score — plan (the long view), beat grid, chords, arrangement.
-// Pure: the same timeline, options and seed always give the same Score.
+// compose: from the VideoTimeline to a Score, as a chain of stages that each take and return a typed,
+// JSON-able record — dynamics (DynamicsCurve) → plan (ScorePlan: key, tempo map, sections, reasons)
+// → grid (Beat[]) → harmony (ChordEvent[]) → arrangement (melody, accompaniment, bass, pad, hits,
+// drums: Track[]) → Score → the produced mix. A test or a baseline replaces one stage and keeps the
+// rest. Pure: the same timeline, options and seed always give the same Score.
 
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { streamRng } from '../music/random.js';
@@ -7,6 +10,7 @@ import { arrange } from './arrange.js';
 import { beatGrid, meter, tempoMap } from './grid.js';
 import { chordTrack } from './harmony.js';
 import { produceMix } from './mix.js';
+import { dynamicsCurve, type DynamicsCurve } from './dynamics.js';
 import { planScore, type PlanOptions } from './plan.js';
 import type { Beat, ChordEvent, Score, ScorePlan } from './score.js';
 
@@ -15,6 +19,8 @@ export * from './score.js';
 export { STYLES } from './styles.js';
 
 export interface Composition {
+  /** The energy curve the arrangement follows (absent for baselines, which play flat). */
+  dynamics?: DynamicsCurve;
   plan: ScorePlan;
   beats: Beat[];
   chords: ChordEvent[];
@@ -25,10 +31,10 @@ export interface Composition {
 }
 
 export function compose(timeline: VideoTimeline, options: PlanOptions): Composition {
-  return composeFromPlan(planScore(timeline, options, streamRng(options.seed, 'plan')), timeline.duration);
+  const dynamics = dynamicsCurve(timeline, options);
+  return { dynamics, ...composeFromPlan(planScore(timeline, options, dynamics), timeline.duration) };
 }
 
-/** Everything after the plan: beat grid, chords, arrangement. Baselines enter here with plans of their own. */
 /** Markers for a DAW: every section's start (its part) and every hit point (how it landed). */
 function markers(plan: ScorePlan): Array<{ time: number; text: string }> {
   const sectionMarks = plan.sections.map((section, i) => ({ time: section.start, text: `section ${i + 1} · ${section.part}` }));
@@ -36,6 +42,7 @@ function markers(plan: ScorePlan): Array<{ time: number; text: string }> {
   return [...sectionMarks, ...hitMarks].sort((a, b) => a.time - b.time);
 }
 
+/** Everything after the plan: beat grid, chords, arrangement, mix. Baselines enter here with plans of their own. */
 export function composeFromPlan(plan: ScorePlan, duration: number): Composition {
   // Separate streams per decision, so that changing one part (say the drums) leaves the others alone.
   const beats = beatGrid(plan);

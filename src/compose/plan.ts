@@ -1,21 +1,21 @@
-// plan: the long view of the whole video — style, key, reference tempo, and sections between cuts
-// whose tempi are bent just enough that every cut falls exactly on a downbeat.
+// plan: the long view of the whole video — style, key, reference tempo, and the tempo map laid out in
+// sections from downbeat hit to downbeat hit (compose/tempo-map, compose/grid), with the reasons.
 
 import { topEmotion, type Emotion } from '../analysis/emotion.js';
-import { motionToEnergy } from '../analysis/energy.js';
-import type { Cut } from '../analysis/cuts.js';
 import type { VideoTimeline } from '../analysis/timeline.js';
-import { streamSeed, type Rng } from '../music/random.js';
+import { streamSeed } from '../music/random.js';
 import { chordQuality, chordRoot, type MusicalKey, type Mode } from '../music/theory.js';
-import { pictureKey } from './key.js';
 import { shippedMelodyModel } from '../models/melody.js';
-import type { Role, StyleReference } from './reference.js';
-import { STYLES, type StyleSpec } from './styles.js';
-import type { ScorePlan, Section, StyleName } from './score.js';
+import { dynamicsCurve, type DynamicsCurve } from './dynamics.js';
 import { layOutSections, type SectionLayout } from './grid.js';
-import { planTempoMap, type HitPoint, type Landing, type PlacedHit, type TempoFreedom } from './tempo-map.js';
-import { mean, round3 } from '../numbers.js';
-import { chordSymbolsInKey, learnedChordClasses, learnedEnergy, normalisedMode, relativeKey, type LearnedModels } from './learned.js';
+import { hitPoints } from './hits.js';
+import { pictureKey } from './key.js';
+import { chordSymbolsInKey, learnedChordClasses, normalisedMode, relativeKey, type LearnedModels } from './learned.js';
+import type { Role, StyleReference } from './reference.js';
+import type { ScorePlan, Section, StyleName } from './score.js';
+import { STYLES, type StyleSpec } from './styles.js';
+import { planTempoMap, type Landing, type PlacedHit, type TempoFreedom } from './tempo-map.js';
+import { mean } from '../numbers.js';
 
 export interface PlanOptions {
   style: StyleName | 'auto';
@@ -39,32 +39,22 @@ export interface PlanOptions {
   seed: number;
 }
 
-/** How far intensity 0 or 1 moves the energy curve (energy is 0–1). */
-const INTENSITY_SHIFT = 0.6;
-
 /** Tempo range the picture's motion maps onto (still picture → slow, busy picture → fast). */
 export const TEMPO_RANGE_BPM = { slowest: 70, fastest: 140 } as const;
 /** Mean luma above which a picture reads as bright, and the music as major. */
 const BRIGHT_PICTURE_LUMA = 0.35;
-/** Hit points closer than this are one moment. */
-const MIN_SECTION_SECONDS = 0.5;
 /** A hit lands when the grid is within a video frame of it, and never more than this (the evaluation's ±50 ms). */
 const MAX_HIT_TOLERANCE_SECONDS = 0.045;
-/** A cut this close to the end is not worth a hit: the last chord is already sounding. */
-const MIN_FINAL_SECTION_SECONDS = 0.25;
 const BEATS_PER_BAR = 4;
-/** How much of the per-second energy comes from the biGRU's loudness when it is on (the rest from motion). */
-const LEARNED_DYNAMICS_SHARE = 0.4;
 
-export function planScore(timeline: VideoTimeline, options: PlanOptions, rng: Rng): ScorePlan {
-  const intensity = options.intensity ?? (options.reference ? referenceIntensity(options.reference) : 0.5);
-  const shift = (intensity - 0.5) * INTENSITY_SHIFT;
-  const motionEnergy = timeline.features.motionMean.map((motion) => Math.min(1, Math.max(0, motionToEnergy(motion) + shift)));
+/**
+ * The long view: style, key, tempo and sections with their reasons, over the dynamics stage's curve
+ * (computed here when the caller has none).
+ */
+export function planScore(timeline: VideoTimeline, options: PlanOptions, dynamics: DynamicsCurve = dynamicsCurve(timeline, options)): ScorePlan {
   // Tempo and style follow the picture's motion; the per-second dynamics also hear the biGRU.
-  const meanEnergy = mean(motionEnergy);
-  const modelEnergy = options.learned?.dynamics ? learnedEnergy(timeline, options.learned.dynamics) : undefined;
-  const pictureEnergy = motionEnergy.map((energy, s) => (modelEnergy ? Math.min(1, Math.max(0, LEARNED_DYNAMICS_SHARE * (modelEnergy[s] ?? 0.5) + (1 - LEARNED_DYNAMICS_SHARE) * energy)) : energy));
-  const energyPerSecond = leanIntoCuts(pictureEnergy, hitPoints(timeline)).map(round3);
+  const meanEnergy = mean(dynamics.motionEnergy);
+  const energyPerSecond = dynamics.energyPerSecond;
   const meanBrightness = mean(timeline.features.brightness);
   const moods = options.mood ? new Array<Emotion>(timeline.seconds).fill(options.mood) : timeline.emotion.probabilities.map((_, s) => topEmotion(timeline.emotion, s).emotion);
   const mainMood = mostFrequent(moods);
@@ -171,11 +161,6 @@ function resolveStyle(base: StyleSpec, reference: StyleReference | undefined, in
   };
 }
 
-/** A reference's density as intensity: 2 notes a second is calm (0.2), 14 or more is busy (1). */
-function referenceIntensity(reference: StyleReference): number {
-  return Math.min(1, Math.max(0, 0.2 + ((reference.notesPerSecond - 2) / 12) * 0.8));
-}
-
 /** The key a chord implies when it opens a piece: its root, minor if it is minor. */
 function keyOfChord(symbol: string): MusicalKey {
   const quality = chordQuality(symbol);
@@ -189,50 +174,11 @@ function mostFrequent<T>(values: readonly T[]): T {
   return [...counts.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
 }
 
-/** How much a hit point matters: cuts by how different the shots are and how sure the analysis is; soft boundaries less. */
-const SOFT_BOUNDARY_WEIGHT = 0.4;
-
-/** The picture's hit points: cuts, and the middles of fades and dissolves; none right at the end (the last chord is already sounding). */
-export function hitPoints(timeline: VideoTimeline): HitPoint[] {
-  const cuts: HitPoint[] = timeline.cuts.map((cut) => ({ time: cut.time, weight: (0.5 + 0.5 * cut.strength) * cutConfidence(cut), kind: 'cut' }));
-  const soft: HitPoint[] = timeline.transitions.map((transition) => ({ time: transition.time, weight: SOFT_BOUNDARY_WEIGHT, kind: transition.kind === 'dissolve' ? 'dissolve' : 'fade' }));
-  const points = [...cuts, ...soft].filter((hit) => hit.time > 0 && timeline.duration - hit.time >= MIN_FINAL_SECTION_SECONDS).sort((a, b) => a.time - b.time);
-  // Two boundaries within half a second are one moment: the weightier one speaks for both.
-  return points.filter((hit, i) => !points.some((other, k) => k !== i && Math.abs(other.time - hit.time) < MIN_SECTION_SECONDS && (other.weight > hit.weight || (other.weight === hit.weight && k < i))));
-}
-
-function cutConfidence(cut: Cut): number {
-  return (cut as Cut & { confidence?: number }).confidence ?? 1;
-}
-
 /** The tempo map (see compose/tempo-map) laid out in bars: sections from downbeat hit to downbeat hit, and where every hit landed. */
 function placeHits(timeline: VideoTimeline, tempoBpm: number, locked: boolean, tempoChanges: TempoFreedom): { sections: SectionLayout[]; hits: PlacedHit[] } {
   const tolerance = Math.min(MAX_HIT_TOLERANCE_SECONDS, 1 / Math.max(1, timeline.analysisFps));
   const map = planTempoMap(hitPoints(timeline), { referenceBpm: tempoBpm, locked, freedom: locked ? 'none' : tempoChanges, duration: timeline.duration, toleranceSeconds: tolerance });
   return layOutSections(map, timeline.duration, BEATS_PER_BAR);
-}
-
-/** Cuts at least this weighty (strong and trusted) get a crescendo into them. */
-const LEAN_MIN_WEIGHT = 0.7;
-/** Energy added in the second before such a cut (half as much in the one before that). */
-const LEAN_LIFT = 0.1;
-
-/**
- * Dynamics that lean into a strong cut and settle after it, as an orchestra swells into a hit: the
- * two seconds before it rise a little; the cut's own second is the picture's again. Weak or
- * doubtful cuts (a flash, a flicker) get no swell.
- */
-export function leanIntoCuts(energy: readonly number[], hits: readonly HitPoint[]): number[] {
-  const leaned = [...energy];
-  for (const hit of hits) {
-    if (hit.kind !== 'cut' || hit.weight < LEAN_MIN_WEIGHT) continue;
-    const second = Math.floor(hit.time);
-    [LEAN_LIFT / 2, LEAN_LIFT].forEach((lift, i) => {
-      const s = second - 2 + i;
-      if (s >= 0 && s < leaned.length) leaned[s] = Math.min(1, leaned[s]! + lift * hit.weight);
-    });
-  }
-  return leaned;
 }
 
 /** Sections with their energy and part in the piece's shape, and the hits. */

@@ -22,7 +22,7 @@ const CALM_THEN_BUSY = [...Array<number>(CALM_SECONDS).fill(1), ...Array<number>
 
 /** Plan, beat grid and chords for a planted timeline: the stages before the accompaniment, run alone. */
 function stagesFor(style: StyleName, motion = CALM_THEN_BUSY, seed = 1): AccompanimentInput {
-  const plan = planScore(syntheticTimeline(motion, [CALM_SECONDS]), { style, seed }, createRng(seed));
+  const plan = planScore(syntheticTimeline(motion, [CALM_SECONDS]), { style, seed });
   const beats = beatGrid(plan);
   return { plan, beats, chords: chordTrack(plan, beats, createRng(seed + 1)) };
 }

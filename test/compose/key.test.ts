@@ -5,7 +5,6 @@ import type { VideoTimeline } from '../../src/analysis/timeline.js';
 import { compose } from '../../src/compose/index.js';
 import { keySignature, pictureKey } from '../../src/compose/key.js';
 import { planScore } from '../../src/compose/plan.js';
-import { createRng } from '../../src/music/random.js';
 import { syntheticTimeline } from '../helpers.js';
 
 interface Picture {
@@ -72,7 +71,7 @@ describe('the key comes from the picture', () => {
   });
 
   it('says why in the plan: the picture’s light, not the seed', () => {
-    const plan = planScore(picture(VARIED[0]!), { style: 'piano', seed: 1 }, createRng(1));
+    const plan = planScore(picture(VARIED[0]!), { style: 'piano', seed: 1 });
     assert.match(plan.reasons.key, /minor because .*sad.*tonic \w+: the picture is dark \(luma 0\.12\), cool/);
     assert.doesNotMatch(plan.reasons.key, /seed/);
   });

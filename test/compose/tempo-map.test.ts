@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VideoTimeline } from '../../src/analysis/timeline.js';
 import { compose, type Composition } from '../../src/compose/index.js';
-import { leanIntoCuts } from '../../src/compose/plan.js';
+import { leanIntoCuts } from '../../src/compose/dynamics.js';
 import { planTempoMap } from '../../src/compose/tempo-map.js';
 import { readMidi } from '../../src/measure/midi.js';
 import { scoreToMidi } from '../../src/render/midi.js';

@@ -272,13 +272,13 @@ describe('learned chords in a composition', () => {
     // A bright, calm picture asks for major; an AMT that only writes A minor (normalised) turns the key to its relative minor.
     const timeline = syntheticTimeline([1, 1, 1, 1, 1, 1, 1, 1], [], 0.8);
     const learned = { chords: { model: favouring('A:min'), sampling: { temperature: 0, topK: 0, maxRepeat: 0 } } };
-    const plan = planScore(timeline, { style: 'piano', seed: 1, learned }, createRng(1));
+    const plan = planScore(timeline, { style: 'piano', seed: 1, learned });
     assert.equal(plan.key.mode, 'minor', plan.reasons.key);
     assert.match(plan.reasons.key, /relative minor, where the AMT's chords centre/);
     assert.ok(plan.learnedChords!.every((symbol) => symbol === `${plan.key.tonic}m`), `${plan.learnedChords} in ${plan.key.tonic} ${plan.key.mode}`);
-    const given = planScore(timeline, { style: 'piano', seed: 1, learned, key: { tonic: 'D', mode: 'major' } }, createRng(1));
+    const given = planScore(timeline, { style: 'piano', seed: 1, learned, key: { tonic: 'D', mode: 'major' } });
     assert.deepEqual(given.key, { tonic: 'D', mode: 'major' }, 'a key the user gave stays');
-    const excited = planScore(timeline, { style: 'piano', seed: 1, learned, mood: 'exciting' }, createRng(1));
+    const excited = planScore(timeline, { style: 'piano', seed: 1, learned, mood: 'exciting' });
     assert.equal(excited.key.mode, 'major', 'a mood keeps the mode it asks for');
   });
 
