@@ -89,7 +89,7 @@ export function produceMix(input: MixInput): Score {
 }
 
 /** Pan and sends at the start, then expression and pedal where the part calls for them, in time order. */
-export function trackControls(track: Track, input: MixInput): ControlChange[] {
+function trackControls(track: Track, input: MixInput): ControlChange[] {
   const placement = ROLE_PLACEMENT[track.role];
   const room = STYLE_ROOM[input.plan.style];
   const controls: ControlChange[] = [
@@ -112,19 +112,19 @@ function sendValue(amount: number): number {
 }
 
 /** Parts that hold their notes and so can swell under them: pads, cut hits, held chords, bowed and sung instruments. */
-export function isSustained(track: Track, plan: ScorePlan): boolean {
+function isSustained(track: Track, plan: ScorePlan): boolean {
   if (track.isDrums || track.role === 'bass') return false;
   if (track.role === 'pad' || track.role === 'hits') return true;
   if (track.program >= SUSTAINED_PROGRAMS.first && track.program <= SUSTAINED_PROGRAMS.last) return true;
   return track.role === 'chords' && (plan.spec.chords.figure === 'held' || plan.spec.chords.figure === 'sparse');
 }
 
-export function isPedalled(track: Track): boolean {
+function isPedalled(track: Track): boolean {
   return !track.isDrums && track.role !== 'bass' && PEDAL_PROGRAMS.has(track.program);
 }
 
 /** CC11 following the plan's energy, smoothed into swells; a value is written only where it changes. */
-export function expressionCurve(plan: ScorePlan, duration: number): ControlChange[] {
+function expressionCurve(plan: ScorePlan, duration: number): ControlChange[] {
   const controls: ControlChange[] = [];
   const steps = Math.floor(duration / EXPRESSION_STEP_SECONDS);
   for (let step = 0; step <= steps; step++) {
@@ -156,7 +156,7 @@ function interpolatedEnergy(energyPerSecond: readonly number[], time: number): n
  * Legato pedalling: down just after each chord starts, up just before the next, so one harmony rings
  * and never blurs into the next; up at the end.
  */
-export function pedalAtChordChanges(chords: readonly ChordEvent[], duration: number): ControlChange[] {
+function pedalAtChordChanges(chords: readonly ChordEvent[], duration: number): ControlChange[] {
   const controls: ControlChange[] = [];
   chords.forEach((chord, i) => {
     const end = Math.min(duration, chords[i + 1]?.time ?? duration);
