@@ -4,7 +4,8 @@
 //   <data>/server.pid            the server that owns the folder (one at a time)
 //   <data>/uploads/<uuid>.part   uploads still arriving (removed once moved or refused)
 //   <data>/jobs/<id>/            one folder per job (input, analysis.json, poster.jpg, out/)
-//   <data>/tmp/                  the job processes' scratch space, emptied on every start
+//   <data>/tmp/                  the job processes' scratch space (v2m-<pid>-…), removed when a process
+//                                ends however it ends, and emptied on every start
 
 import { randomUUID } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -137,7 +138,6 @@ export class JobService {
     await this.runner.cancel(id);
     this.store.remove(id);
     await rm(jobFolder(this.options.dataFolder, id), { recursive: true, force: true });
-    await this.runner.removeScratch(id);
     this.runner.emit('change', id);
   }
 

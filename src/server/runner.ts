@@ -4,8 +4,8 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jobFolder } from './job-files.js';
@@ -55,17 +55,18 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     if (!child) return;
     this.running.delete(id);
     await stopChild(child);
-    await this.removeScratch(id);
     this.poke();
   }
 
-  /** A job's scratch folder (its process's TMPDIR): made when it starts, removed when it ends however it ends. */
-  scratchFolder(id: string): string {
-    return path.join(this.dataFolder, 'tmp', id);
-  }
-
-  async removeScratch(id: string): Promise<void> {
-    await rm(this.scratchFolder(id), { recursive: true, force: true });
+  /**
+   * Removes what a job process left in the scratch folder: its work folders are named after its pid
+   * (`v2m-<pid>-…`, see files.ts), so they go when it ends, however it ended.
+   */
+  private async removeScratch(pid: number | undefined): Promise<void> {
+    if (pid === undefined) return;
+    const scratch = path.join(this.dataFolder, 'tmp');
+    const names = await readdir(scratch).catch(() => [] as string[]);
+    await Promise.all(names.filter((name) => name.startsWith(`v2m-${pid}-`)).map((name) => rm(path.join(scratch, name), { recursive: true, force: true })));
   }
 
   /** Stops every job process and puts their jobs back in the queue for the next start. */
@@ -75,15 +76,12 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
     this.running.clear();
     for (const [id] of children) this.store.requeue(id);
     await Promise.all(children.map(([, child]) => stopChild(child)));
-    await Promise.all(children.map(([id]) => this.removeScratch(id)));
   }
 
   private start(job: JobRecord): void {
     const folder = jobFolder(this.dataFolder, job.id);
-    // Scratch files (the renderer's work folder) go under the data folder too, one folder per job.
-    const scratch = this.scratchFolder(job.id);
-    mkdirSync(scratch, { recursive: true });
-    const env = { ...process.env, TMPDIR: scratch };
+    // Scratch files (the renderer's work folder) go under the data folder too, removed when the process ends.
+    const env = { ...process.env, TMPDIR: path.join(this.dataFolder, 'tmp') };
     const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     this.running.set(job.id, child);
     this.emit('change', job.id);
@@ -104,11 +102,13 @@ export class JobRunner extends EventEmitter<RunnerEvents> {
       this.emit('change', job.id);
     });
     child.on('exit', (code, signal) => {
-      // Whatever ended the process (done, failed, crashed, killed), its scratch space goes with it.
-      void this.removeScratch(job.id);
+      // Whatever ended the process (done, failed, crashed, killed, deleted), its scratch space goes with it.
+      void this.removeScratch(child.pid);
       if (this.running.get(job.id) !== child) return; // cancelled or stopping: already handled
       this.running.delete(job.id);
       if (!answered) {
+        // A process that died mid-run may leave half-written outputs (.v2m-tmp-…): none of them is a result.
+        rmSync(path.join(folder, 'out'), { recursive: true, force: true });
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
         this.store.fail(job.id, `The scoring process ${how} before it finished. ${lastLine(stderr)}`.trim());
         this.emit('change', job.id);

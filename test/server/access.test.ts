@@ -184,11 +184,27 @@ describe('access to jobs', { timeout: 240_000 }, () => {
     assert.equal(retried.status, 202, retried.body);
     assert.equal((await waitUntilFinished(id, owner)).state, 'failed', 'the same damaged input fails again, the same way');
     assert.equal((await call('POST retry (done job)', `${server.url}/jobs/${jobId}/retry`, { method: 'POST', headers: bearer(owner) })).status, 409);
-    await withDeadline('the scratch folders to go', 10_000, (async () => {
-      while (readdirSync(path.join(data, 'tmp')).length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    // v2m's work folders are v2m-<pid>-…; under tsx, the job processes also keep tsx's cache there.
+    const workFolders = () => readdirSync(path.join(data, 'tmp')).filter((name) => name.startsWith('v2m-'));
+    await withDeadline(`the scratch folders to go (left: ${workFolders().join(', ')})`, 10_000, (async () => {
+      while (workFolders().length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     })());
     assert.equal((await call('DELETE failed job', `${server.url}/jobs/${id}`, { method: 'DELETE', headers: bearer(owner) })).status, 204);
-    assert.deepEqual(readdirSync(path.join(data, 'tmp')), []);
+    assert.deepEqual(workFolders(), []);
+  });
+
+  test('a job deleted while it renders leaves no scratch folder and no half-written output', async () => {
+    const created = await upload(clip('longer.mp4', 8), bearer(owner));
+    const { id } = JSON.parse(created.body) as { id: string };
+    const workFolders = () => readdirSync(path.join(data, 'tmp')).filter((name) => name.startsWith('v2m-'));
+    await withDeadline('the job to be rendering (its work folder made)', 120_000, (async () => {
+      while (workFolders().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    })());
+    assert.equal((await call('DELETE rendering job', `${server.url}/jobs/${id}`, { method: 'DELETE', headers: bearer(owner) })).status, 204);
+    await withDeadline('the deleted job’s work folder to go', 10_000, (async () => {
+      while (workFolders().length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    })());
+    assert.deepEqual(readdirSync(path.join(data, 'jobs')).sort(), [jobId].sort(), 'only the first job’s folder is left');
   });
 
   test('multipart mistakes are 400s that say what to send', async () => {
