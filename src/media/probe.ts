@@ -7,6 +7,8 @@ import { mediaPath, runTool } from './run.js';
 
 /** v2m scores videos at least this long; shorter clips leave no room for a single bar of music. */
 export const MIN_VIDEO_SECONDS = 1;
+/** …and at most this long: a longer claim is a damaged header far more often than a real film (and hours of synthesis). */
+export const MAX_VIDEO_SECONDS = 4 * 3600;
 
 /** Codecs ffprobe reports for still images (a PNG or JPEG has one "video" stream of one frame). */
 const STILL_IMAGE_CODECS = new Set(['png', 'mjpeg', 'bmp', 'tiff', 'webp', 'gif', 'jpeg2000', 'pam', 'ppm', 'pgm']);
@@ -130,6 +132,9 @@ function toMediaInfo(file: string, sizeBytes: number, output: FfprobeOutput): Me
   }
   if (duration < MIN_VIDEO_SECONDS) {
     throw badInput(`'${file}' is ${duration.toFixed(2)} s long; v2m needs at least ${MIN_VIDEO_SECONDS} s of video.`);
+  }
+  if (duration > MAX_VIDEO_SECONDS) {
+    throw badInput(`'${file}' says it is ${(duration / 3600).toFixed(1)} hours long; v2m scores videos of up to ${MAX_VIDEO_SECONDS / 3600} hours. If it is shorter, its header is damaged: re-export it.`);
   }
 
   const framesPerSecond = parseRate(videoStream.avg_frame_rate) ?? parseRate(videoStream.r_frame_rate);
