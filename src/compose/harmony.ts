@@ -5,7 +5,7 @@
 
 import type { Emotion } from '../analysis/emotion.js';
 import { pick, type Rng } from '../music/random.js';
-import { diatonicTriads, scalePitchClasses } from '../music/theory.js';
+import { chordPitchClasses, diatonicTriads, scalePitchClasses } from '../music/theory.js';
 import { colourChord } from './colour.js';
 import type { Beat, ChordEvent, ScorePlan } from './score.js';
 
@@ -85,7 +85,13 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
     // The primer opens the piece as given (the last bar still resolves to the tonic).
     const primed = index < plan.primer.length && barsLeft > 0 ? plan.primer[index] : undefined;
     step += 1;
-    let chord = primed ?? (plan.learnedChords && barsLeft > 1 ? learnedChordForBar(plan.learnedChords, bar, chords, cut) : undefined) ?? colourChord(triads[degree]!, mood, scale);
+    // The first bar states the key (the tonic, as every progression opens) and the last two make the
+    // cadence; the AMT writes everything between.
+    const learned = plan.learnedChords && index > 0 && barsLeft > 1 ? learnedChordForBar(plan.learnedChords, bar, chords, cut, scale) : undefined;
+    // The tonic that opens and closes the piece is plain where the mood allows it: a maj7 or 6 on the
+    // home chord (relaxing's colours) blurs which key the piece is in.
+    const plainTonic = degree === TONIC && (index === 0 || barsLeft === 0) && mood !== 'fearful' && mood !== 'tense';
+    let chord = primed ?? learned ?? (plainTonic ? triads[TONIC]! : colourChord(triads[degree]!, mood, scale));
     // Learned chords can stay put where the rules would not: a cut, or a third bar of one chord, moves on.
     for (let k = 1; !primed && plan.learnedChords && k < triads.length && mustChange(chord, chords, cut); k++) chord = colourChord(triads[(degree + k) % triads.length]!, mood, scale);
     chords.push({ time: bar.start, duration: bar.end - bar.start, chord });
@@ -98,10 +104,10 @@ export const MAX_REPEAT_BARS = 2;
 
 /**
  * The learned chord for a bar: the one the model wrote for most of the bar's seconds, passing over
- * any that would repeat the chord before a cut, or hold one chord longer than MAX_REPEAT_BARS;
- * undefined when none qualifies (the rules then choose).
+ * any that would repeat the chord before a cut, hold one chord longer than MAX_REPEAT_BARS, or
+ * leave the key; undefined when none qualifies (the rules then choose).
  */
-function learnedChordForBar(perSecond: readonly string[], bar: Bar, before: readonly ChordEvent[], cut: boolean): string | undefined {
+function learnedChordForBar(perSecond: readonly string[], bar: Bar, before: readonly ChordEvent[], cut: boolean, scale: ReadonlySet<number>): string | undefined {
   const votes = new Map<string, number>();
   const first = Math.floor(bar.start);
   const last = Math.max(first, Math.ceil(bar.end) - 1);
@@ -114,7 +120,17 @@ function learnedChordForBar(perSecond: readonly string[], bar: Bar, before: read
   return [...votes.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([chord]) => chord)
-    .find((chord) => !mustChange(chord, before, cut));
+    .find((chord) => !mustChange(chord, before, cut) && staysInKey(chord, scale));
+}
+
+/**
+ * A chord the key can hold: every tone in the scale (the minor scale includes its leading tone, so
+ * the major V is there). The AMT samples across all 157 classes and, left alone, drifts into
+ * chromatic chains (A♯maj7 D♯maj7 in D major) or leans on secondary dominants until the piece is
+ * heard in the key of its dominant, and no cadence lands.
+ */
+export function staysInKey(chord: string, scale: ReadonlySet<number>): boolean {
+  return chordPitchClasses(chord).every((pc) => scale.has(pc));
 }
 
 /** True when `chord` would repeat the chord before a cut, or hold one chord past MAX_REPEAT_BARS. */
