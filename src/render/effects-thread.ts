@@ -2,6 +2,8 @@
 // about a third and the send effects (chorus and reverb run on every sample, whatever plays) the rest;
 // this thread keeps the voices, and effects-worker adds the effects and writes the file meanwhile.
 
+import { open } from 'node:fs/promises';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SpessaSynthProcessor } from 'spessasynth_core';
 import { internalError } from '../errors.js';
@@ -34,15 +36,48 @@ export type EffectsWorkerReply = { kind: 'written'; samples: number } | { kind: 
 /** Blocks handed over but not yet written: bounds memory when the voices run ahead of the effects. */
 const MAX_BLOCKS_IN_FLIGHT = 3;
 
-export interface EffectsThread {
-  /** The block being filled: render voices into left/right at `offset`, then call `capture`. */
-  block: EffectsBlock;
-  /** Sends the filled block (its first `samples` samples) to the worker; waits while too many are in flight. */
+/** Where synthesize puts its blocks: render the voices into `block.left`/`block.right`, then `send`. */
+export interface BlockWriter {
+  block: { left: Float32Array; right: Float32Array };
+  /** Hands over the filled block (its first `samples` samples); the next block starts silent. */
   send(samples: number): Promise<void>;
   /** Waits for every block to be written and the file closed. */
   finish(): Promise<void>;
-  /** Stops the worker (after a failure elsewhere). */
+  /** Gives up (after a failure elsewhere): stops the worker, closes the file. */
   stop(): Promise<void>;
+}
+
+export type EffectsThread = BlockWriter & { block: EffectsBlock };
+
+/**
+ * Whether a second thread would find a core of its own: on a machine whose cores are all busy (the
+ * shared development machine) it only adds its hand-over costs (~20 % more CPU).
+ */
+export function aCoreIsFree(): boolean {
+  const cores = os.availableParallelism();
+  return cores >= 2 && os.loadavg()[0]! + 1 <= cores;
+}
+
+/** The one-thread way: the synthesizer's process() ran the effects too; interleave and write each block. */
+export async function startOneThreadWriter(output: string, blockSamples: number): Promise<BlockWriter> {
+  const file = await open(output, 'w');
+  const interleaved = new Float32Array(blockSamples * 2);
+  const writer: BlockWriter = {
+    block: { left: new Float32Array(blockSamples), right: new Float32Array(blockSamples) },
+    send: async (samples) => {
+      const { left, right } = writer.block;
+      for (let i = 0; i < samples; i++) {
+        interleaved[2 * i] = left[i]!;
+        interleaved[2 * i + 1] = right[i]!;
+      }
+      await file.write(new Uint8Array(interleaved.buffer, 0, samples * 2 * 4));
+      left.fill(0);
+      right.fill(0);
+    },
+    finish: () => file.close(),
+    stop: () => file.close(),
+  };
+  return writer;
 }
 
 /**

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { SoundBankLoader, SpessaLog, SpessaSynthProcessor, type MIDIController } from 'spessasynth_core';
 import type { Score } from '../compose/score.js';
 import type { RawPcmFile } from '../media/audio.js';
-import { startEffectsThread } from './effects-thread.js';
+import { aCoreIsFree, startEffectsThread, startOneThreadWriter } from './effects-thread.js';
 import { performanceEvents, type PerformanceEvent } from './performance.js';
 import { soundFontPath } from './soundfont.js';
 
@@ -23,6 +23,8 @@ export interface SynthOptions {
   sampleRateHz: number;
   /** A checked SoundFont file (`--soundfont`); default: render/soundfont's choice. */
   soundFont?: string;
+  /** Run the send effects on a worker thread (the same samples); default: when a core is free for it. */
+  effectsThread?: boolean;
   onProgress?: (fraction: number) => void;
 }
 
@@ -49,8 +51,10 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   };
 
   const totalSamples = Math.ceil(options.durationSeconds * options.sampleRateHz);
-  // The voices render here; the send effects run on a thread of their own, which writes the file.
-  const effects = startEffectsThread(synth, options.output, BLOCK_SAMPLES, QUANTUM_SAMPLES);
+  // The voices render here; the send effects run here too, or on a thread of their own that writes the file.
+  const effects = (options.effectsThread ?? aCoreIsFree())
+    ? startEffectsThread(synth, options.output, BLOCK_SAMPLES, QUANTUM_SAMPLES)
+    : await startOneThreadWriter(options.output, BLOCK_SAMPLES);
   let finished = false;
   try {
     for (let done = 0; done < totalSamples; done += BLOCK_SAMPLES) {

@@ -62,24 +62,26 @@ async function renderOnOneThread(score: Score, seconds: number): Promise<Float32
 }
 
 describe('synthesize with the effects on their own thread', () => {
-  it('writes the same samples as the synthesizer on one thread, tails of chorus and reverb included', { timeout: 60_000 }, async () => {
-    const seconds = 3.5;
-    const output = path.join(temporaryFolder(), 'split.f32');
-    await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ });
-    const written = readFileSync(output);
-    const split = new Float32Array(written.buffer, written.byteOffset, written.byteLength / 4);
-    const reference = await renderOnOneThread(smallScore(), seconds);
-    assert.equal(split.length, reference.length);
-    // Not silent, and the reverb tail is there after the last note ends at 2.6 s.
-    const tail = reference.subarray(Math.round(3.2 * SAMPLE_RATE_HZ) * 2);
-    assert.ok(tail.some((sample) => Math.abs(sample) > 1e-4), 'the reference has a reverb tail');
-    let firstDifference = -1;
-    for (let i = 0; i < split.length; i++) {
-      if (split[i] !== reference[i]) {
-        firstDifference = i;
-        break;
+  for (const effectsThread of [true, false]) {
+    it(`writes the same samples as the synthesizer on one thread, tails of chorus and reverb included (effectsThread: ${effectsThread})`, { timeout: 60_000 }, async () => {
+      const seconds = 3.5;
+      const output = path.join(temporaryFolder(), 'split.f32');
+      await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ, effectsThread });
+      const written = readFileSync(output);
+      const split = new Float32Array(written.buffer, written.byteOffset, written.byteLength / 4);
+      const reference = await renderOnOneThread(smallScore(), seconds);
+      assert.equal(split.length, reference.length);
+      // Not silent, and the reverb tail is there after the last note ends at 2.6 s.
+      const tail = reference.subarray(Math.round(3.2 * SAMPLE_RATE_HZ) * 2);
+      assert.ok(tail.some((sample) => Math.abs(sample) > 1e-4), 'the reference has a reverb tail');
+      let firstDifference = -1;
+      for (let i = 0; i < split.length; i++) {
+        if (split[i] !== reference[i]) {
+          firstDifference = i;
+          break;
+        }
       }
-    }
-    assert.equal(firstDifference, -1, `sample ${firstDifference} differs: ${split[firstDifference]} vs ${reference[firstDifference]}`);
-  });
+      assert.equal(firstDifference, -1, `sample ${firstDifference} differs: ${split[firstDifference]} vs ${reference[firstDifference]}`);
+    });
+  }
 });
