@@ -66,7 +66,7 @@ const MUTATIONS: Mutation[] = [
     const start = at(random, bytes.length);
     const length = 1 + at(random, 2048);
     const copy = Buffer.from(bytes);
-    copy.fill(random() < 0.5 ? 0 : 0xff, start, start + length);
+    copy.fill(random() < 0.5 ? 0 : 0xff, start, Math.min(copy.length, start + length));
     return { bytes: copy, how: `${length} bytes filled at ${start}` };
   },
   (bytes, random) => {
@@ -116,9 +116,17 @@ interface Outcome {
   ms: number;
 }
 
+/** v2m's own leftovers in the temp folder (under tsx, the test process keeps tsx's cache there too). */
+function workFolders(): string[] {
+  return readdirSync(scratch).filter((name) => name.startsWith('v2m-'));
+}
+
 async function scoreOne(file: string, how: string): Promise<Outcome> {
   const started = Date.now();
-  const output = path.join(out, `${path.basename(file, path.extname(file))}.v2m.mkv`);
+  // Each mutant its own output folder: two run at once, and each must find only its own files.
+  const folder = path.join(out, path.basename(file));
+  mkdirSync(folder);
+  const output = path.join(folder, `${path.basename(file, path.extname(file))}.v2m.mkv`);
   try {
     await withDeadline(`scoring ${path.basename(file)} (${how})`, HANG_MS, scoreVideo(file, { faces: false, output }));
     return { file, how, code: EXIT_CODES.OK, ms: Date.now() - started };
@@ -129,7 +137,9 @@ async function scoreOne(file: string, how: string): Promise<Outcome> {
       ? { file, how, code: EXIT_CODES[known.code], ms: Date.now() - started }
       : { file, how, code: EXIT_CODES.INTERNAL, trace: error instanceof Error ? (error.stack ?? error.message) : String(error), ms: Date.now() - started };
   } finally {
-    for (const name of readdirSync(out)) rmSync(path.join(out, name), { recursive: true, force: true });
+    const left = readdirSync(folder).filter((name) => name.startsWith('.v2m-tmp-'));
+    assert.deepEqual(left, [], `${path.basename(file)} (${how}) left temporaries beside its outputs`);
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -170,7 +180,7 @@ describe('fuzz: mutated containers', { timeout: BUDGET_MS + 120_000 }, () => {
       const wrongCodes = outcomes.filter((o) => o.code !== EXIT_CODES.OK && o.code !== EXIT_CODES.BAD_INPUT);
       assert.deepEqual(wrongCodes.map((o) => `${path.basename(o.file)} (${o.how}): exit ${o.code}`), [], 'every mutant scores (0) or is a bad input (3)');
       assert.ok(byCode[0]! > 0 && byCode[3]! > 0, 'the mutants cover both outcomes');
-      assert.deepEqual(readdirSync(scratch), [], 'no work folder left');
+      assert.deepEqual(workFolders(), [], 'no work folder left');
     } finally {
       if (previousTmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previousTmp;
@@ -187,6 +197,6 @@ describe('fuzz: mutated containers', { timeout: BUDGET_MS + 120_000 }, () => {
       assert.doesNotMatch(run.stderr, /\n\s+at .+:\d+|internal error/, `${path.basename(file)} (${how})`);
       for (const name of readdirSync(out)) rmSync(path.join(out, name), { recursive: true, force: true });
     }
-    assert.deepEqual(readdirSync(scratch), []);
+    assert.deepEqual(workFolders(), []);
   });
 });

@@ -414,3 +414,58 @@ describe('robustness: signals and killed runs', { timeout: 600_000 }, () => {
     assert.deepEqual(listing(scratch), [], 'and its work folder');
   });
 });
+
+/** Mounts a small tmpfs (root only, where mounts are allowed); undefined where this machine cannot. */
+function smallDisk(megabytes: number): { folder: string; release: () => void } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const folder = temporaryFolder('v2m-small-disk-');
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m`, 'tmpfs', folder], { encoding: 'utf8' });
+  if (mounted.status !== 0) return undefined;
+  return { folder, release: () => void spawnSync('umount', ['-l', folder]) };
+}
+
+describe('robustness: a full disk', { timeout: 300_000 }, () => {
+  const probeDisk = smallDisk(1);
+  probeDisk?.release();
+  const why = probeDisk ? false : 'needs root and a machine that allows mounting a tmpfs';
+
+  test('too little space for the outputs is refused before any work (exit 2)', { skip: why }, () => {
+    const disk = smallDisk(1)!;
+    try {
+      const run = v2m(['score', '-q', '--no-faces', '-o', path.join(disk.folder, 'out.mp4'), makeClip('four-seconds.mp4', 4)]);
+      assert.equal(run.code, USAGE, run.stderr);
+      assert.match(run.stderr, /Not enough free space for the outputs .* needed, .* free/);
+      assertOneLineMessage(run.stderr, 'no space');
+      assert.deepEqual(listing(disk.folder), []);
+    } finally {
+      disk.release();
+    }
+  });
+
+  test('the disk filling up mid-run is exit 5 with its own message, and nothing is left', { skip: why }, async () => {
+    const disk = smallDisk(8)!;
+    try {
+      const clip = makeClip('six-seconds.mp4', 6);
+      const child = spawn(process.execPath, [CLI, 'score', '--no-faces', '-o', path.join(disk.folder, 'out.mp4'), clip], { env: { ...process.env, TMPDIR: scratch }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await withDeadline('the run to reach synthesize', 120_000, new Promise<void>((resolve) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('v2m: synthesize ')) resolve();
+        });
+      }));
+      // Past the checks, something else takes the whole disk.
+      const filler = path.join(disk.folder, 'filler');
+      spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { encoding: 'utf8' });
+      const code = await withDeadline('the run to end', 120_000, exited);
+      assert.equal(code, EXIT_CODES.DISK_FULL, stderr);
+      assert.match(stderr, /v2m: The disk is full/);
+      assert.doesNotMatch(stderr, /\n\s+at .+:\d+|internal error/);
+      assert.deepEqual(listing(disk.folder), ['filler'], 'no temporary and no partial output left');
+      assert.deepEqual(listing(scratch), []);
+    } finally {
+      disk.release();
+    }
+  });
+});
