@@ -12,6 +12,9 @@ export const EXIT_CODES: Readonly<Record<'OK' | V2mErrorCode, number>> = {
   DISK_FULL: 5,
 };
 
+/** Exit code of `v2m batch` when it ran but some videos failed (their reasons are in the summary and batch-report.json). */
+export const SOME_FAILED_EXIT_CODE = 6;
+
 /** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
 export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 

@@ -4,14 +4,16 @@
 
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, TEMPO_FREEDOMS, type ScoreOptions, type StyleChoice } from '../config.js';
 import { EMOTIONS } from '../analysis/emotion.js';
 import { STYLES } from '../compose/styles.js';
-import { EXIT_CODES, fromSystemError, usageError } from '../errors.js';
+import { EXIT_CODES, fromSystemError, SOME_FAILED_EXIT_CODE, usageError } from '../errors.js';
 import { checkModelKind, MODEL_KINDS } from '../models/kinds.js';
 import { DEFAULT_SERVER_OPTIONS } from '../server/defaults.js';
+import { DEFAULT_ATTEMPTS, DEFAULT_LOCK_SECONDS, DEFAULT_QUEUE_NAME } from '../queue/connection.js';
 import { V2M_VERSION } from '../version.js';
 import { progressPrinter } from './progress.js';
 
@@ -65,17 +67,7 @@ function buildProgram(): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText('after', `\nStyles:\n${Object.values(STYLES).map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`)
     .action(async (video: string, flags: ScoreFlags) => {
-      // Flags carry the option names of ScoreOptions; scoreVideo checks every value.
-      const { json: _json, quiet: _quiet, originalGain, style, mux, chords, dynamics, soundfont, ...same } = flags;
-      const options: Partial<ScoreOptions> = {
-        ...same,
-        style: style as ScoreOptions['style'],
-        mux: mux as ScoreOptions['mux'],
-        chords: chords as ScoreOptions['chords'],
-        dynamics: dynamics as ScoreOptions['dynamics'],
-        originalGainDb: originalGain,
-        soundFont: soundfont,
-      };
+      const options = scoreOptionsFrom(flags);
       // Each command loads only what it runs (the server, the trainer and the synthesizer take a while to load).
       const { scoreVideo, stopCleanlyOnSignals } = await import('../pipeline.js');
       stopCleanlyOnSignals();
@@ -228,13 +220,15 @@ function buildProgram(): Command {
       process.stdout.write(`Trained ${model}: best validation ${best} at epoch ${result.bestEpoch} of ${result.epochsRun}, ${Math.round(result.seconds)} s. Weights: ${result.weightsFile}\n`);
     });
 
+  addBatchCommands(program);
+
   program
     .command('serve')
     .description('start the HTTP API and the web page: upload a video, follow the job, watch and download the result')
     .option('--host <address>', 'address to listen on (127.0.0.1 keeps it on this machine)', DEFAULT_SERVER_OPTIONS.host)
     .option('--port <n>', 'port to listen on (0 picks a free one)', wholeNumber, DEFAULT_SERVER_OPTIONS.port)
     .option('--data <folder>', 'folder for the job database, uploads and results (created if missing)', DEFAULT_SERVER_OPTIONS.dataFolder)
-    .option('--concurrency <n>', 'jobs scored at the same time (default: one per CPU core)', wholeNumber, DEFAULT_SERVER_OPTIONS.concurrency)
+    .option('--concurrency <n>', 'jobs scored at the same time (one per CPU core unless given)', wholeNumber, DEFAULT_SERVER_OPTIONS.concurrency)
     .option('--max-upload <MB>', 'largest accepted upload in megabytes', decimal, DEFAULT_SERVER_OPTIONS.uploadLimitBytes / 1024 ** 2)
     .option('--keep <hours>', 'delete finished jobs and their files this many hours after they finished', decimal, DEFAULT_SERVER_OPTIONS.retentionMs / 3600_000)
     .option('--allow-host <name>', 'also answer to this host name (repeatable); by default only the --host address and localhost names, against DNS rebinding', (name: string, names: string[]) => [...names, name], [] as string[])
@@ -332,6 +326,104 @@ async function evalMusic(folder: string | undefined, flags: EvalFlags, stylesByD
   process.stdout.write(flags.json ? `${JSON.stringify(music.musicJson(evaluation), null, 2)}\n` : `${music.musicText(evaluation)}\n`);
 }
 
+/** The ScoreOptions that `score`'s flags (and `batch`'s, the same ones) stand for; scoreVideo checks every value. */
+function scoreOptionsFrom(flags: ScoreFlags): Partial<ScoreOptions> {
+  // Flags carry the option names of ScoreOptions, but for these.
+  const { json: _json, quiet: _quiet, originalGain, style, mux, chords, dynamics, soundfont, ...same } = flags;
+  return {
+    ...same,
+    style: style as ScoreOptions['style'],
+    mux: mux as ScoreOptions['mux'],
+    chords: chords as ScoreOptions['chords'],
+    dynamics: dynamics as ScoreOptions['dynamics'],
+    originalGainDb: originalGain,
+    soundFont: soundfont,
+  };
+}
+
+/** Set by a command that ran to its end but wants another exit code than 0 (`batch` with failed videos). */
+let commandExitCode: number | undefined;
+
+/** `v2m batch` (many videos, locally or through a Redis queue) and `v2m worker` (takes the queue's jobs). */
+function addBatchCommands(program: Command): void {
+  const batch = program
+    .command('batch')
+    .description('score many videos — a folder\'s or a list file\'s — into one folder, on a pool of processes or through a Redis queue; a rerun skips the videos already scored')
+    .argument('<source>', 'a folder of videos (not its subfolders) or a text file naming one video a line (relative to the file; # starts a comment)')
+    .requiredOption('--out <folder>', 'where every video\'s outputs (<name>.v2m.mp4, .wav, .mid, .cues.json, .report.html) and batch-report.json go (created if missing)')
+    .option('--concurrency <n>', 'videos scored at the same time on this machine (one per CPU core unless given)', wholeNumber, availableParallelism())
+    .option('--queue <redis-url>', 'put one job per video on this Redis (redis://host:6379) for `v2m worker`s to score, and wait for them')
+    .option('--data <folder>', 'with --queue: the shared folder all workers mount; the videos and --out must lie inside it', '.')
+    .option('--queue-name <name>', 'with --queue: the BullMQ queue to use', DEFAULT_QUEUE_NAME)
+    .option('--attempts <n>', 'with --queue: tries per video before it is reported failed', wholeNumber, DEFAULT_ATTEMPTS)
+    .option('--deadline <hours>', 'with --queue: how long to wait for the jobs; the unfinished ones are then reported failed', decimal, 24)
+    .option('-q, --quiet', 'no progress on stderr');
+  // Every score option (seed, style, key, tempo, mood, chords…) applies to each video alike.
+  const score = program.commands.find((command) => command.name() === 'score')!;
+  for (const option of score.options) if (!['output', 'json', 'quiet'].includes(option.attributeName())) batch.addOption(option);
+  batch.action(async (source: string, flags: BatchFlags) => {
+    if (flags.concurrency < 1) throw usageError('--concurrency must be at least 1.');
+    if (flags.attempts < 1) throw usageError('--attempts must be at least 1.');
+    if (!(flags.deadline > 0)) throw usageError('--deadline must be a positive number of hours.');
+    const { runBatch } = await import('../batch/run.js');
+    const { summaryTable } = await import('../batch/results.js');
+    const tty = process.stderr.isTTY;
+    const { report, reportFile } = await runBatch({
+      source,
+      outputFolder: flags.out,
+      options: scoreOptionsFrom(flags),
+      concurrency: flags.concurrency,
+      queue: flags.queue ? { url: flags.queue, queueName: flags.queueName, dataFolder: flags.data, deadlineMs: flags.deadline * 3600_000, attempts: flags.attempts } : undefined,
+      log: flags.quiet ? undefined : (line, final) => process.stderr.write(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : final ? `${line}\n` : ''),
+    });
+    process.stdout.write(`${summaryTable(report)}\nReport: ${reportFile}\n`);
+    if (report.counts.failed > 0) commandExitCode = SOME_FAILED_EXIT_CODE;
+  });
+
+  program
+    .command('worker')
+    .description('score the jobs of a Redis queue (from `v2m batch --queue`); run one on every machine that mounts the shared data folder')
+    .requiredOption('--queue <redis-url>', 'the Redis holding the queue (redis://host:6379)')
+    .option('--data <folder>', 'the shared data folder as this machine mounts it', '.')
+    .option('--concurrency <n>', 'jobs scored at the same time (one per CPU core unless given)', wholeNumber, availableParallelism())
+    .option('--queue-name <name>', 'the BullMQ queue to take jobs from', DEFAULT_QUEUE_NAME)
+    .option('--lock-seconds <s>', "how long a job's lock lasts unrenewed: a dead worker's job goes to another within about twice this", wholeNumber, DEFAULT_LOCK_SECONDS)
+    .option('-q, --quiet', 'no log lines on stderr')
+    .action(async (flags: WorkerFlags) => {
+      if (flags.concurrency < 1) throw usageError('--concurrency must be at least 1.');
+      if (flags.lockSeconds < 2) throw usageError('--lock-seconds must be at least 2.');
+      if (!existsSync(flags.data)) throw usageError(`The data folder '${flags.data}' does not exist here. Mount the shared folder and give its path with --data.`);
+      const { startWorker } = await import('../queue/worker.js');
+      const worker = await startWorker({
+        url: flags.queue,
+        queueName: flags.queueName,
+        dataFolder: flags.data,
+        concurrency: flags.concurrency,
+        lockSeconds: flags.lockSeconds,
+        log: flags.quiet ? () => undefined : (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`v2m worker: taking jobs from '${flags.queueName}' (data: ${path.resolve(flags.data)}, ${flags.concurrency} at a time)\n`);
+      await new Promise<void>((resolve) => {
+        // SIGINT/SIGTERM: take no new job, let the running ones finish, then leave.
+        const stop = () => void worker.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stdout.write('v2m worker: stopped.\n');
+    });
+}
+
+type BatchFlags = ScoreFlags & { out: string; concurrency: number; queue?: string; data: string; queueName: string; attempts: number; deadline: number };
+
+interface WorkerFlags {
+  queue: string;
+  data: string;
+  concurrency: number;
+  queueName: string;
+  lockSeconds: number;
+  quiet?: boolean;
+}
+
 /** commander's flags for `score`: ScoreOptions as typed on a command line, plus output switches. */
 type ScoreFlags = Omit<ScoreOptions, 'style' | 'mux' | 'originalGainDb' | 'chords' | 'dynamics' | 'soundFont'> & {
   soundfont?: string;
@@ -352,7 +444,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv);
-    return EXIT_CODES.OK;
+    return commandExitCode ?? EXIT_CODES.OK;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit through here with code 0; everything else is a usage error.

@@ -1,0 +1,69 @@
+// `v2m worker`: takes scoring jobs from the Redis queue and scores each in its own process, on any
+// machine that mounts the shared data folder. The scoring runs in a child process so that this one
+// stays free to renew the job's lock; if this process dies (SIGKILL, a lost machine), the lock
+// lapses and another worker's stalled-job check hands the job to a worker that is alive. Outputs are
+// renamed into place only when complete, and a job whose complete output set is already there
+// (its first worker died after the rename) is reported done without scoring it again.
+
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { forkScore } from '../batch/fork-score.js';
+import { finishedSummary } from '../batch/results.js';
+import { insideData, redisConnection, type QueueJobData, type QueueJobResult } from './connection.js';
+
+export interface WorkerOptions {
+  url: string;
+  queueName: string;
+  dataFolder: string;
+  concurrency: number;
+  lockSeconds: number;
+  log: (line: string) => void;
+}
+
+export interface RunningWorker {
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const dataFolder = path.resolve(options.dataFolder);
+  const me = `${os.hostname()}:${process.pid}`;
+  const worker = new Worker<QueueJobData, QueueJobResult>(options.queueName, (job) => scoreJob(job, dataFolder, me, options.log), {
+    connection: redisConnection(options.url),
+    concurrency: options.concurrency,
+    lockDuration: options.lockSeconds * 1000,
+    stalledInterval: options.lockSeconds * 1000,
+    // A job may lose its worker once and be taken over; a second loss fails it (a video that kills its worker every time).
+    maxStalledCount: 1,
+  });
+  worker.on('failed', (job, error) => options.log(`v2m worker: ${job?.name ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
+  worker.on('completed', (job) => options.log(`v2m worker: ${job.name} scored`));
+  worker.on('error', (error) => options.log(`v2m worker: ${error.message}`));
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}
+
+async function scoreJob(job: Job<QueueJobData, QueueJobResult>, dataFolder: string, me: string, log: (line: string) => void): Promise<QueueJobResult> {
+  const input = insideData(dataFolder, job.data.input);
+  const outputFolder = insideData(dataFolder, job.data.outputFolder);
+  const stem = job.data.stem;
+  // A job's paths come from Redis: one that leads outside the data folder is refused, never retried.
+  if (!input || !outputFolder || typeof stem !== 'string' || stem !== path.basename(stem) || stem.startsWith('.')) {
+    throw new UnrecoverableError('The job names a path outside the shared data folder; refused.');
+  }
+  const started = performance.now();
+  const already = await finishedSummary(outputFolder, stem);
+  if (already) return { ...already, seconds: 0, worker: me, alreadyDone: true };
+  log(`v2m worker: scoring ${job.data.input} (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+  let reported = 0;
+  const scoring = forkScore({ input, outputFolder, stem, options: job.data.options, publicName: job.data.input }, (fraction) => {
+    if (fraction - reported < 0.02 && fraction < 1) return;
+    reported = fraction;
+    void job.updateProgress(Math.round(fraction * 100) / 100).catch(() => undefined);
+  });
+  const outcome = await scoring.outcome;
+  if (!outcome.ok) throw new Error(outcome.message);
+  return { ...outcome.summary, seconds: Math.round((performance.now() - started) / 10) / 100, worker: me };
+}
