@@ -1,7 +1,8 @@
 // probe: what is in a media file (duration, streams, frame rate, size, rotation, audio) — and the
 // gatekeeper that rejects, with a message that says what to do, anything that is not a usable video.
 
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { badInput } from '../errors.js';
 import { mediaPath, runTool } from './run.js';
 
@@ -92,6 +93,9 @@ async function checkReadableFile(file: string): Promise<number> {
   if (info.isDirectory()) throw badInput(`'${file}' is a folder, not a video file. Give the path of a video file.`);
   if (!info.isFile()) throw badInput(`'${file}' is not a regular file. Give the path of a video file.`);
   if (info.size === 0) throw badInput(`'${file}' is empty (0 bytes). Give a video file that has content.`);
+  await access(file, constants.R_OK).catch(() => {
+    throw badInput(`'${file}' cannot be read: you have no permission to read it. Check its permissions (chmod) and try again.`);
+  });
   return info.size;
 }
 

@@ -58,13 +58,13 @@ export function runningToolPids(): number[] {
  * What the machine, not the input, got wrong while a tool wrote a file: a full disk or a folder it
  * may not write to. Such failures are the environment's, whatever step hit them.
  */
-export function environmentFailure(tool: MediaTool, stderrTail: string): V2mError | undefined {
-  if (/No space left on device|Disk quota exceeded/i.test(stderrTail)) {
-    return diskFull(`The disk is full: ${tool} could not finish writing (${stderrTail}). Free some space, or write the outputs elsewhere with -o.`);
-  }
-  if (/Read-only file system|Permission denied/i.test(stderrTail)) {
-    return usageError(`${tool} may not write where it was asked to (${stderrTail}). Choose a folder you can write to with -o.`);
-  }
+export function environmentFailure(tool: MediaTool, stderr: string): V2mError | undefined {
+  // ffmpeg says so where the write fails, often lines before its last ones: look at all it said.
+  const said = (pattern: RegExp) => stderr.split(/\r?\n/).find((line) => pattern.test(line))?.trim();
+  const noSpace = said(/No space left on device|Disk quota exceeded/i);
+  if (noSpace) return diskFull(`The disk is full: ${tool} could not finish writing (${noSpace}). Free some space, or write the outputs elsewhere with -o.`);
+  const refused = said(/Read-only file system|Permission denied/i);
+  if (refused) return usageError(`${tool} was refused access to a file (${refused}). Check the permissions of the video and the output folder, or choose another output with -o.`);
   return undefined;
 }
 
@@ -93,7 +93,7 @@ export function runTool(
     child.on('error', (error) => reject(internalError(`could not start ${tool}: ${error.message}`, error)));
     child.on('close', (code) => {
       if (code === 0) resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr });
-      else reject(environmentFailure(tool, lastLines(stderr)) ?? onFailure(lastLines(stderr)));
+      else reject(environmentFailure(tool, stderr) ?? onFailure(lastLines(stderr)));
     });
   });
 }
