@@ -77,3 +77,31 @@ export function insideData(dataFolder: string, relative: string): string | undef
   const resolved = path.resolve(root, ...relative.split('/'));
   return resolved === root || resolved.startsWith(root + path.sep) ? resolved : undefined;
 }
+
+/** How long the batch client and a worker wait for Redis to answer at start. */
+const CONNECT_DEADLINE_MS = 15_000;
+
+/** Waits for a queue or worker to reach Redis; a usage error that names the address when it does not answer in time. */
+export async function connectedWithin(ready: Promise<unknown>, url: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(usageError(`Redis at ${url} does not answer (waited ${CONNECT_DEADLINE_MS / 1000} s). Start it, or give its address with --queue redis://host:6379.`)), CONNECT_DEADLINE_MS);
+  });
+  try {
+    await Promise.race([ready, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A log of connection errors that says each one once a minute, not once per reconnect. */
+export function onceAMinute(log: (line: string) => void): (message: string) => void {
+  let last = '';
+  let at = 0;
+  return (message) => {
+    if (message === last && Date.now() - at < 60_000) return;
+    last = message;
+    at = Date.now();
+    log(message);
+  };
+}

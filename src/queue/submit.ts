@@ -8,7 +8,7 @@ import type { ScoreOptions } from '../config.js';
 import { usageError } from '../errors.js';
 import type { BatchInput } from '../batch/inputs.js';
 import type { BatchEvents, QueueTarget } from '../batch/run.js';
-import { redisConnection, relativeToData, type QueueJobData, type QueueJobResult } from './connection.js';
+import { connectedWithin, redisConnection, relativeToData, type QueueJobData, type QueueJobResult } from './connection.js';
 
 const POLL_MS = 1000;
 
@@ -20,7 +20,8 @@ export async function scoreThroughQueue(pending: readonly BatchInput[], outputFo
 
   const queue = new Queue<QueueJobData, QueueJobResult>(target.queueName, { connection: redisConnection(target.url) });
   try {
-    await queue.waitUntilReady();
+    queue.on('error', () => undefined); // reconnects are ioredis's business; the deadline below says when Redis is gone
+    await connectedWithin(queue.waitUntilReady(), target.url);
     const batchId = randomBytes(6).toString('hex');
     const added = await queue.addBulk(
       jobs.map(({ video, data }, index) => ({

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { forkScore } from '../batch/fork-score.js';
 import { finishedSummary } from '../batch/results.js';
-import { insideData, redisConnection, type QueueJobData, type QueueJobResult } from './connection.js';
+import { connectedWithin, insideData, onceAMinute, redisConnection, type QueueJobData, type QueueJobResult } from './connection.js';
 
 export interface WorkerOptions {
   url: string;
@@ -40,8 +40,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   worker.on('failed', (job, error) => options.log(`v2m worker: ${job?.name ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
   worker.on('completed', (job) => options.log(`v2m worker: ${job.name} scored`));
-  worker.on('error', (error) => options.log(`v2m worker: ${error.message}`));
-  await worker.waitUntilReady();
+  const logError = onceAMinute(options.log);
+  worker.on('error', (error) => logError(`v2m worker: ${error.message}`));
+  try {
+    await connectedWithin(worker.waitUntilReady(), options.url);
+  } catch (error) {
+    await worker.close(true);
+    throw error;
+  }
   return { close: () => worker.close() };
 }
 
@@ -64,6 +70,7 @@ async function scoreJob(job: Job<QueueJobData, QueueJobResult>, dataFolder: stri
     void job.updateProgress(Math.round(fraction * 100) / 100).catch(() => undefined);
   });
   const outcome = await scoring.outcome;
-  if (!outcome.ok) throw new Error(outcome.message);
+  // The reason goes back to the client: paths in it are said relative to the shared folder, as the client knows them.
+  if (!outcome.ok) throw new Error(outcome.message.replaceAll(`${dataFolder}${path.sep}`, ''));
   return { ...outcome.summary, seconds: Math.round((performance.now() - started) / 10) / 100, worker: me };
 }
