@@ -5,6 +5,7 @@
 // renamed into place only when complete, and a job whose complete output set is already there
 // (its first worker died after the rename) is reported done without scoring it again.
 
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,9 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { forkScore } from '../batch/fork-score.js';
 import { finishedSummary } from '../batch/results.js';
 import { connectedWithin, insideData, onceAMinute, redisConnection, type QueueJobData, type QueueJobResult } from './connection.js';
+
+/** Hidden folder under the output folder where each job's outputs are made before they are moved into place. */
+const STAGING_FOLDER = '.v2m-staging';
 
 export interface WorkerOptions {
   url: string;
@@ -63,14 +67,45 @@ async function scoreJob(job: Job<QueueJobData, QueueJobResult>, dataFolder: stri
   const already = await finishedSummary(outputFolder, stem);
   if (already) return { ...already, seconds: 0, worker: me, alreadyDone: true };
   log(`v2m worker: scoring ${job.data.input} (job ${job.id}, attempt ${job.attemptsMade + 1})`);
-  let reported = 0;
-  const scoring = forkScore({ input, outputFolder, stem, options: job.data.options, publicName: job.data.input }, (fraction) => {
-    if (fraction - reported < 0.02 && fraction < 1) return;
-    reported = fraction;
-    void job.updateProgress(Math.round(fraction * 100) / 100).catch(() => undefined);
-  });
-  const outcome = await scoring.outcome;
-  // The reason goes back to the client: paths in it are said relative to the shared folder, as the client knows them.
-  if (!outcome.ok) throw new Error(outcome.message.replaceAll(`${dataFolder}${path.sep}`, ''));
-  return { ...outcome.summary, seconds: Math.round((performance.now() - started) / 10) / 100, worker: me };
+  const staging = await freshStaging(outputFolder, job.id!, me);
+  try {
+    let reported = 0;
+    const scoring = forkScore({ input, outputFolder: staging, stem, options: job.data.options, publicName: job.data.input }, (fraction) => {
+      if (fraction - reported < 0.02 && fraction < 1) return;
+      reported = fraction;
+      void job.updateProgress(Math.round(fraction * 100) / 100).catch(() => undefined);
+    });
+    const outcome = await scoring.outcome;
+    // The reason goes back to the client: paths in it are said relative to the shared folder, as the client knows them.
+    if (!outcome.ok) throw new Error(outcome.message.replaceAll(`${dataFolder}${path.sep}`, ''));
+    await publish(staging, outputFolder, stem);
+    return { ...outcome.summary, seconds: Math.round((performance.now() - started) / 10) / 100, worker: me };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await rmdir(path.dirname(staging)).catch(() => undefined); // only when no other job stages there
+  }
 }
+
+/**
+ * A staging folder of this job's own under the output folder (same file system: the final renames
+ * are atomic). The pipeline clears temporaries it takes for a dead run's by their pid, which says
+ * nothing across machines, so no two workers ever score into the same folder. What an earlier
+ * attempt of the same job left (its worker died) is removed: the lock says that attempt is over.
+ */
+async function freshStaging(outputFolder: string, jobId: string, me: string): Promise<string> {
+  const root = path.join(outputFolder, STAGING_FOLDER);
+  const tag = jobId.replace(/[^A-Za-z0-9_-]/g, '_');
+  const earlier = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(earlier.filter((name) => name.startsWith(`${tag}@`)).map((name) => rm(path.join(root, name), { recursive: true, force: true })));
+  const staging = path.join(root, `${tag}@${me.replace(/[^A-Za-z0-9_.:-]/g, '_')}`);
+  await mkdir(staging, { recursive: true });
+  return staging;
+}
+
+/** Moves a scored set into the output folder, its cue sheet last: the set counts as finished only once all five are there. */
+async function publish(staging: string, outputFolder: string, stem: string): Promise<void> {
+  const names = (await readdir(staging)).filter((name) => name.startsWith(`${stem}.v2m.`));
+  const cueSheet = `${stem}.v2m.cues.json`;
+  for (const name of [...names.filter((n) => n !== cueSheet), cueSheet]) await rename(path.join(staging, name), path.join(outputFolder, name));
+}
+
