@@ -22,7 +22,9 @@ export interface ScoringProcess {
 }
 
 export function forkScore(request: ScoreRequest, onProgress: (fraction: number, stage: string) => void): ScoringProcess {
-  const child: ChildProcess = fork(childPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // A process group of its own: a Ctrl-C meant for the parent does not kill the video half-way (a
+  // worker lets its running jobs finish); if the parent dies, the child leaves on its own (see score-child).
+  const child: ChildProcess = fork(childPath(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
