@@ -65,12 +65,19 @@ interface Timed {
   stageStarts: Partial<Record<Stage, number>>;
 }
 
+/** No single command of the bench may take longer than this (a hung run fails the bench, saying which). */
+const COMMAND_DEADLINE_MS = 15 * 60 * 1000;
+
 /** Runs a command to its end, timing its progress lines ("v2m: <stage> NN%") as they arrive. */
 function timed(command: string, commandArgs: string[]): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const elapsed = () => (performance.now() - start) / 1000;
     const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${commandArgs.join(' ')} did not finish within ${COMMAND_DEADLINE_MS / 60000} minutes; stopped.`));
+    }, COMMAND_DEADLINE_MS);
     const stageStarts: Partial<Record<Stage, number>> = {};
     let stderr = '';
     let pending = '';
@@ -86,6 +93,7 @@ function timed(command: string, commandArgs: string[]): Promise<Timed> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(deadline);
       const seconds = elapsed();
       if (code !== 0) return reject(new Error(`${command} ${commandArgs.join(' ')} failed: ${stderr}`));
       const rss = /PEAK_RSS_KB=(\d+)/.exec(stderr);
