@@ -4,18 +4,19 @@
 // touching their files.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { EXIT_CODES, SOME_FAILED_EXIT_CODE } from '../../src/errors.js';
 import type { BatchReport } from '../../src/batch/results.js';
-import { CLI, syntheticClip, temporaryFolder } from '../helpers.js';
+import { CLI, ROOT, syntheticClip, temporaryFolder, withDeadline } from '../helpers.js';
 
 const root = temporaryFolder('v2m-batch-');
 const videos = path.join(root, 'videos');
 const out = path.join(root, 'out');
 const GOOD = ['bars', 'pattern', 'zoom'];
+const resumeVideos = path.join(root, 'resume-videos');
 const OUTPUT_ENDINGS = ['.v2m.mp4', '.v2m.wav', '.v2m.mid', '.v2m.cues.json', '.v2m.report.html'];
 
 before(() => {
@@ -24,6 +25,8 @@ before(() => {
   syntheticClip(path.join(videos, 'pattern.mov'), { seconds: 2, generator: 'testsrc2', size: '160x90', toneHz: 440 });
   syntheticClip(path.join(videos, 'zoom.mkv'), { seconds: 2, generator: 'mandelbrot', size: '160x90' });
   writeFileSync(path.join(videos, 'broken.mp4'), 'this is not a video, only text with a video name\n');
+  mkdirSync(resumeVideos);
+  for (const name of ['bars.mp4', 'pattern.mov', 'zoom.mkv']) copyFileSync(path.join(videos, name), path.join(resumeVideos, name));
 });
 
 function batch(args: string[]) {
@@ -77,3 +80,49 @@ test('batch: every good clip scored, the broken one failed with its reason, exit
   assert.equal(third.stderr, '', '--quiet: nothing on stderr');
   assert.deepEqual(readReport().counts, { done: 0, skipped: 3, failed: 0 });
 });
+
+test('batch: SIGKILLed mid-video, it leaves no half-written output and no score process; the rerun scores only what is missing', { timeout: 300_000 }, async () => {
+  const resumeOut = path.join(root, 'resume-out');
+  const child = spawn(process.execPath, [CLI, 'batch', resumeVideos, '--out', resumeOut, '--concurrency', '1', '--no-faces'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
+  // Killed while the second video is being scored: after the first is done.
+  await withDeadline('the first video to be scored', 120_000, until(() => /bars scored/.test(stderr)));
+  child.kill('SIGKILL');
+  assert.equal(await withDeadline('the batch to die', 10_000, exited), 'SIGKILL');
+
+  // Its score process notices its parent is gone, ends its tools and removes its temporaries.
+  await withDeadline('the orphaned score process to clean up and leave', 30_000, until(() => scoreProcesses().length === 0 && readdirSync(resumeOut).every((name) => !name.startsWith('.'))));
+  assert.ok(OUTPUT_ENDINGS.every((ending) => existsSync(path.join(resumeOut, `bars${ending}`))), 'the finished video stays');
+  assert.ok(!existsSync(path.join(resumeOut, 'batch-report.json')), 'no report from a killed run');
+
+  const rerun = spawnSync(process.execPath, [CLI, 'batch', resumeVideos, '--out', resumeOut, '--concurrency', '1', '--no-faces'], { encoding: 'utf8', timeout: 240_000 });
+  assert.equal(rerun.status, EXIT_CODES.OK, rerun.stderr);
+  const report = JSON.parse(readFileSync(path.join(resumeOut, 'batch-report.json'), 'utf8')) as BatchReport;
+  assert.deepEqual(report.videos.map((video) => [video.stem, video.status]), [['bars', 'skipped'], ['pattern', 'done'], ['zoom', 'done']]);
+});
+
+/** Resolves once `check` is true, looking every 100 ms. */
+function until(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (check()) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+  });
+}
+
+/** Running score processes of this checkout. */
+function scoreProcesses(): string[] {
+  const script = path.join(ROOT, 'dist', 'batch', 'score-child.js');
+  return readdirSync('/proc').filter((pid) => {
+    try {
+      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script);
+    } catch {
+      return false;
+    }
+  });
+}
