@@ -60,8 +60,8 @@ function dataFolderProblem(dataFolder: string, error: unknown): V2mError {
   const why =
     code === 'EEXIST' || code === 'ENOTDIR'
       ? 'it is a file, or a file stands in its path'
-      : code === 'EROFS'
-        ? 'it is on a read-only file system'
+      : code === 'EROFS' || code === 'ENOENT'
+        ? 'it cannot be created or written there (a read-only file system?)'
         : code === 'EACCES' || code === 'EPERM'
           ? 'you may not write there'
           : code === 'ENOSPC'
