@@ -424,7 +424,7 @@ function smallDisk(megabytes: number): { folder: string; release: () => void } |
   return { folder, release: () => void spawnSync('umount', ['-l', folder]) };
 }
 
-describe('robustness: a full disk', { timeout: 300_000 }, () => {
+describe('robustness: a full or read-only disk', { timeout: 300_000 }, () => {
   const probeDisk = smallDisk(1);
   probeDisk?.release();
   const why = probeDisk ? false : 'needs root and a machine that allows mounting a tmpfs';
@@ -437,6 +437,23 @@ describe('robustness: a full disk', { timeout: 300_000 }, () => {
       assert.match(run.stderr, /Not enough free space for the outputs .* needed, .* free/);
       assertOneLineMessage(run.stderr, 'no space');
       assert.deepEqual(listing(disk.folder), []);
+    } finally {
+      disk.release();
+    }
+  });
+
+  test('a read-only output folder is refused before any work (exit 2)', { skip: why }, () => {
+    const disk = smallDisk(4)!;
+    try {
+      copyFileSync(good(), path.join(disk.folder, 'clip.mp4'));
+      spawnSync('mount', ['-o', 'remount,ro', disk.folder]);
+      const started = Date.now();
+      const run = v2m(['score', '-q', path.join(disk.folder, 'clip.mp4')]);
+      assert.equal(run.code, USAGE, run.stderr);
+      assert.match(run.stderr, /output folder .* cannot be written \(it is on a read-only file system\)/);
+      assertOneLineMessage(run.stderr, 'read-only');
+      assert.ok(Date.now() - started < 10_000, 'found before the analysis, not after the whole run');
+      assert.deepEqual(listing(disk.folder), ['clip.mp4']);
     } finally {
       disk.release();
     }
