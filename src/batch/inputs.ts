@@ -10,6 +10,9 @@ import { usageError } from '../errors.js';
 /** File name endings taken as videos when a folder is given (a list file may name anything). */
 export const BATCH_VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.mts', '.m2ts', '.wmv', '.flv', '.3gp', '.ogv'] as const;
 
+/** A scored video v2m wrote (`<name>.v2m.mp4` or `.mkv`). */
+const SCORED_VIDEO_NAME = /\.v2m\.(mp4|mkv)$/i;
+
 export interface BatchInput {
   /** The video as given, resolved to an absolute path. */
   input: string;
@@ -17,7 +20,7 @@ export interface BatchInput {
   stem: string;
 }
 
-/** The videos a folder or a list file (one path a line, `#` comments, relative to the list's folder) names, in a stable order. */
+/** The videos a folder (but v2m's own outputs) or a list file (one path a line, `#` comments, relative to the list's folder) names, in a stable order. */
 export async function batchInputs(source: string): Promise<BatchInput[]> {
   const info = await stat(source).catch(() => undefined);
   if (!info) throw usageError(`'${source}' does not exist. Give a folder of videos or a text file listing one video a line.`);
@@ -30,6 +33,8 @@ async function videosIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && (BATCH_VIDEO_EXTENSIONS as readonly string[]).includes(path.extname(entry.name).toLowerCase()))
+    // v2m's own scored videos are not inputs: `--out` may be the folder of videos itself.
+    .filter((entry) => !SCORED_VIDEO_NAME.test(entry.name))
     .map((entry) => path.resolve(folder, entry.name))
     .sort();
 }

@@ -56,7 +56,8 @@ async function waitForJobs(queue: Queue<QueueJobData, QueueJobResult>, jobs: Arr
       const seconds = (Date.now() - (job?.processedOn ?? submitted)) / 1000;
       if (state === 'completed' && job) {
         const result = job.returnvalue;
-        events.finished(entry.video, { ok: true, summary: result, seconds: result.seconds ?? seconds });
+        if (result) events.finished(entry.video, { ok: true, summary: result, seconds: result.seconds ?? seconds });
+        else events.finished(entry.video, { ok: false, message: 'its job completed without a result (not a v2m worker?)', seconds });
       } else if (state === 'failed' && job) {
         events.finished(entry.video, { ok: false, message: `${job.failedReason} (after ${job.attemptsMade} attempts)`, seconds });
       } else if (state === 'unknown') {

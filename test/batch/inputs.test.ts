@@ -26,10 +26,10 @@ test('batchInputs: a folder\'s videos in order; a list\'s lines relative to it, 
   mkdirSync(path.join(root, 'a'));
   mkdirSync(path.join(root, 'b'));
   mkdirSync(path.join(root, 'a', 'sub'));
-  for (const name of ['a/clip.mp4', 'a/Clip.MOV', 'a/notes.txt', 'a/sub/deep.mp4', 'b/clip.mp4']) writeFileSync(path.join(root, name), 'x');
+  for (const name of ['a/clip.mp4', 'a/Clip.MOV', 'a/notes.txt', 'a/sub/deep.mp4', 'a/clip.v2m.mp4', 'b/clip.mp4']) writeFileSync(path.join(root, name), 'x');
 
   const folder = await batchInputs(path.join(root, 'a'));
-  assert.deepEqual(folder.map((v) => [path.relative(root, v.input), v.stem]), [['a/Clip.MOV', 'Clip'], ['a/clip.mp4', 'clip-2']], 'videos only, not subfolders; clashing names (case aside) numbered');
+  assert.deepEqual(folder.map((v) => [path.relative(root, v.input), v.stem]), [['a/Clip.MOV', 'Clip'], ['a/clip.mp4', 'clip-2']], 'videos only, not subfolders nor v2m\'s own outputs; clashing names (case aside) numbered');
 
   const list = path.join(root, 'list.txt');
   writeFileSync(list, ['# the good ones', 'a/clip.mp4', '', 'b/clip.mp4', 'a/clip.mp4', '../../../../etc/passwd', 'b/../a/clip.mp4'].join('\n'));
