@@ -15,6 +15,7 @@ import { describe, test } from 'node:test';
 import { EXIT_CODES, fromSystemError } from '../../src/errors.js';
 import { scoreVideo } from '../../src/pipeline.js';
 import { CLI, ffmpeg, temporaryFolder, withDeadline } from '../helpers.js';
+import { createRng } from '../../src/music/random.js';
 
 const root = temporaryFolder('v2m-fuzz-');
 const mutants = path.join(root, 'mutants');
@@ -32,17 +33,6 @@ const CONCURRENCY = 2;
 /** Mutants that also run through the built CLI, start to exit code. */
 const CLI_SAMPLE = 12;
 
-/** A small, seeded generator (mulberry32): the same mutants on every run, so a failure can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (bytes: Buffer, random: () => number) => { bytes: Buffer; how: string };
 
@@ -151,7 +141,7 @@ describe('fuzz: mutated containers', { timeout: BUDGET_MS + 120_000 }, () => {
     process.env.TMPDIR = scratch; // os.tmpdir() reads it on every call: the work folders go here
     try {
       for (const [index, clip] of makeClips().entries()) {
-        const random = generator(1000 + index);
+        const random = createRng(1000 + index);
         for (let i = 0; i < MUTANTS_PER_CLIP; i++) {
           const mutation = MUTATIONS[i % MUTATIONS.length]!;
           const { bytes, how } = mutation(clip.bytes, random);
