@@ -8,6 +8,7 @@ import type { MediaInfo } from '../media/probe.js';
 import type { TrackMetrics } from '../measure/metrics.js';
 import { keyName } from '../music/theory.js';
 import { landingsByFreedom } from '../compose/plan.js';
+import { licenceStatement, type LicenceStatement } from './licence.js';
 import type { Landing, PlacedHit, TempoFreedom } from '../compose/tempo-map.js';
 
 export const CUE_SHEET_VERSION = 1;
@@ -30,6 +31,8 @@ export interface AnalysisSheet {
 
 export interface CueSheet extends AnalysisSheet {
   generator: { name: 'v2m'; version: string; soundFont: string };
+  /** Who owns the music and the terms of what it was made with, in plain words. */
+  licence: LicenceStatement;
   seed: number;
   style: string;
   key: string;
@@ -100,6 +103,7 @@ export function cueSheet(input: CueSheetInput): CueSheet {
   return {
     ...analysisSheet(input.info, input.timeline),
     generator: input.generator,
+    licence: licenceStatement(input.generator.soundFont),
     seed: plan.seed,
     style: plan.style,
     key: keyName(plan.key),

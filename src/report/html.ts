@@ -59,7 +59,8 @@ emotion: ${EMOTIONS.map((e, i) => `<span class="swatch band-${i}"></span> ${e}`)
 <table><thead><tr><th>decision</th><th>choice</th><th>why</th></tr></thead><tbody>
 ${plan.map(([what, choice, why]) => `<tr><td>${escapeHtml(what!)}</td><td>${escapeHtml(choice!)}</td><td>${escapeHtml(why!)}</td></tr>`).join('\n')}
 </tbody></table></section>
-<section><h2>Measured on the rendered output</h2>${metricsTable(metrics)}</section>`;
+<section><h2>Measured on the rendered output</h2>${metricsTable(metrics)}</section>
+<section><h2>Who owns this music</h2>${licenceParagraphs(cues.licence)}</section>`;
   return page(`v2m report — ${path.basename(cues.input.path)}`, body, true);
 }
 
@@ -227,4 +228,9 @@ function hitPointComparison(cues: CueSheet): string {
   const total = cues.hitPoints.length;
   const settings = (Object.keys(cues.landingsBySetting) as Array<keyof CueSheet['landingsBySetting']>).map((setting) => `${setting} ${onGrid(cues.landingsBySetting[setting])}/${total}`);
   return `within a frame of the grid under each --tempo-changes setting: ${settings.join(', ')}; a hit point off the grid is played as an accent on its own frame`;
+}
+
+/** The cue sheet's licence statement as paragraphs. */
+function licenceParagraphs(licence: CueSheet['licence']): string {
+  return [licence.music, licence.soundFont, licence.models, licence.software].map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
 }
