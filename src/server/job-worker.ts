@@ -7,7 +7,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { fromSystemError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
-import { scoreVideo } from '../pipeline.js';
+import { scoreVideo, type Progress } from '../pipeline.js';
+import { isProgressWorthReporting } from '../progress.js';
 import type { ScoreOptions } from '../config.js';
 import { jobFiles } from './job-files.js';
 import type { JobSummary } from './store.js';
@@ -36,10 +37,17 @@ async function run(request: WorkerRequest): Promise<WorkerMessage> {
   await mkdir(files.outputFolder, { recursive: true });
   const timeline = await readFile(files.analysis, 'utf8').then((text) => JSON.parse(text) as VideoTimeline, () => undefined);
   const poster = await readFile(files.poster).catch(() => undefined);
+  // Each message the server takes is a write to its store: only a stage change or a 1 % step is sent.
+  let sent: Progress | undefined;
+  const sendProgress = (progress: Progress) => {
+    if (!isProgressWorthReporting(sent, progress)) return;
+    sent = progress;
+    void send({ type: 'progress', stage: progress.stage, fraction: progress.fraction });
+  };
   const result = await scoreVideo(
     files.input,
     { ...request.options, output: files.outputs.video },
-    (progress) => void send({ type: 'progress', stage: progress.stage, fraction: progress.fraction }),
+    sendProgress,
     // The report is served at …/result/report, so its video is the sibling URL …/result/video.
     { timeline, poster, reportVideoHref: 'video', publicName: request.displayName },
   );

@@ -4,6 +4,7 @@
 // every job where it was left.
 
 import sqlite from 'node-sqlite3-wasm';
+import { PROGRESS_STEP } from '../progress.js';
 import type { JobOptions } from './job-options.js';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
@@ -157,12 +158,16 @@ export class JobStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** Records progress of a running job; returns false when nothing changed. */
+  /**
+   * Records progress of a running job: a new stage, or a step of at least PROGRESS_STEP (each write
+   * is synchronous and every request waits behind it). Returns false when nothing was written.
+   */
   progress(id: string, stage: string, fraction: number, now = Date.now()): boolean {
     const result = this.db.run(
       `UPDATE jobs SET progress = MAX(progress, ?), stage = ?, updated_at = ?
-       WHERE id = ? AND state = 'running' AND (stage != ? OR progress < ?)`,
-      [fraction, stage, now, id, stage, fraction],
+       WHERE id = ? AND state = 'running' AND (stage != ? OR progress <= ? - ?)`,
+      // Half a step: the worker sends whole steps already (rounding must not drop one); this bounds the writes whoever sends.
+      [fraction, stage, now, id, stage, fraction, PROGRESS_STEP / 2],
     );
     return result.changes > 0;
   }
