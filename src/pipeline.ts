@@ -27,6 +27,7 @@ import { checkOptions } from './options.js';
 import { cueSheet, type CueSheet } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
 import { progressReporter, type Progress } from './progress.js';
+import { markersCsv, markersEdl } from './report/markers.js';
 
 export type { Progress, Stage } from './progress.js';
 
@@ -36,6 +37,9 @@ export interface OutputPaths {
   midi: string;
   cues: string;
   report: string;
+  /** The cue points for an editor: a CSV and a marker EDL (DaVinci Resolve's form). */
+  markers: string;
+  edl: string;
 }
 
 export interface ScoreResult {
@@ -126,6 +130,8 @@ async function writeOutputs(
       metrics,
     });
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
+    await writeFile(temporary.markers, markersCsv(cues));
+    await writeFile(temporary.edl, markersEdl(cues, path.basename(cues.input.path)));
     const videoHref = reuse.reportVideoHref ?? path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
     await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster: await poster }));
     await renameAllOrNothing((Object.keys(outputs) as Array<keyof OutputPaths>).map((key) => ({ from: temporary[key], to: outputs[key] })));
@@ -203,10 +209,10 @@ export function scoredVideoExtension(info: MediaInfo): '.mp4' | '.mkv' {
   return (MP4_VIDEO_CODECS as readonly string[]).includes(info.video.codec) ? '.mp4' : '.mkv';
 }
 
-/** The WAV, MIDI, cue sheet and report beside a scored video, with its stem. */
+/** The WAV, MIDI, cue sheet, report and marker files beside a scored video, with its stem. */
 export function outputsBeside(video: string): OutputPaths {
   const stem = video.slice(0, -path.extname(video).length);
-  return { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html` };
+  return { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html`, markers: `${stem}.markers.csv`, edl: `${stem}.markers.edl` };
 }
 
 function defaultOutput(input: string, extension: string): string {

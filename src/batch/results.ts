@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomically } from '../files.js';
+import { outputsBeside } from '../pipeline.js';
 
 /** What a scored video's cue sheet says, in short. */
 export interface VideoSummary {
@@ -44,10 +45,9 @@ export interface BatchReport {
 
 export const REPORT_NAME = 'batch-report.json';
 
-/** The five outputs of `stem` in `folder`, with the scored video as MP4 or Matroska. */
+/** The outputs of `stem` in `folder` (the pipeline's own set), with the scored video as MP4 or Matroska. */
 export function outputSet(folder: string, stem: string, videoExtension: '.mp4' | '.mkv'): string[] {
-  const base = path.join(folder, `${stem}.v2m`);
-  return [`${base}${videoExtension}`, `${base}.wav`, `${base}.mid`, `${base}.cues.json`, `${base}.report.html`];
+  return Object.values(outputsBeside(path.join(folder, `${stem}.v2m${videoExtension}`)));
 }
 
 /**

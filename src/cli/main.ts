@@ -7,8 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CHORD_SOURCES, DYNAMICS_SOURCES, STYLE_CHOICES, MUX_MODES, DEFAULT_OPTIONS, TEMPO_FREEDOMS, type ScoreOptions, type StyleChoice } from '../config.js';
-import { EMOTIONS } from '../analysis/emotion.js';
+import { STYLE_CHOICES, DEFAULT_OPTIONS, optionHelp, type ScoreOptions, type StyleChoice } from '../config.js';
 import { STYLES } from '../compose/styles.js';
 import { EXIT_CODES, fromSystemError, SOME_FAILED_EXIT_CODE, usageError } from '../errors.js';
 import { checkModelKind, MODEL_KINDS } from '../models/kinds.js';
@@ -43,24 +42,24 @@ function buildProgram(): Command {
     .description('score a video: writes OUT.mp4 (scored video), OUT.wav, OUT.mid and OUT.cues.json')
     .argument('<video>', 'the video to score (MP4, MOV, MKV, WebM…); it is only read, never changed')
     .option('-o, --output <file>', 'scored video path (.mp4, .m4v, .mov or .mkv); the other outputs go beside it (default: <video>.v2m.mp4)')
-    .option('--seed <n>', 'seed for every random choice: same video + same seed → the same music', wholeNumber, DEFAULT_OPTIONS.seed)
-    .option('--style <name>', `arrangement style: ${STYLE_CHOICES.join(', ')} (auto picks from the picture's energy)`, DEFAULT_OPTIONS.style)
-    .option('--key <key>', "key, e.g. 'A minor' or Eb (default: from the picture's light)")
-    .option('--tempo <bpm>', "lock the music to this tempo in BPM: one tempo, no change (default: from the picture's motion)", decimal)
-    .option('--tempo-changes <how>', `how far the tempo may bend to land the cuts: ${TEMPO_FREEDOMS.join(' | ')} (none: one tempo; few: a few changes of at most 8 %; free: every cut on a downbeat)`, DEFAULT_OPTIONS.tempoChanges)
-    .option('--mood <mood>', `one mood for the whole piece instead of the picture's: ${EMOTIONS.join(', ')}`)
-    .option('--primer <chords>', "chords to open with, one per bar, e.g. 'C Am F G' (the key follows the first unless --key is given)")
-    .option('--intensity <0-1>', 'how hard the music pushes: 0 holds back, 1 pushes, 0.5 follows the picture', decimal)
-    .option('--instruments <list>', "instruments per role (chords, pad, bass, melody), e.g. 'melody=flute,bass=33': General MIDI names or programs 0–127")
+    .option('--seed <n>', optionHelp('seed'), wholeNumber, DEFAULT_OPTIONS.seed)
+    .option('--style <name>', optionHelp('style'), DEFAULT_OPTIONS.style)
+    .option('--key <key>', optionHelp('key'))
+    .option('--tempo <bpm>', optionHelp('tempo'), decimal)
+    .option('--tempo-changes <how>', optionHelp('tempoChanges'), DEFAULT_OPTIONS.tempoChanges)
+    .option('--mood <mood>', optionHelp('mood'))
+    .option('--primer <chords>', optionHelp('primer'))
+    .option('--intensity <0-1>', optionHelp('intensity'), decimal)
+    .option('--instruments <list>', optionHelp('instruments'))
     .option('--style-from <file.mid>', 'take tempo, instruments, density and swing from a MIDI file (style by example)')
-    .option('--chords <source>', `who writes the chords: ${CHORD_SOURCES.join(' | ')} (amt: the shipped Affective Multimodal Transformer; rules: progressions)`, DEFAULT_OPTIONS.chords)
-    .option('--temperature <t>', 'amt: sampling temperature (0 = always the likeliest chord)', decimal, DEFAULT_OPTIONS.temperature)
-    .option('--top-k <k>', 'amt: sample among the k likeliest chords (0 = all)', wholeNumber, DEFAULT_OPTIONS.topK)
-    .option('--dynamics <source>', `who shapes loudness and density: ${DYNAMICS_SOURCES.join(' | ')} (bigru: the shipped model with motion; motion: motion alone)`, DEFAULT_OPTIONS.dynamics)
+    .option('--chords <source>', optionHelp('chords'), DEFAULT_OPTIONS.chords)
+    .option('--temperature <t>', optionHelp('temperature'), decimal, DEFAULT_OPTIONS.temperature)
+    .option('--top-k <k>', optionHelp('topK'), wholeNumber, DEFAULT_OPTIONS.topK)
+    .option('--dynamics <source>', optionHelp('dynamics'), DEFAULT_OPTIONS.dynamics)
     .option('--no-faces', 'skip face and expression detection (faster; emotion then reads light, colour and motion only)')
-    .option('--objects', 'also name the objects in view (labels in the report; each look costs about a third of a second)')
-    .option('--mux <mode>', `${MUX_MODES.join(' | ')}: replace the video's sound, or mix the music over it`, DEFAULT_OPTIONS.mux)
-    .option('--original-gain <dB>', 'level of the original sound under the music with --mux mix', decimal, DEFAULT_OPTIONS.originalGainDb)
+    .option('--objects', optionHelp('objects'))
+    .option('--mux <mode>', optionHelp('mux'), DEFAULT_OPTIONS.mux)
+    .option('--original-gain <dB>', optionHelp('originalGainDb'), decimal, DEFAULT_OPTIONS.originalGainDb)
     .option('--soundfont <file>', 'play the music with this General MIDI SoundFont (.sf2 or .sf3) instead of the shipped one')
     .option('--allow-damaged', 'score a damaged video (decode errors, a missing tail) with a warning instead of refusing it (exit 3)')
     .option('--json', 'print the cue sheet as JSON on stdout')
@@ -80,6 +79,7 @@ function buildProgram(): Command {
         process.stdout.write(
           `Scored video: ${outputs.video}\n` +
             `Music: ${outputs.audio}  MIDI: ${outputs.midi}  Cue sheet: ${outputs.cues}  Report: ${outputs.report}\n` +
+            `Markers for an editor: ${outputs.markers} (CSV), ${outputs.edl} (EDL)\n` +
             `${cues.style}, ${cues.key}, ${tempoSummary(cues)}; hit points: ${landingSummary(cues.landingsBySetting[cues.tempoChanges])}; ${cues.audio.integratedLufs.toFixed(1)} LUFS\n`,
         );
       }

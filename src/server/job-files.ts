@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { outputsBeside, type OutputPaths } from '../pipeline.js';
 
-export const RESULT_KINDS = ['video', 'audio', 'midi', 'cues', 'report'] as const;
+export const RESULT_KINDS = ['video', 'audio', 'midi', 'cues', 'report', 'markers', 'edl'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 export interface JobFiles {
@@ -37,6 +37,6 @@ export function jobFiles(folder: string, videoExtension: string): JobFiles {
 /** The file name a download gets: the client's name (made safe) + what it is. */
 export function downloadName(clientName: string, kind: ResultKind, videoExtension: string): string {
   const stem = path.parse(clientName).name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'video';
-  const suffix: Record<ResultKind, string> = { video: videoExtension, audio: '.wav', midi: '.mid', cues: '.cues.json', report: '.report.html' };
+  const suffix: Record<ResultKind, string> = { video: videoExtension, audio: '.wav', midi: '.mid', cues: '.cues.json', report: '.report.html', markers: '.markers.csv', edl: '.markers.edl' };
   return `${stem}.v2m${suffix[kind]}`;
 }

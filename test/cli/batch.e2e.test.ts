@@ -17,7 +17,7 @@ const videos = path.join(root, 'videos');
 const out = path.join(root, 'out');
 const GOOD = ['bars', 'pattern', 'zoom'];
 const resumeVideos = path.join(root, 'resume-videos');
-const OUTPUT_ENDINGS = ['.v2m.mp4', '.v2m.wav', '.v2m.mid', '.v2m.cues.json', '.v2m.report.html'];
+const OUTPUT_ENDINGS = ['.v2m.mp4', '.v2m.wav', '.v2m.mid', '.v2m.cues.json', '.v2m.report.html', '.v2m.markers.csv', '.v2m.markers.edl'];
 
 before(() => {
   mkdirSync(videos);

@@ -121,7 +121,7 @@ test('queue: two workers score a batch; a SIGKILLed worker\'s job finishes on th
 
   // Exactly once: one complete output set per clip, nothing half-written, one "scored" per clip in all.
   const stems = clips.map((clip) => path.basename(clip, '.mp4'));
-  const expected = stems.flatMap((stem) => ['.v2m.mp4', '.v2m.wav', '.v2m.mid', '.v2m.cues.json', '.v2m.report.html'].map((ending) => `${stem}${ending}`));
+  const expected = stems.flatMap((stem) => ['.v2m.mp4', '.v2m.wav', '.v2m.mid', '.v2m.cues.json', '.v2m.report.html', '.v2m.markers.csv', '.v2m.markers.edl'].map((ending) => `${stem}${ending}`));
   assert.deepEqual(readdirSync(out).sort(), [...expected, 'batch-report.json'].sort());
   for (const stem of stems) {
     const scored = (first.stderr() + second.stderr()).split('\n').filter((line) => line === `v2m worker: ${stem} scored`).length;

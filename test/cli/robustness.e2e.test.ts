@@ -286,7 +286,7 @@ describe('robustness: what must work', { timeout: 600_000 }, () => {
     ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=12:duration=1.5', '-c:v', 'mpeg4', file]);
     const run = spawnSync(process.execPath, [CLI, 'score', '-q', '--no-faces', '--', '-leading.mp4'], { cwd: folder, env: { ...process.env, TMPDIR: scratch }, encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(listing(folder), ['-leading.mp4', '-leading.v2m.cues.json', '-leading.v2m.mid', '-leading.v2m.mp4', '-leading.v2m.report.html', '-leading.v2m.wav']);
+    assert.deepEqual(listing(folder), ['-leading.mp4', '-leading.v2m.cues.json', '-leading.v2m.markers.csv', '-leading.v2m.markers.edl', '-leading.v2m.mid', '-leading.v2m.mp4', '-leading.v2m.report.html', '-leading.v2m.wav']);
     assert.deepEqual(listing(scratch), []);
   });
 

@@ -31,7 +31,7 @@ for (const { name, clip, cuts: plantedCuts } of INPUTS) {
 
     it('exits 0 and writes the five outputs, nothing else', () => {
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(listFolder(folder), ['out.cues.json', 'out.mid', 'out.mp4', 'out.report.html', 'out.wav']);
+      assert.deepEqual(listFolder(folder), ['out.cues.json', 'out.markers.csv', 'out.markers.edl', 'out.mid', 'out.mp4', 'out.report.html', 'out.wav']);
       assert.equal(sha256(clip), inputHash, 'the input is unchanged');
     });
 
@@ -81,6 +81,14 @@ for (const { name, clip, cuts: plantedCuts } of INPUTS) {
         assert.equal(cues.hitPoints.filter((hit) => hit.kind === 'cut').length, plantedCuts.length);
         for (const hit of cues.hitPoints.filter((h) => h.landing === 'downbeat')) {
           assert.ok(cues.downbeats.some((d) => Math.abs(d - hit.time) <= 1 / cues.input.framesPerSecond + 1e-6), `cut at ${hit.time} is not on a downbeat`);
+        }
+        // The editor's marker file lists every cut at its frame's timecode.
+        const csv = readFileSync(path.join(folder, 'out.markers.csv'), 'utf8');
+        for (const cut of plantedCuts) {
+          const frame = Math.round(cut * cues.input.framesPerSecond);
+          const fps = Math.round(cues.input.framesPerSecond);
+          const tc = `00:00:${String(Math.floor(frame / fps)).padStart(2, '0')}:${String(frame % fps).padStart(2, '0')}`;
+          assert.match(csv, new RegExp(`^cut \\d+,${tc},`, 'm'), `no marker at ${tc} for the cut at ${cut} s`);
         }
         // One tempo or a few gentle changes.
         const tempi = cues.tempoMap.map((change) => change.tempo);
