@@ -1,9 +1,11 @@
 // Every option of `scoreVideo`, with its default, in one place. CLI flags and (later) API fields map
 // onto these one to one, with the same names.
 
+import { EMOTIONS } from './analysis/emotion.js';
 import type { StyleName } from './compose/score.js';
 import { STYLE_NAMES } from './compose/score.js';
 import type { MuxMode } from './media/mux.js';
+import { AUDIO_FORMATS, type AudioFormat } from './render/master.js';
 import { TEMPO_FREEDOMS, type TempoFreedom } from './compose/tempo-map.js';
 
 export { TEMPO_FREEDOMS, type TempoFreedom };
@@ -54,6 +56,8 @@ export interface ScoreOptions {
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;
+  /** The music file's format: wav (16-bit, default), wav24, flac (24-bit) or mp3 (320 kb/s); its extension follows. */
+  audioFormat: AudioFormat;
   /** A General MIDI SoundFont (.sf2/.sf3) to play the music with instead of the shipped one. */
   soundFont?: string;
   /** Score a damaged input (decode errors, a missing tail) with a warning instead of refusing it. */
@@ -77,7 +81,79 @@ export const DEFAULT_OPTIONS: ScoreOptions = {
   objects: false,
   mux: 'replace',
   originalGainDb: -12,
+  audioFormat: 'wav',
 };
 
 /** Tempo bounds accepted from the user; outside them the music stops sounding like music. */
 export const TEMPO_LIMITS_BPM = { min: 40, max: 240 } as const;
+
+/**
+ * Every user option of `scoreVideo` — the one contract. The server's JSON schema (and so OpenAPI),
+ * the page's controls (from GET /options) and the CLI's help read their ranges and choices from
+ * here; `checkOptions` (options.ts) is the one checker, and it checks these ranges.
+ */
+export interface OptionSpec {
+  /** The field of ScoreOptions, and of the API. */
+  name: keyof ScoreOptions;
+  /** The CLI flag that sets it. */
+  flag: `--${string}`;
+  /** What the page calls it, with its unit. */
+  label: string;
+  kind: 'integer' | 'number' | 'text' | 'choice' | 'switch';
+  minimum?: number;
+  maximum?: number;
+  /** Words for the ends of a range, e.g. 0 "hold back", 1 "push". */
+  minimumMeans?: string;
+  maximumMeans?: string;
+  unit?: string;
+  choices?: readonly string[];
+  maxLength?: number;
+  help: string;
+  /** The server takes it (everything musical); options that name a file stay on the CLI. */
+  api: boolean;
+  /** Folded away on the page (the everyday choices stay in view). */
+  advanced: boolean;
+}
+
+/** Seeds are 31-bit everywhere: the CLI, the API and the page accept the same ones. */
+export const SEED_LIMITS = { min: 0, max: 2 ** 31 - 1 } as const;
+/** The chord vocabulary of the shipped AMT: top-k beyond it means "all". */
+const CHORD_VOCABULARY_SIZE = 157;
+
+export const OPTION_TABLE: readonly OptionSpec[] = [
+  { name: 'style', flag: '--style', label: 'Style', kind: 'choice', choices: STYLE_CHOICES, help: "arrangement style; auto picks one from the picture's energy", api: true, advanced: false },
+  { name: 'mood', flag: '--mood', label: 'Mood', kind: 'choice', choices: EMOTIONS, help: "one mood for the whole piece instead of the picture's", api: true, advanced: false },
+  { name: 'seed', flag: '--seed', label: 'Seed', kind: 'integer', minimum: SEED_LIMITS.min, maximum: SEED_LIMITS.max, help: 'same video + same seed → the same music', api: true, advanced: false },
+  { name: 'intensity', flag: '--intensity', label: 'Intensity (0–1)', kind: 'number', minimum: 0, maximum: 1, minimumMeans: 'hold back', maximumMeans: 'push', help: 'how hard the music pushes; 0.5 follows the picture as it is', api: true, advanced: false },
+  { name: 'key', flag: '--key', label: 'Key', kind: 'text', maxLength: 16, help: "e.g. 'A minor' or 'Eb' (default: from the picture's light)", api: true, advanced: false },
+  { name: 'tempo', flag: '--tempo', label: 'Tempo (BPM)', kind: 'number', minimum: TEMPO_LIMITS_BPM.min, maximum: TEMPO_LIMITS_BPM.max, unit: 'BPM', help: "lock the music to this tempo: one tempo, no change (default: from the picture's motion)", api: true, advanced: false },
+  { name: 'tempoChanges', flag: '--tempo-changes', label: 'Tempo changes', kind: 'choice', choices: TEMPO_FREEDOMS, help: 'how far the tempo may bend to land the cuts: none (one tempo), few (a few changes of at most 8 %), free (every cut on a downbeat)', api: true, advanced: false },
+  { name: 'faces', flag: '--no-faces', label: 'Read faces', kind: 'switch', help: 'look for faces and expressions (they feed the emotion); off makes analysis faster', api: true, advanced: false },
+  { name: 'instruments', flag: '--instruments', label: 'Instruments', kind: 'text', maxLength: 200, help: "instruments per role (chords, pad, bass, melody), e.g. 'melody=flute,bass=33': General MIDI names or programs 0–127", api: true, advanced: true },
+  { name: 'primer', flag: '--primer', label: 'Opening chords', kind: 'text', maxLength: 200, help: "chords to open with, one per bar, e.g. 'C Am F G' (the key follows the first unless a key is given)", api: true, advanced: true },
+  { name: 'mux', flag: '--mux', label: 'Original sound', kind: 'choice', choices: MUX_MODES, help: "replace the video's sound, or mix the music over it", api: true, advanced: true },
+  { name: 'audioFormat', flag: '--audio-format', label: 'Music file format', kind: 'choice', choices: AUDIO_FORMATS, help: 'the music file: wav (16-bit), wav24, flac (24-bit) or mp3 (320 kb/s); its extension follows', api: false, advanced: true },
+  { name: 'originalGainDb', flag: '--original-gain', label: 'Original sound level (dB)', kind: 'number', minimum: -60, maximum: 12, unit: 'dB', help: 'level of the original sound under the music with mux mix', api: true, advanced: true },
+  { name: 'chords', flag: '--chords', label: 'Chords by', kind: 'choice', choices: CHORD_SOURCES, help: 'who writes the chords: amt (the shipped Affective Multimodal Transformer) or rules (progressions)', api: true, advanced: true },
+  { name: 'temperature', flag: '--temperature', label: 'Chord temperature', kind: 'number', minimum: 0, maximum: 5, minimumMeans: 'always the likeliest chord', help: 'amt: sampling temperature, lower is safer', api: true, advanced: true },
+  { name: 'topK', flag: '--top-k', label: 'Chord top-k', kind: 'integer', minimum: 0, maximum: CHORD_VOCABULARY_SIZE, minimumMeans: 'all chords', help: 'amt: sample among the k likeliest chords each second', api: true, advanced: true },
+  { name: 'dynamics', flag: '--dynamics', label: 'Dynamics by', kind: 'choice', choices: DYNAMICS_SOURCES, help: 'who shapes loudness and density: bigru (the shipped model with motion) or motion alone', api: true, advanced: true },
+  { name: 'objects', flag: '--objects', label: 'Name objects', kind: 'switch', help: 'with faces: also name the objects in view (labels in the report; slower)', api: true, advanced: true },
+];
+
+/** "between 0 (hold back) and 1 (push)", "a whole number from 0 to 157": what a ranged option accepts. */
+export function describeRange(spec: OptionSpec): string {
+  const end = (value: number | undefined, means: string | undefined) => `${value}${means ? ` (${means})` : ''}`;
+  const unit = spec.unit ? ` ${spec.unit}` : '';
+  if (spec.kind === 'integer') return `a whole number from ${end(spec.minimum, spec.minimumMeans)} to ${end(spec.maximum, spec.maximumMeans)}${unit}`;
+  return `between ${end(spec.minimum, spec.minimumMeans)} and ${end(spec.maximum, spec.maximumMeans)}${unit}`;
+}
+
+/** The CLI's help for an option: its help text and what it accepts, from the table. */
+export function optionHelp(name: keyof ScoreOptions): string {
+  const spec = OPTION_TABLE.find((candidate) => candidate.name === name);
+  if (!spec) throw new Error(`No option '${name}' in OPTION_TABLE.`);
+  if (spec.kind === 'integer' || spec.kind === 'number') return `${spec.help}; ${describeRange(spec)}`;
+  if (spec.kind === 'choice') return `${spec.help}: ${spec.choices!.join(' | ')}`;
+  return spec.help;
+}

@@ -6,10 +6,11 @@ import { EMOTIONS, type Emotion } from './analysis/emotion.js';
 import type { PlanOptions } from './compose/plan.js';
 import { readStyleReference, type Role, type StyleReference } from './compose/reference.js';
 import { GM } from './compose/styles.js';
-import { CHORD_SOURCES, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS, TEMPO_LIMITS_BPM, type ScoreOptions } from './config.js';
+import { CHORD_SOURCES, describeRange, DYNAMICS_SOURCES, MUX_MODES, OPTION_TABLE, STYLE_CHOICES, TEMPO_FREEDOMS, type OptionSpec, type ScoreOptions } from './config.js';
 import type { LearnedModels } from './compose/learned.js';
 import { shippedChordModel, shippedDynamicsModel } from './models/shipped.js';
 import { usageError } from './errors.js';
+import { checkAudioFormat } from './render/master.js';
 import { soundFontProblem } from './render/soundfont.js';
 import { chordQuality, parseKey } from './music/theory.js';
 
@@ -21,20 +22,12 @@ export const ROLES: readonly Role[] = ['chords', 'pad', 'bass', 'melody'];
 export async function checkOptions(options: ScoreOptions): Promise<ComposeControls> {
   if (!STYLE_CHOICES.includes(options.style)) throw usageError(`Unknown style '${options.style}'. Choose one of: ${STYLE_CHOICES.join(', ')}.`);
   if (!MUX_MODES.includes(options.mux)) throw usageError(`Unknown mux mode '${options.mux}'. Choose one of: ${MUX_MODES.join(', ')}.`);
-  if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw usageError(`--seed must be a whole number ≥ 0, not '${options.seed}'.`);
-  if (options.tempo !== undefined && !(options.tempo >= TEMPO_LIMITS_BPM.min && options.tempo <= TEMPO_LIMITS_BPM.max)) {
-    throw usageError(`--tempo must be between ${TEMPO_LIMITS_BPM.min} and ${TEMPO_LIMITS_BPM.max} BPM, not '${options.tempo}'.`);
-  }
+  for (const spec of OPTION_TABLE) checkRange(spec, options[spec.name]);
   if (!TEMPO_FREEDOMS.includes(options.tempoChanges)) throw usageError(`Unknown --tempo-changes '${options.tempoChanges}'. Choose one of: ${TEMPO_FREEDOMS.join(', ')}.`);
-  if (!Number.isFinite(options.originalGainDb)) throw usageError(`--original-gain must be a number of dB, not '${options.originalGainDb}'.`);
   if (!CHORD_SOURCES.includes(options.chords)) throw usageError(`Unknown chord source '${options.chords}'. Choose one of: ${CHORD_SOURCES.join(', ')}.`);
   if (!DYNAMICS_SOURCES.includes(options.dynamics)) throw usageError(`Unknown dynamics source '${options.dynamics}'. Choose one of: ${DYNAMICS_SOURCES.join(', ')}.`);
-  if (!(options.temperature >= 0 && options.temperature <= 5)) throw usageError(`--temperature must be between 0 (always the likeliest chord) and 5, not '${options.temperature}'.`);
-  if (!Number.isSafeInteger(options.topK) || options.topK < 0) throw usageError(`--top-k must be a whole number ≥ 0 (0: all chords), not '${options.topK}'.`);
   if (options.soundFont !== undefined) await checkSoundFont(options.soundFont);
-  if (options.intensity !== undefined && !(options.intensity >= 0 && options.intensity <= 1)) {
-    throw usageError(`--intensity must be between 0 (hold back) and 1 (push), not '${options.intensity}'.`);
-  }
+  await checkAudioFormat(options.audioFormat);
   return {
     style: options.style,
     key: options.key === undefined ? undefined : checkKey(options.key),
@@ -47,6 +40,14 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
     reference: options.styleFrom === undefined ? undefined : await loadReference(options.styleFrom),
     learned: await learnedModels(options),
   };
+}
+
+/** A number option within the range the option table gives it (absent optional ones pass). */
+function checkRange(spec: OptionSpec, value: unknown): void {
+  if (spec.kind !== 'integer' && spec.kind !== 'number') return;
+  if (value === undefined) return;
+  const isNumber = typeof value === 'number' && (spec.kind === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
+  if (!isNumber || value < spec.minimum! || value > spec.maximum!) throw usageError(`${spec.flag} must be ${describeRange(spec)}, not '${String(value)}'.`);
 }
 
 /** The shipped models the options ask for (read once per process). */

@@ -16,12 +16,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ErrorObject } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { EMOTIONS } from '../analysis/emotion.js';
-import { DEFAULT_OPTIONS, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS } from '../config.js';
+import { MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS } from '../config.js';
 import { isV2mError } from '../errors.js';
 import { V2M_VERSION } from '../version.js';
 import { API_CSP, isWellFormedToken, newToken, ownerOf, PAGE_CSP, refusal, reportCsp, requestToken, setSafetyHeaders } from './access.js';
 import { downloadName, jobFiles, jobFolder, RESULT_KINDS, type ResultKind } from './job-files.js';
-import { DEFAULT_JOB_OPTIONS, describeOptionError, JOB_OPTIONS_SCHEMA } from './job-options.js';
+import { API_DEFAULTS, API_OPTIONS, describeOptionError, JOB_OPTIONS_SCHEMA } from './job-options.js';
 import { ApiError, type JobService } from './jobs.js';
 import { JOB_STATES, type JobRecord } from './store.js';
 
@@ -136,9 +136,11 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     moods: EMOTIONS,
     muxModes: MUX_MODES,
     tempoChanges: TEMPO_FREEDOMS,
-    defaults: { ...DEFAULT_JOB_OPTIONS, tempoChanges: DEFAULT_OPTIONS.tempoChanges },
+    defaults: API_DEFAULTS,
     uploadLimitBytes: options.uploadLimitBytes,
     schema: JOB_OPTIONS_SCHEMA,
+    // The option table (config.ts) the page builds its controls from: labels, ranges, choices, help.
+    controls: API_OPTIONS,
   }));
 
   app.get('/jobs', { schema: { summary: "The caller's jobs (those its token opens), newest first; none without a token", response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } } } } }, async (request) => {

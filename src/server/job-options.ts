@@ -1,10 +1,11 @@
-// The options a client may set on a job, as one JSON schema: it validates the multipart fields of
-// POST /jobs (strings, coerced) and the JSON body of regenerate, and documents both in OpenAPI.
-// Only musical choices are accepted — nothing that names a file or a path on the server.
+// The options a client may set on a job, as one JSON schema made from the option table (config.ts):
+// it validates the multipart fields of POST /jobs (strings, coerced) and the JSON body of
+// regenerate, and documents both in OpenAPI. Only musical choices are accepted — nothing that names
+// a file or a path on the server.
 
 import { Ajv, type ErrorObject } from 'ajv';
-import { EMOTIONS, type Emotion } from '../analysis/emotion.js';
-import { CHORD_SOURCES, DEFAULT_OPTIONS, DYNAMICS_SOURCES, MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS, TEMPO_LIMITS_BPM, type ChordSource, type TempoFreedom, type DynamicsSource, type ScoreOptions, type StyleChoice } from '../config.js';
+import type { Emotion } from '../analysis/emotion.js';
+import { DEFAULT_OPTIONS, OPTION_TABLE, type ChordSource, type DynamicsSource, type OptionSpec, type ScoreOptions, type StyleChoice, type TempoFreedom } from '../config.js';
 import { usageError } from '../errors.js';
 import type { MuxMode } from '../media/mux.js';
 import { checkOptions } from '../options.js';
@@ -29,29 +30,35 @@ export interface JobOptions {
   instruments?: string;
 }
 
+/** One option of the table as a JSON schema property (ranges, choices and help from the table). */
+function schemaProperty(spec: OptionSpec): Record<string, unknown> {
+  const description = spec.help;
+  switch (spec.kind) {
+    case 'integer':
+    case 'number':
+      return { type: spec.kind, minimum: spec.minimum, maximum: spec.maximum, description };
+    case 'choice':
+      return { type: 'string', enum: [...spec.choices!], description };
+    case 'text':
+      return { type: 'string', maxLength: spec.maxLength, description };
+    case 'switch':
+      return { type: 'boolean', description };
+  }
+}
+
+/** The options the API takes: those of OPTION_TABLE marked `api`, nothing that names a file. */
+export const API_OPTIONS: readonly OptionSpec[] = OPTION_TABLE.filter((spec) => spec.api);
+
 export const JOB_OPTIONS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  properties: {
-    style: { type: 'string', enum: [...STYLE_CHOICES], description: 'arrangement style; auto picks one from the picture' },
-    seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'same video + same seed → the same music' },
-    mux: { type: 'string', enum: [...MUX_MODES], description: "replace the video's sound, or mix the music over it" },
-    faces: { type: 'boolean', description: 'look for faces and expressions (they feed the emotion)' },
-    objects: { type: 'boolean', description: 'with faces: also name the objects in view (labels in the report; slower)' },
-    chords: { type: 'string', enum: [...CHORD_SOURCES], description: 'who writes the chords: the shipped AMT or the progression rules' },
-    dynamics: { type: 'string', enum: [...DYNAMICS_SOURCES], description: 'who shapes the dynamics: the shipped biGRU with motion, or motion alone' },
-    temperature: { type: 'number', minimum: 0, maximum: 5, description: 'AMT sampling temperature' },
-    topK: { type: 'integer', minimum: 0, maximum: 157, description: 'AMT: sample among the k likeliest chords (0: all)' },
-    originalGainDb: { type: 'number', minimum: -60, maximum: 12, description: 'level of the original sound with mux=mix' },
-    mood: { type: 'string', enum: [...EMOTIONS], description: "one mood for the whole piece instead of the picture's" },
-    key: { type: 'string', maxLength: 16, description: "e.g. 'A minor' or 'Eb'" },
-    tempo: { type: 'number', minimum: TEMPO_LIMITS_BPM.min, maximum: TEMPO_LIMITS_BPM.max, description: 'lock the music to this tempo in BPM (one tempo, no change)' },
-    tempoChanges: { type: 'string', enum: [...TEMPO_FREEDOMS], description: 'how far the tempo may bend to land the cuts: none, few (≤ 8 % steps), free' },
-    intensity: { type: 'number', minimum: 0, maximum: 1, description: '0 holds back, 1 pushes, 0.5 follows the picture' },
-    primer: { type: 'string', maxLength: 200, description: "chords to open with, one per bar, e.g. 'C Am F G'" },
-    instruments: { type: 'string', maxLength: 200, description: "instruments per role, e.g. 'melody=flute,bass=33'" },
-  },
+  properties: Object.fromEntries(API_OPTIONS.map((spec) => [spec.name, schemaProperty(spec)])),
 } as const;
+
+/** The default of every API option that has one (the others are chosen from the picture). */
+export const API_DEFAULTS: Record<string, unknown> = Object.fromEntries(
+  API_OPTIONS.filter((spec) => DEFAULT_OPTIONS[spec.name] !== undefined).map((spec) => [spec.name, DEFAULT_OPTIONS[spec.name]]),
+);
 
 export const DEFAULT_JOB_OPTIONS: JobOptions = {
   style: DEFAULT_OPTIONS.style,
@@ -90,7 +97,7 @@ export function describeOptionError(error: ErrorObject | undefined): string {
     return `Unknown option '${name.slice(0, 40)}'. Known options: ${Object.keys(JOB_OPTIONS_SCHEMA.properties).join(', ')}.`;
   }
   const name = error.instancePath.replace(/^\//, '') || 'options';
-  const property = JOB_OPTIONS_SCHEMA.properties[name as keyof typeof JOB_OPTIONS_SCHEMA.properties];
-  const allowed = property && 'enum' in property ? ` Choose one of: ${property.enum.join(', ')}.` : '';
+  const choices = API_OPTIONS.find((spec) => spec.name === name)?.choices;
+  const allowed = choices ? ` Choose one of: ${choices.join(', ')}.` : '';
   return `Option '${name}' ${error.message ?? 'is not valid'}.${allowed}`;
 }
