@@ -22,7 +22,7 @@ import { readMidi } from './measure/midi.js';
 import { renderAudio } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
-import { DEFAULT_MASTER } from './render/master.js';
+import { AUDIO_FORMAT_SPECS, DEFAULT_MASTER, type AudioFormat } from './render/master.js';
 import { checkOptions } from './options.js';
 import { cueSheet, type CueSheet } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
@@ -74,7 +74,7 @@ export async function scoreVideo(
   const controls = await checkOptions(settings);
   report('probe', 0);
   const info = { ...(await probe(input)), allowDamaged: settings.allowDamaged === true };
-  const outputs = outputPaths(info, settings.output);
+  const outputs = outputPaths(info, settings.output, settings.audioFormat);
   await removeLeftovers(path.dirname(outputs.video));
   await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info), scratchBytesEstimate(info));
   try {
@@ -109,6 +109,7 @@ async function writeOutputs(
       title: path.basename(input),
       soundFont: settings.soundFont,
       audioPath: temporary.audio,
+      audioFormat: settings.audioFormat,
       workFolder,
       onProgress: report,
     });
@@ -176,7 +177,7 @@ export function stopCleanlyOnSignals(): void {
 }
 
 /** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */
-export function outputPaths(info: MediaInfo, output: string | undefined): OutputPaths {
+export function outputPaths(info: MediaInfo, output: string | undefined, audioFormat: AudioFormat = 'wav'): OutputPaths {
   const input = info.path;
   const fitsMp4 = scoredVideoExtension(info) === '.mp4';
   const video = path.resolve(output ?? defaultOutput(input, scoredVideoExtension(info)));
@@ -194,7 +195,7 @@ export function outputPaths(info: MediaInfo, output: string | undefined): Output
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw usageError(`The output folder '${folder}' does not exist. Create it first or choose another output path with -o.`);
   }
-  const outputs = outputsBeside(video);
+  const outputs = outputsBeside(video, audioFormat);
   const inputReal = realpathSync(input);
   for (const file of Object.values(outputs)) {
     if (path.resolve(file) === inputReal || (existsSync(file) && realpathSync(file) === inputReal)) {
@@ -209,10 +210,10 @@ export function scoredVideoExtension(info: MediaInfo): '.mp4' | '.mkv' {
   return (MP4_VIDEO_CODECS as readonly string[]).includes(info.video.codec) ? '.mp4' : '.mkv';
 }
 
-/** The WAV, MIDI, cue sheet, report and marker files beside a scored video, with its stem. */
-export function outputsBeside(video: string): OutputPaths {
+/** The music file (its extension from the format), MIDI, cue sheet, report and marker files beside a scored video, with its stem. */
+export function outputsBeside(video: string, audioFormat: AudioFormat = 'wav'): OutputPaths {
   const stem = video.slice(0, -path.extname(video).length);
-  return { video, audio: `${stem}.wav`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html`, markers: `${stem}.markers.csv`, edl: `${stem}.markers.edl` };
+  return { video, audio: `${stem}${AUDIO_FORMAT_SPECS[audioFormat].extension}`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html`, markers: `${stem}.markers.csv`, edl: `${stem}.markers.edl` };
 }
 
 function defaultOutput(input: string, extension: string): string {

@@ -19,14 +19,25 @@ export interface LoudnessMeasurement {
 
 export interface NormaliseOptions {
   input: RawPcmFile;
-  /** A WAV file path; written by ffmpeg as 16-bit PCM. */
+  /** The file to write: a 16-bit WAV unless `encoding` says otherwise. */
   output: string;
+  encoding?: AudioEncoding;
   durationSeconds: number;
   fadeOutSeconds: number;
   targetLufs: number;
   truePeakDbtp: number;
   sampleRateHz: number;
 }
+
+/** How the finished track is written. */
+export interface AudioEncoding {
+  /** ffmpeg's output arguments before the file name: codec, sample format, bit rate, muxer. */
+  outputArgs: string[];
+  /** A lossy codec moves the peaks: the written file is decoded and measured again, and that figure counts. */
+  lossy: boolean;
+}
+
+export const WAV_16_BIT: AudioEncoding = { outputArgs: ['-c:a', 'pcm_s16le', '-f', 'wav'], lossy: false };
 
 /** EBU R128 of `file` (any format ffmpeg reads), measured by ffmpeg's ebur128 filter. */
 export async function measureLoudness(file: string): Promise<LoudnessMeasurement> {
@@ -63,6 +74,7 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
   let gainDb = options.targetLufs - raw.integratedLufs;
   let sampleCeilingDb = options.truePeakDbtp - INTER_SAMPLE_HEADROOM_DB;
   let result = raw;
+  const encoding = options.encoding ?? WAV_16_BIT;
   for (let pass = 0; pass < MAX_GAIN_PASSES; pass++) {
     const limiter = raw.truePeakDbtp + gainDb > sampleCeilingDb
       ? `,alimiter=limit=${dbToLinear(sampleCeilingDb).toFixed(5)}:attack=5:release=50:level=disabled`
@@ -72,8 +84,9 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
       ['-y', ...inputArgs],
       `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`,
       'the normalised music',
-      ['-c:a', 'pcm_s16le', '-f', 'wav', mediaPath(options.output)],
+      [...encoding.outputArgs, mediaPath(options.output)],
     );
+    if (encoding.lossy) result = await measureLoudness(options.output);
     const loudnessOk = Math.abs(result.integratedLufs - options.targetLufs) <= LOUDNESS_TOLERANCE_LU;
     const peakOk = result.truePeakDbtp <= options.truePeakDbtp;
     if (loudnessOk && peakOk) break;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Score } from '../compose/score.js';
 import type { LoudnessMeasurement } from '../media/audio.js';
-import { DEFAULT_MASTER, master } from './master.js';
+import { DEFAULT_MASTER, master, type AudioFormat } from './master.js';
 import { scoreToMidi } from './midi.js';
 import { synthesize } from './synth.js';
 
@@ -12,8 +12,9 @@ export interface RenderRequest {
   score: Score;
   /** Title written into the MIDI file. */
   title: string;
-  /** The WAV to write. */
+  /** The music file to write, in `audioFormat` (default: 16-bit WAV). */
   audioPath: string;
+  audioFormat?: AudioFormat;
   /** A private folder for the raw synthesizer output. */
   workFolder: string;
   /** A checked SoundFont file (`--soundfont`); default: render/soundfont's choice. */
@@ -42,6 +43,6 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
     onProgress: (f) => request.onProgress?.('synthesize', f),
   });
   request.onProgress?.('master', 0);
-  const loudness = await master(raw, request.audioPath, duration);
+  const loudness = await master(raw, request.audioPath, duration, request.audioFormat);
   return { midi, loudness };
 }

@@ -1,7 +1,44 @@
 // master: the finished track — exactly the video's length, a short fade on the last frame, and
 // loudness-normalised (EBU R128) so it plays as loud as other online video without clipping.
 
-import { normaliseLoudness, type LoudnessMeasurement, type RawPcmFile } from '../media/audio.js';
+import { normaliseLoudness, WAV_16_BIT, type AudioEncoding, type LoudnessMeasurement, type RawPcmFile } from '../media/audio.js';
+import { usageError } from '../errors.js';
+import { runTool } from '../media/run.js';
+
+/** The music file's formats (`--audio-format`): 16-bit WAV is the default, what every editor reads. */
+export const AUDIO_FORMATS = ['wav', 'wav24', 'flac', 'mp3'] as const;
+export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+
+interface AudioFormatSpec {
+  extension: '.wav' | '.flac' | '.mp3';
+  encoding: AudioEncoding;
+}
+
+/** MP3 at 320 kb/s, LAME's highest constant rate: the master is heard as it was measured, less the codec's loss. */
+const MP3_BITRATE = '320k';
+
+export const AUDIO_FORMAT_SPECS: Record<AudioFormat, AudioFormatSpec> = {
+  wav: { extension: '.wav', encoding: WAV_16_BIT },
+  wav24: { extension: '.wav', encoding: { outputArgs: ['-c:a', 'pcm_s24le', '-f', 'wav'], lossy: false } },
+  // 24-bit FLAC: ffmpeg's FLAC encoder takes 24-bit samples in s32 with the raw depth set.
+  flac: { extension: '.flac', encoding: { outputArgs: ['-c:a', 'flac', '-sample_fmt', 's32', '-bits_per_raw_sample', '24', '-f', 'flac'], lossy: false } },
+  mp3: { extension: '.mp3', encoding: { outputArgs: ['-c:a', 'libmp3lame', '-b:a', MP3_BITRATE, '-f', 'mp3'], lossy: true } },
+};
+
+/**
+ * Refuses (exit 2) a format v2m does not know, or MP3 when the ffmpeg in use was built without LAME —
+ * before any work. Only MP3 asks ffmpeg (one start); the others are built into every ffmpeg.
+ */
+export async function checkAudioFormat(format: string): Promise<void> {
+  if (!(AUDIO_FORMATS as readonly string[]).includes(format)) {
+    throw usageError(`Unknown --audio-format '${format}'. Choose one of: ${AUDIO_FORMATS.join(', ')}.`);
+  }
+  if (format !== 'mp3') return;
+  const { stdout } = await runTool('ffmpeg', ['-hide_banner', '-nostdin', '-encoders']);
+  if (!/^\s*A\S*\s+libmp3lame\s/m.test(stdout)) {
+    throw usageError("--audio-format mp3 needs an ffmpeg built with libmp3lame, and the one v2m uses has no MP3 encoder. Choose wav, wav24 or flac, or point FFMPEG_PATH at an ffmpeg with LAME.");
+  }
+}
 
 export interface MasterOptions {
   /** Integrated loudness target in LUFS (-14 is what the big video platforms normalise to). */
@@ -15,10 +52,11 @@ export interface MasterOptions {
 
 export const DEFAULT_MASTER: MasterOptions = { targetLufs: -14, truePeakDbtp: -1.5, fadeOutSeconds: 2, sampleRateHz: 48000 };
 
-export async function master(raw: RawPcmFile, output: string, durationSeconds: number, options: MasterOptions = DEFAULT_MASTER): Promise<LoudnessMeasurement> {
+export async function master(raw: RawPcmFile, output: string, durationSeconds: number, format: AudioFormat = 'wav', options: MasterOptions = DEFAULT_MASTER): Promise<LoudnessMeasurement> {
   return normaliseLoudness({
     input: raw,
     output,
+    encoding: AUDIO_FORMAT_SPECS[format].encoding,
     durationSeconds,
     fadeOutSeconds: Math.min(options.fadeOutSeconds, durationSeconds / 6),
     targetLufs: options.targetLufs,
