@@ -37,10 +37,11 @@ after(async () => {
 });
 
 test('score a clip through the page, regenerate it and download the WAV', { ...BROWSER_TIER, timeout: 180_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  let refusalExpected = false; // the browser logs the 400 the test asks for
+  page.on('console', (message) => message.type() === 'error' && !(refusalExpected && /status of 400/.test(message.text())) && problems.push(message.text()));
   await page.goto(server.url);
   await page.waitForSelector('body[data-ready=true]');
   assert.deepEqual(await page.$$eval('#style option', (options) => options.map((o) => (o as HTMLOptionElement).value)), [...STYLE_CHOICES]);
@@ -68,6 +69,23 @@ test('score a clip through the page, regenerate it and download the WAV', { ...B
     (player as HTMLVideoElement).currentTime = 2;
   });
   await page.waitForFunction((x) => Number(document.querySelector('#timeline svg.lane .cursor')!.getAttribute('x1')) > x + 100, start);
+
+  // A laptop screen shows the video, its whole timeline and the options side by side, above the fold.
+  // (No functions declared inside evaluate: tsx would wrap them in a helper the page does not have.)
+  const layout = await page.evaluate(() =>
+    Object.fromEntries(['#player', '#timeline', '#options-panel'].map((selector) => [selector, document.querySelector(selector)!.getBoundingClientRect().toJSON() as DOMRect])),
+  );
+  const { '#player': player, '#timeline': lastLane, '#options-panel': options } = layout as Record<string, DOMRect>;
+  assert.ok(lastLane!.bottom <= 900, `the timeline ends at ${lastLane!.bottom}px, below the fold`);
+  assert.ok(options!.left >= player!.right && options!.top < player!.bottom, 'the options are beside the video');
+  // The timeline seeks from the keyboard, and progress is announced.
+  const timeNow = () => page.$eval('#player', (player) => (player as HTMLVideoElement).currentTime);
+  const before = await timeNow();
+  await page.focus('#timeline');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((t) => Math.abs((document.querySelector('#player') as HTMLVideoElement).currentTime - (t + 1)) < 0.2, before);
+  assert.equal(await page.getAttribute('#job-status', 'aria-live'), 'polite');
+  assert.ok(await page.getAttribute('#job-progress', 'aria-label'), 'the progress bar has a name');
   await page.screenshot({ path: path.join(screenshots, 'web.png'), fullPage: true });
 
   const firstId = (await page.evaluate(() => location.hash)).replace('#job=', '');
@@ -76,6 +94,19 @@ test('score a clip through the page, regenerate it and download the WAV', { ...B
   await page.waitForSelector('#result:not([hidden])', { timeout: 120_000 });
   assert.match((await page.textContent('#job-status')) ?? '', /done \(seed 2, analysis reused\)/);
   assert.equal(await page.$$eval('#jobs li', (items) => items.length), 2, 'both jobs are listed');
+
+  // A value the server refuses is shown in its words, never quietly replaced.
+  await page.fill('#seed', '-1');
+  refusalExpected = true;
+  await page.click('#apply-options');
+  await page.waitForSelector('#options-error:not([hidden])');
+  refusalExpected = false;
+  assert.match((await page.textContent('#options-error')) ?? '', /Option 'seed' must be >= 0/);
+  // Opening the first job again puts its options back into the controls, so a regenerate starts from them.
+  await page.click(`#jobs li:last-child button`);
+  await page.waitForFunction((first) => location.hash === `#job=${first}`, firstId);
+  assert.equal(await page.inputValue('#seed'), '1');
+  assert.equal(await page.inputValue('#style'), 'piano');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-kind=audio]')]);
   assert.equal(download.suggestedFilename(), `${path.basename(CLIP, '.mp4')}.v2m.wav`);

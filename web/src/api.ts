@@ -2,18 +2,19 @@
 
 import type { JobView } from '../../src/server/app.js';
 import type { CueSheet } from '../../src/report/cues.js';
+import type { OptionSpec } from '../../src/config.js';
 
 export type Job = JobView;
 
 export interface Choices {
-  styles: string[];
-  moods: string[];
-  tempoChanges: string[];
-  defaults: { style: string; seed: number; faces: boolean; tempoChanges: string };
+  /** The option table (src/config.ts): the page's controls are made from it. */
+  controls: OptionSpec[];
+  defaults: Record<string, string | number | boolean>;
   uploadLimitBytes: number;
 }
 
-export type JobOptions = Partial<{ style: string; mood: string; seed: number; faces: boolean; tempo: number; tempoChanges: string }>;
+/** Options as the controls hold them: the server checks them (and says what is wrong), not the page. */
+export type JobOptions = Record<string, string | number | boolean>;
 
 /**
  * This browser's capability token: made here once (256 random bits) and kept in localStorage. The

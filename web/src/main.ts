@@ -1,8 +1,11 @@
-// The v2m web page: pick a video and options, upload it, follow the job stage by stage, then watch
-// the scored video over its timeline (the same lanes as the HTML report), regenerate, download.
+// The v2m web page: pick a video, upload it, follow the job stage by stage, then watch the scored
+// video over its timeline (the same lanes as the HTML report) with the options beside it, regenerate,
+// download. The controls are made from the server's option table (GET /options); the server checks
+// the values and the page shows what it says.
 
 import { cueSheetLanes, LANE_CSS } from '../../src/report/lanes.js';
 import { laneSvg, PLOT, TimeAxis, timeTicks } from '../../src/report/svg.js';
+import type { OptionSpec } from '../../src/config.js';
 import { api, withToken, type Job, type JobOptions } from './api.js';
 import './style.css';
 
@@ -26,17 +29,17 @@ const ui = {
   drop: element<HTMLLabelElement>('drop'),
   file: element<HTMLInputElement>('file'),
   fileName: element('file-name'),
-  style: element<HTMLSelectElement>('style'),
-  mood: element<HTMLSelectElement>('mood'),
-  seed: element<HTMLInputElement>('seed'),
-  tempo: element<HTMLInputElement>('tempo'),
-  tempoChanges: element<HTMLSelectElement>('tempo-changes'),
-  faces: element<HTMLInputElement>('faces'),
+  controls: element('controls'),
+  advancedControls: element('advanced-controls'),
+  advanced: element<HTMLDetailsElement>('advanced'),
+  optionsError: element('options-error'),
   score: element<HTMLButtonElement>('score'),
+  uploadRow: element('upload-row'),
   uploadProgress: element<HTMLProgressElement>('upload-progress'),
   uploadStatus: element('upload-status'),
   formError: element('form-error'),
   job: element('job'),
+  noJob: element('no-job'),
   jobTitle: element('job-title'),
   stages: element<HTMLOListElement>('stages'),
   jobProgress: element<HTMLProgressElement>('job-progress'),
@@ -45,7 +48,9 @@ const ui = {
   result: element('result'),
   player: element<HTMLVideoElement>('player'),
   summary: element('summary'),
+  reasons: element('reasons'),
   timeline: element('timeline'),
+  emotionLegend: element('emotion-legend'),
   newSeed: element<HTMLButtonElement>('new-seed'),
   applyOptions: element<HTMLButtonElement>('apply-options'),
   downloads: element('downloads'),
@@ -65,17 +70,67 @@ function showError(target: HTMLElement, message: string | null): void {
   show(target, message !== null);
 }
 
+// --- the options panel, made from the option table ----------------------------------------------
+
+/** One control per option of the table, by option name. */
+const controls = new Map<string, { spec: OptionSpec; input: HTMLInputElement | HTMLSelectElement }>();
+
+/** The id a control gets: the option's name in kebab case (tempoChanges → #tempo-changes). */
+const controlId = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+function makeControl(spec: OptionSpec, fallback: string | number | boolean | undefined): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.title = spec.help;
+  let input: HTMLInputElement | HTMLSelectElement;
+  if (spec.kind === 'choice') {
+    input = document.createElement('select');
+    // An option without a default is chosen from the picture unless the user picks one.
+    if (fallback === undefined) input.append(new Option('from the picture', ''));
+    input.append(...spec.choices!.map((choice) => new Option(choice, choice)));
+  } else {
+    input = document.createElement('input');
+    if (spec.kind === 'switch') input.type = 'checkbox';
+    else if (spec.kind === 'text') {
+      input.type = 'text';
+      if (spec.maxLength) input.maxLength = spec.maxLength;
+      input.placeholder = fallback === undefined ? 'from the picture' : '';
+    } else {
+      input.type = 'number';
+      input.inputMode = spec.kind === 'integer' ? 'numeric' : 'decimal';
+      input.min = String(spec.minimum);
+      input.max = String(spec.maximum);
+      input.step = spec.kind === 'integer' ? '1' : 'any';
+      if (fallback === undefined) input.placeholder = 'from the picture';
+    }
+  }
+  input.id = controlId(spec.name);
+  input.name = spec.name;
+  controls.set(spec.name, { spec, input });
+  const text = document.createElement('span');
+  text.textContent = spec.label;
+  if (spec.kind === 'switch') label.append(input, text);
+  else label.append(text, input);
+  label.className = spec.kind === 'switch' ? 'check' : '';
+  return label;
+}
+
+/** Puts `options` (a job's, or the defaults) into the controls; what it leaves out is cleared. */
+function loadOptions(options: object): void {
+  for (const [name, { spec, input }] of controls) {
+    const value = (options as Record<string, unknown>)[name];
+    if (spec.kind === 'switch') (input as HTMLInputElement).checked = value === true;
+    else input.value = value === undefined || value === null ? '' : String(value);
+  }
+}
+
+/** The controls' values as typed: empty means "not set"; the server says what is wrong with the rest. */
 function formOptions(): JobOptions {
-  const seed = Number(ui.seed.value);
-  return {
-    style: ui.style.value,
-    mood: ui.mood.value || undefined,
-    seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : 1,
-    faces: ui.faces.checked,
-    // An empty tempo box: the picture's tempo; a number locks the music to it (the server checks the range).
-    tempo: ui.tempo.value === '' ? undefined : Number(ui.tempo.value),
-    tempoChanges: ui.tempoChanges.value,
-  };
+  const options: JobOptions = {};
+  for (const [name, { spec, input }] of controls) {
+    if (spec.kind === 'switch') options[name] = (input as HTMLInputElement).checked;
+    else if (input.value.trim() !== '') options[name] = input.value.trim();
+  }
+  return options;
 }
 
 // --- choosing a file -------------------------------------------------------------------------
@@ -104,7 +159,8 @@ ui.score.addEventListener('click', async () => {
   if (!chosenFile) return;
   showError(ui.formError, null);
   ui.score.disabled = true;
-  show(ui.uploadProgress, true);
+  showError(ui.optionsError, null);
+  show(ui.uploadRow, true);
   try {
     const job = await api.upload(chosenFile, formOptions(), (fraction) => {
       ui.uploadProgress.value = fraction;
@@ -113,11 +169,12 @@ ui.score.addEventListener('click', async () => {
     ui.uploadStatus.textContent = 'uploaded';
     open(job);
   } catch (error) {
-    showError(ui.formError, (error as Error).message);
+    // A refused option is shown beside the options, anything else under the upload.
+    showError(/^Option /.test((error as Error).message) ? ui.optionsError : ui.formError, (error as Error).message);
     ui.uploadStatus.textContent = '';
   } finally {
     ui.score.disabled = !chosenFile;
-    show(ui.uploadProgress, false);
+    show(ui.uploadRow, false);
   }
 });
 
@@ -128,7 +185,12 @@ function open(job: Job): void {
   current = job;
   history.replaceState(null, '', `#job=${job.id}`);
   show(ui.job, true);
+  show(ui.noJob, false);
   show(ui.result, false);
+  ui.applyOptions.disabled = false;
+  ui.newSeed.disabled = false;
+  // The controls show the options this job was made with, so that "Regenerate" starts from them.
+  loadOptions(job.options);
   ui.player.removeAttribute('src');
   ui.timeline.replaceChildren();
   ui.jobTitle.textContent = job.name;
@@ -161,6 +223,7 @@ function render(job: Job): void {
     }),
   );
   ui.jobProgress.value = job.progress;
+  ui.jobProgress.setAttribute('aria-valuetext', `${Math.round(job.progress * 100)} %, ${job.stage}`);
   const seed = `seed ${job.options.seed}${job.reusedAnalysis ? ', analysis reused' : ''}`;
   ui.jobStatus.textContent =
     job.state === 'queued' ? `waiting in the queue (${seed})` : job.state === 'running' ? `${Math.round(job.progress * 100)} % · ${job.stage} (${seed})` : `${job.state} (${seed})`;
@@ -195,7 +258,9 @@ async function showResult(job: Job): Promise<void> {
   ui.summary.textContent = summary ? `${summary.style}, ${summary.key}, ${summary.tempo} BPM, ${summary.cuts} cut(s) · ${summary.duration.toFixed(1)} s` : '';
   show(ui.result, true);
   try {
-    drawTimeline(await api.cues(job));
+    const cues = await api.cues(job);
+    drawTimeline(cues);
+    showReasons(cues.reasons);
   } catch (error) {
     ui.timeline.textContent = `The timeline could not be drawn: ${(error as Error).message}`;
   }
@@ -203,11 +268,43 @@ async function showResult(job: Job): Promise<void> {
 
 // --- the timeline under the player -----------------------------------------------------------------
 
-function drawTimeline(cues: Awaited<ReturnType<typeof api.cues>>): void {
+type Cues = Awaited<ReturnType<typeof api.cues>>;
+
+/** How close a planned hit point must be to a cut to count as the music landing on it. */
+const HIT_TOLERANCE_SECONDS = 0.05;
+/** Landings on the beat grid; an accent on its own frame does not count as landing on the cut. */
+const ON_THE_GRID = new Set(['downbeat', 'beat', 'eighth', 'sixteenth']);
+
+function drawTimeline(cues: Cues): void {
   const axis = new TimeAxis(cues.input.duration);
   const wanted = new Set(['cuts', 'visual-beats', 'motion', 'emotion', 'chords', 'tempo']);
-  const lanes = cueSheetLanes(axis, cues).filter((lane) => wanted.has(lane.feature));
+  const landed = (time: number) => cues.hitPoints.some((hit) => Math.abs(hit.time - time) <= HIT_TOLERANCE_SECONDS && ON_THE_GRID.has(hit.landing));
+  const lanes = cueSheetLanes(axis, cues, landed).filter((lane) => wanted.has(lane.feature));
   ui.timeline.innerHTML = lanes.map((lane) => laneSvg(axis, lane)).join('') + timeTicks(axis);
+  ui.timeline.setAttribute('aria-valuemax', String(cues.input.duration));
+  const emotionLane = cues.emotion?.labels ?? [];
+  ui.emotionLegend.replaceChildren(
+    'emotion:',
+    ...emotionLane.map((name, i) => {
+      const item = document.createElement('span');
+      item.innerHTML = `<span class="swatch band-${i}"></span> `;
+      item.append(name);
+      return item;
+    }),
+  );
+}
+
+/** Why the music does what it does: the reasons the composer gave for its style, key and tempo. */
+function showReasons(reasons: Cues['reasons']): void {
+  ui.reasons.replaceChildren(
+    ...Object.entries(reasons).flatMap(([what, why]) => {
+      const term = document.createElement('dt');
+      term.textContent = what;
+      const detail = document.createElement('dd');
+      detail.textContent = why;
+      return [term, detail];
+    }),
+  );
 }
 
 /** Moves every lane's cursor to `time` (seconds). */
@@ -224,6 +321,11 @@ function placeCursor(time: number): void {
 
 function followPlayback(): void {
   placeCursor(ui.player.currentTime);
+  const now = ui.player.currentTime.toFixed(1);
+  if (ui.timeline.getAttribute('aria-valuenow') !== now) {
+    ui.timeline.setAttribute('aria-valuenow', now);
+    ui.timeline.setAttribute('aria-valuetext', `${now} s`);
+  }
   requestAnimationFrame(followPlayback);
 }
 requestAnimationFrame(followPlayback);
@@ -236,22 +338,37 @@ ui.timeline.addEventListener('click', (event) => {
   if (x >= PLOT.labelWidth) ui.player.currentTime = ((x - PLOT.labelWidth) / (PLOT.width - PLOT.padding - PLOT.labelWidth)) * Number((lane as SVGSVGElement).dataset.duration);
 });
 
+/** Seconds each key moves the player by (shift: five times as far). */
+const SEEK_KEYS: Record<string, number> = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
+
+ui.timeline.addEventListener('keydown', (event) => {
+  const duration = ui.player.duration;
+  if (!Number.isFinite(duration)) return;
+  let target: number | undefined;
+  if (event.key === 'Home') target = 0;
+  else if (event.key === 'End') target = duration;
+  else if (event.key in SEEK_KEYS) target = ui.player.currentTime + SEEK_KEYS[event.key]! * (event.shiftKey ? 5 : 1);
+  if (target === undefined) return;
+  event.preventDefault();
+  ui.player.currentTime = Math.min(duration, Math.max(0, target));
+});
+
 // --- regenerating --------------------------------------------------------------------------------
 
 async function regenerate(options: JobOptions): Promise<void> {
   if (!current) return;
-  showError(ui.jobError, null);
+  showError(ui.optionsError, null);
   try {
     open(await api.regenerate(current.id, options));
   } catch (error) {
-    showError(ui.jobError, (error as Error).message);
+    // The server's words (e.g. "Option 'seed' must be >= 0"), never a silently changed value.
+    showError(ui.optionsError, (error as Error).message);
   }
 }
 
 ui.newSeed.addEventListener('click', () => {
   const seed = (current?.options.seed ?? 0) + 1;
-  ui.seed.value = String(seed);
-  void regenerate({ seed });
+  void regenerate({ ...formOptions(), seed });
 });
 ui.applyOptions.addEventListener('click', () => void regenerate(formOptions()));
 
@@ -288,11 +405,8 @@ async function start(): Promise<void> {
   laneStyle.textContent = LANE_CSS;
   document.head.append(laneStyle);
   const choices = await api.choices();
-  ui.style.replaceChildren(...choices.styles.map((style) => new Option(style, style, false, style === choices.defaults.style)));
-  ui.mood.append(...choices.moods.map((mood) => new Option(mood, mood)));
-  ui.seed.value = String(choices.defaults.seed);
-  ui.tempoChanges.replaceChildren(...choices.tempoChanges.map((how) => new Option(how, how, false, how === choices.defaults.tempoChanges)));
-  ui.faces.checked = choices.defaults.faces;
+  for (const spec of choices.controls) (spec.advanced ? ui.advancedControls : ui.controls).append(makeControl(spec, choices.defaults[spec.name]));
+  loadOptions(choices.defaults);
   await refreshJobs();
   const linked = /^#job=([0-9a-f-]{36})$/.exec(location.hash)?.[1];
   if (linked) await api.job(linked).then(open, () => history.replaceState(null, '', location.pathname));
