@@ -107,6 +107,20 @@ test('score a clip through the page, regenerate it and download the WAV', { ...B
   await page.waitForFunction((first) => location.hash === `#job=${first}`, firstId);
   assert.equal(await page.inputValue('#seed'), '1');
   assert.equal(await page.inputValue('#style'), 'piano');
+  // An advanced option changed and regenerated: the new job is made with it, and shows it when opened.
+  await page.click('#advanced summary');
+  await page.selectOption('#chords', 'rules');
+  await page.fill('#intensity', '0.8');
+  await page.click('#apply-options');
+  await page.waitForFunction((first) => location.hash !== `#job=${first}`, firstId);
+  await page.waitForSelector('#result:not([hidden])', { timeout: 120_000 });
+  assert.match((await page.textContent('#job-status')) ?? '', /done \(seed 1, analysis reused\)/);
+  const thirdId = (await page.evaluate(() => location.hash)).replace('#job=', '');
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await page.evaluate(() => location.hash), `#job=${thirdId}`);
+  assert.deepEqual([await page.inputValue('#chords'), await page.inputValue('#intensity'), await page.inputValue('#style')], ['rules', '0.8', 'piano']);
+  assert.ok(await page.$eval('#advanced', (details) => (details as HTMLDetailsElement).open), 'More options unfolds for a job that uses them');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-kind=audio]')]);
   assert.equal(download.suggestedFilename(), `${path.basename(CLIP, '.mp4')}.v2m.wav`);

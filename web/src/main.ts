@@ -123,6 +123,14 @@ function loadOptions(options: object): void {
   }
 }
 
+/** Whether `options` set anything under "More options" away from its default: then it is unfolded. */
+function usesAdvancedOptions(options: object): boolean {
+  return [...controls.values()].some(({ spec }) => spec.advanced && (options as Record<string, unknown>)[spec.name] !== undefined && (options as Record<string, unknown>)[spec.name] !== defaults[spec.name]);
+}
+
+/** The server's defaults (GET /options). */
+let defaults: Record<string, unknown> = {};
+
 /** The controls' values as typed: empty means "not set"; the server says what is wrong with the rest. */
 function formOptions(): JobOptions {
   const options: JobOptions = {};
@@ -191,6 +199,7 @@ function open(job: Job): void {
   ui.newSeed.disabled = false;
   // The controls show the options this job was made with, so that "Regenerate" starts from them.
   loadOptions(job.options);
+  if (usesAdvancedOptions(job.options)) ui.advanced.open = true;
   ui.player.removeAttribute('src');
   ui.timeline.replaceChildren();
   ui.jobTitle.textContent = job.name;
@@ -226,9 +235,27 @@ function render(job: Job): void {
   ui.jobProgress.setAttribute('aria-valuetext', `${Math.round(job.progress * 100)} %, ${job.stage}`);
   const seed = `seed ${job.options.seed}${job.reusedAnalysis ? ', analysis reused' : ''}`;
   ui.jobStatus.textContent =
-    job.state === 'queued' ? `waiting in the queue (${seed})` : job.state === 'running' ? `${Math.round(job.progress * 100)} % · ${job.stage} (${seed})` : `${job.state} (${seed})`;
+    job.state === 'queued' ? `waiting in the queue (${seed})` : job.state === 'running' ? `${Math.round(job.progress * 100)} % · ${job.stage}${timeLeft(job)} (${seed})` : `${job.state} (${seed})`;
   ui.jobStatus.dataset.state = job.state;
   showError(ui.jobError, job.state === 'failed' ? job.error ?? 'The job failed.' : null);
+}
+
+/** Where a running job stood when the page first saw it run: the pace since then gives the time left. */
+const paceFrom = new Map<string, { at: number; progress: number }>();
+/** Before this much progress (or this long) seen, the time left would be a guess: none is shown. */
+const ETA_AFTER_PROGRESS = 0.05;
+const ETA_AFTER_MS = 2_000;
+
+/** " · about 12 s left", or '' while it would be a guess. */
+function timeLeft(job: Job): string {
+  const now = performance.now();
+  const from = paceFrom.get(job.id) ?? { at: now, progress: job.progress };
+  paceFrom.set(job.id, from);
+  const done = job.progress - from.progress;
+  const elapsed = now - from.at;
+  if (done < ETA_AFTER_PROGRESS || elapsed < ETA_AFTER_MS) return '';
+  const seconds = Math.max(1, Math.round((elapsed * (1 - job.progress)) / done / 1000));
+  return seconds >= 90 ? ` · about ${Math.round(seconds / 60)} min left` : ` · about ${seconds} s left`;
 }
 
 async function showResult(job: Job): Promise<void> {
@@ -406,6 +433,7 @@ async function start(): Promise<void> {
   document.head.append(laneStyle);
   const choices = await api.choices();
   for (const spec of choices.controls) (spec.advanced ? ui.advancedControls : ui.controls).append(makeControl(spec, choices.defaults[spec.name]));
+  defaults = choices.defaults;
   loadOptions(choices.defaults);
   await refreshJobs();
   const linked = /^#job=([0-9a-f-]{36})$/.exec(location.hash)?.[1];
