@@ -4,7 +4,7 @@
 // checked before any work; an interrupted run removes what it wrote; the input is only ever read.
 
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
 import type { VideoTimeline } from './analysis/timeline.js';
@@ -19,7 +19,7 @@ import { jpegThumbnail } from './media/thumbnail.js';
 import { analyzeAudio } from './measure/audio.js';
 import { pictureEvents, trackMetrics } from './measure/metrics.js';
 import { readMidi } from './measure/midi.js';
-import { renderAudio } from './render/index.js';
+import { renderAudio, type Stem } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
 import { AUDIO_FORMAT_SPECS, DEFAULT_MASTER, type AudioFormat } from './render/master.js';
@@ -48,6 +48,8 @@ export interface ScoreResult {
   /** What the analysis saw; pass it back in `ScoreReuse` to score the same video again without decoding it. */
   timeline: VideoTimeline;
   poster?: Uint8Array;
+  /** With `stems`: the folder of stems and what it holds. */
+  stems?: { folder: string; files: Stem[] };
 }
 
 /** Work from an earlier run on the same video (the server's regenerate), and where the report finds the video. */
@@ -103,13 +105,17 @@ async function writeOutputs(
   trackTemporary(...Object.values(temporary));
   const workFolder = await mkdtemp(workFolderPrefix());
   trackTemporary(workFolder);
+  const stemsFolder = settings.stems ? stemsFolderBeside(outputs.video) : undefined;
+  const temporaryStems = stemsFolder ? temporaryPathFor(stemsFolder) : undefined;
+  if (temporaryStems) trackTemporary(temporaryStems);
   try {
-    const { midi, loudness } = await renderAudio({
+    const { midi, loudness, stems } = await renderAudio({
       score: composition.produced,
       title: path.basename(input),
       soundFont: settings.soundFont,
       audioPath: temporary.audio,
       audioFormat: settings.audioFormat,
+      stemsFolder: temporaryStems,
       workFolder,
       onProgress: report,
     });
@@ -136,10 +142,12 @@ async function writeOutputs(
     const videoHref = reuse.reportVideoHref ?? path.relative(path.dirname(outputs.report), outputs.video).split(path.sep).map(encodeURIComponent).join('/');
     await writeFile(temporary.report, scoreReportHtml({ cues, audio, metrics, videoHref, poster: await poster }));
     await renameAllOrNothing((Object.keys(outputs) as Array<keyof OutputPaths>).map((key) => ({ from: temporary[key], to: outputs[key] })));
+    // The stems are a folder, placed after the set (renaming a folder over an old one needs the old one aside first).
+    const placedStems = stemsFolder && temporaryStems ? { folder: stemsFolder, files: await placeFolder(temporaryStems, stemsFolder, stems) } : undefined;
     report('done', 1);
-    return { outputs, cues, timeline, poster: await poster };
+    return { outputs, cues, timeline, poster: await poster, stems: placedStems };
   } finally {
-    await removeTemporary(...Object.values(temporary), workFolder);
+    await removeTemporary(...Object.values(temporary), workFolder, ...(temporaryStems ? [temporaryStems] : []));
   }
 }
 
@@ -214,6 +222,29 @@ export function scoredVideoExtension(info: MediaInfo): '.mp4' | '.mkv' {
 export function outputsBeside(video: string, audioFormat: AudioFormat = 'wav'): OutputPaths {
   const stem = video.slice(0, -path.extname(video).length);
   return { video, audio: `${stem}${AUDIO_FORMAT_SPECS[audioFormat].extension}`, midi: `${stem}.mid`, cues: `${stem}.cues.json`, report: `${stem}.report.html`, markers: `${stem}.markers.csv`, edl: `${stem}.markers.edl` };
+}
+
+/** `<stem>.stems`: the stems' folder beside a scored video. */
+export function stemsFolderBeside(video: string): string {
+  return `${video.slice(0, -path.extname(video).length)}.stems`;
+}
+
+/** Renames a finished folder into place, an older one at `target` moved aside first and removed after. */
+async function placeFolder(from: string, target: string, stems: readonly Stem[]): Promise<Stem[]> {
+  const aside = existsSync(target) ? temporaryPathFor(target) : undefined;
+  if (aside) {
+    trackTemporary(aside);
+    await rename(target, aside);
+  }
+  try {
+    await rename(from, target);
+  } catch (error) {
+    if (aside) await rename(aside, target).catch(() => undefined);
+    throw error;
+  } finally {
+    if (aside) await removeTemporary(aside);
+  }
+  return stems.map((stem) => ({ role: stem.role, path: path.join(target, path.basename(stem.path)) }));
 }
 
 function defaultOutput(input: string, extension: string): string {

@@ -38,6 +38,15 @@ export interface AudioEncoding {
 }
 
 export const WAV_16_BIT: AudioEncoding = { outputArgs: ['-c:a', 'pcm_s16le', '-f', 'wav'], lossy: false };
+/** Raw interleaved 32-bit float, for work files that are read back by v2m. */
+export const RAW_FLOAT: AudioEncoding = { outputArgs: ['-c:a', 'pcm_f32le', '-f', 'f32le'], lossy: false };
+
+/** Passes raw PCM through `filters` into another raw float file (one ffmpeg start). */
+export async function filterRaw(input: RawPcmFile, filters: string, output: string): Promise<RawPcmFile> {
+  const args = ['-hide_banner', '-nostdin', '-y', ...rawInputArgs(input), '-af', filters, ...RAW_FLOAT.outputArgs, mediaPath(output)];
+  await runTool('ffmpeg', args, (tail) => internalError(`could not write '${output}': ${tail}`));
+  return { ...input, path: output };
+}
 
 /** EBU R128 of `file` (any format ffmpeg reads), measured by ffmpeg's ebur128 filter. */
 export async function measureLoudness(file: string): Promise<LoudnessMeasurement> {
@@ -57,15 +66,40 @@ const MAX_GAIN_PASSES = 3;
  * writes the file and measures what it writes, and is redone with a corrected gain if the limiter
  * cost loudness (two ffmpeg starts in all, most times).
  */
-export async function normaliseLoudness(options: NormaliseOptions): Promise<LoudnessMeasurement> {
+/** What the master did, besides what it measured: the gain it applied, and whether a limiter shaped the peaks. */
+export interface MasteredLoudness extends LoudnessMeasurement {
+  gainDb: number;
+  /** The limiter filter the mix went through after the gain ('' when none was needed). */
+  limiter: string;
+}
+
+/** The limiter's look-ahead: it delays what it passes by this much (the ffmpeg in use has no latency compensation). */
+export const LIMITER_ATTACK_MS = 5;
+
+/** Cut or pad to the exact length, fade out: every file the master writes gets this shape, first. */
+function lengthAndFade(options: Pick<NormaliseOptions, 'durationSeconds' | 'fadeOutSeconds' | 'sampleRateHz'>): string {
   const totalSamples = Math.round(options.durationSeconds * options.sampleRateHz);
   const fadeStart = Math.max(0, options.durationSeconds - options.fadeOutSeconds);
-  const shape = [
+  return [
     `aresample=${options.sampleRateHz}`,
     `apad=whole_len=${totalSamples}`,
     `atrim=end_sample=${totalSamples}`,
     `afade=t=out:st=${fadeStart.toFixed(4)}:d=${options.fadeOutSeconds.toFixed(4)}`,
   ].join(',');
+}
+
+/**
+ * Writes `options.output` with the same length, fade and `gainDb` the mix got, and no limiter: a
+ * stem, so the stems (linear parts of the mix) add up to it. One ffmpeg start.
+ */
+export async function applyGain(options: Omit<NormaliseOptions, 'targetLufs' | 'truePeakDbtp'>, gainDb: number): Promise<void> {
+  const encoding = options.encoding ?? WAV_16_BIT;
+  const args = ['-hide_banner', '-nostdin', '-y', ...rawInputArgs(options.input), '-af', `${lengthAndFade(options)},volume=${gainDb.toFixed(3)}dB`, ...encoding.outputArgs, mediaPath(options.output)];
+  await runTool('ffmpeg', args, (tail) => internalError(`could not write '${options.output}': ${tail}`));
+}
+
+export async function normaliseLoudness(options: NormaliseOptions): Promise<MasteredLoudness> {
+  const shape = lengthAndFade(options);
   const inputArgs = rawInputArgs(options.input);
   const raw = await runEbur128(inputArgs, shape, 'the loudness of the rendered music');
   if (!Number.isFinite(raw.integratedLufs)) {
@@ -74,11 +108,15 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
   let gainDb = options.targetLufs - raw.integratedLufs;
   let sampleCeilingDb = options.truePeakDbtp - INTER_SAMPLE_HEADROOM_DB;
   let result = raw;
+  let appliedLimiter = '';
+  let appliedGainDb = gainDb;
   const encoding = options.encoding ?? WAV_16_BIT;
   for (let pass = 0; pass < MAX_GAIN_PASSES; pass++) {
     const limiter = raw.truePeakDbtp + gainDb > sampleCeilingDb
-      ? `,alimiter=limit=${dbToLinear(sampleCeilingDb).toFixed(5)}:attack=5:release=50:level=disabled`
+      ? `,alimiter=limit=${dbToLinear(sampleCeilingDb).toFixed(5)}:attack=${LIMITER_ATTACK_MS}:release=50:level=disabled`
       : '';
+    appliedLimiter = limiter.slice(1);
+    appliedGainDb = gainDb;
     // One pass writes the WAV and measures it: ebur128 passes the audio through on its way to the file.
     result = await runEbur128(
       ['-y', ...inputArgs],
@@ -93,7 +131,7 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Loud
     gainDb += options.targetLufs - result.integratedLufs;
     if (!peakOk) sampleCeilingDb -= result.truePeakDbtp - options.truePeakDbtp + 0.1;
   }
-  return result;
+  return { ...result, gainDb: appliedGainDb, limiter: appliedLimiter };
 }
 
 /** Measures the audio after `filters`; with `outputArgs` it also writes it there, else discards it. */

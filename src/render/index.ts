@@ -1,12 +1,16 @@
 // render: a Score becomes a Standard MIDI File and a finished WAV — synthesized with the
-// SoundFont into a work folder, then mastered to the video's exact length and loudness.
+// SoundFont into a work folder, then mastered to the video's exact length and loudness — and, when
+// asked, one stem per role that adds up to the mix (render/stems).
 
 import path from 'node:path';
 import type { Score } from '../compose/score.js';
-import type { LoudnessMeasurement } from '../media/audio.js';
+import type { MasteredLoudness } from '../media/audio.js';
 import { DEFAULT_MASTER, master, type AudioFormat } from './master.js';
 import { scoreToMidi } from './midi.js';
+import { writeStems, type Stem } from './stems.js';
 import { synthesize } from './synth.js';
+
+export type { Stem } from './stems.js';
 
 export interface RenderRequest {
   score: Score;
@@ -19,12 +23,16 @@ export interface RenderRequest {
   workFolder: string;
   /** A checked SoundFont file (`--soundfont`); default: render/soundfont's choice. */
   soundFont?: string;
+  /** A folder (made here) for one `<role>.wav` per role the score plays (`--stems`); default: no stems. */
+  stemsFolder?: string;
   onProgress?: (stage: 'synthesize' | 'master', fraction: number) => void;
 }
 
 export interface RenderedAudio {
   midi: Uint8Array;
-  loudness: LoudnessMeasurement;
+  loudness: MasteredLoudness;
+  /** The stems written (none unless `stemsFolder` was given). */
+  stems: Stem[];
 }
 
 /** Synthesis runs half a second past the end, so the last notes' release is there for the fade to shape. */
@@ -44,5 +52,18 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
   });
   request.onProgress?.('master', 0);
   const loudness = await master(raw, request.audioPath, duration, request.audioFormat);
-  return { midi, loudness };
+  const stems = request.stemsFolder
+    ? await writeStems({
+        score: request.score,
+        folder: request.stemsFolder,
+        workFolder: request.workFolder,
+        durationSeconds: duration,
+        synthSeconds: duration + SYNTH_TAIL_SECONDS,
+        soundFont: request.soundFont,
+        mastered: loudness,
+        // The stems are mastering work: their own synthesizer runs count in the master's share of the bar.
+        onProgress: (f) => request.onProgress?.('master', f),
+      })
+    : [];
+  return { midi, loudness, stems };
 }

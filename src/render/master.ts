@@ -1,7 +1,7 @@
 // master: the finished track — exactly the video's length, a short fade on the last frame, and
 // loudness-normalised (EBU R128) so it plays as loud as other online video without clipping.
 
-import { normaliseLoudness, WAV_16_BIT, type AudioEncoding, type LoudnessMeasurement, type RawPcmFile } from '../media/audio.js';
+import { normaliseLoudness, WAV_16_BIT, type AudioEncoding, type MasteredLoudness, type RawPcmFile } from '../media/audio.js';
 import { usageError } from '../errors.js';
 import { runTool } from '../media/run.js';
 
@@ -52,7 +52,7 @@ export interface MasterOptions {
 
 export const DEFAULT_MASTER: MasterOptions = { targetLufs: -14, truePeakDbtp: -1.5, fadeOutSeconds: 2, sampleRateHz: 48000 };
 
-export async function master(raw: RawPcmFile, output: string, durationSeconds: number, format: AudioFormat = 'wav', options: MasterOptions = DEFAULT_MASTER): Promise<LoudnessMeasurement> {
+export async function master(raw: RawPcmFile, output: string, durationSeconds: number, format: AudioFormat = 'wav', options: MasterOptions = DEFAULT_MASTER): Promise<MasteredLoudness> {
   return normaliseLoudness({
     input: raw,
     output,
@@ -64,3 +64,4 @@ export async function master(raw: RawPcmFile, output: string, durationSeconds: n
     sampleRateHz: options.sampleRateHz,
   });
 }
+

@@ -24,12 +24,13 @@ interface Part {
   nextControl: number;
 }
 
-export function* performanceEvents(score: Score): Generator<PerformanceEvent> {
+/** `playing`: the indices of the tracks to play (a stem); default all. Channels stay those of the whole score. */
+export function* performanceEvents(score: Score, playing?: ReadonlySet<number>): Generator<PerformanceEvent> {
   const channels = assignChannels(score.tracks);
   const parts: Part[] = [];
   score.tracks.forEach((track: Track, index) => {
     const channel = channels[index];
-    if (channel === undefined) return;
+    if (channel === undefined || (playing && !playing.has(index))) return;
     // Arrangers write notes in (nearly) time order; make it exact once.
     track.notes.sort((a, b) => a.time - b.time);
     const controls = [...(track.controls ?? [])].sort((a, b) => a.time - b.time);

@@ -23,6 +23,8 @@ export interface SynthOptions {
   sampleRateHz: number;
   /** A checked SoundFont file (`--soundfont`); default: render/soundfont's choice. */
   soundFont?: string;
+  /** Play only these tracks (by index in the score), on the channels the whole score gives them: a stem. Default: all. */
+  tracks?: ReadonlySet<number>;
   /** Run the send effects on a worker thread (the same samples); default: when a core is free for it. */
   effectsThread?: boolean;
   onProgress?: (fraction: number) => void;
@@ -37,7 +39,7 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(toArrayBuffer(soundFont)), 'main');
   await synth.processorInitialized;
 
-  const events = performanceEvents(options.score);
+  const events = performanceEvents(options.score, options.tracks);
   let pending: PerformanceEvent | undefined = events.next().value ?? undefined;
   /** Sends every event due before `seconds` to the synthesizer. */
   const playUntil = (seconds: number) => {
