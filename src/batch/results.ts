@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomically } from '../files.js';
 import { outputsBeside } from '../pipeline.js';
+import { AUDIO_FORMATS, type AudioFormat } from '../render/master.js';
 
 /** What a scored video's cue sheet says, in short. */
 export interface VideoSummary {
@@ -46,8 +47,8 @@ export interface BatchReport {
 export const REPORT_NAME = 'batch-report.json';
 
 /** The outputs of `stem` in `folder` (the pipeline's own set), with the scored video as MP4 or Matroska. */
-export function outputSet(folder: string, stem: string, videoExtension: '.mp4' | '.mkv'): string[] {
-  return Object.values(outputsBeside(path.join(folder, `${stem}.v2m${videoExtension}`)));
+export function outputSet(folder: string, stem: string, videoExtension: '.mp4' | '.mkv', audioFormat: AudioFormat = 'wav'): string[] {
+  return Object.values(outputsBeside(path.join(folder, `${stem}.v2m${videoExtension}`), audioFormat));
 }
 
 /**
@@ -56,7 +57,10 @@ export function outputSet(folder: string, stem: string, videoExtension: '.mp4' |
  * run cut short leaves only hidden temporaries, which never count.
  */
 export async function finishedSummary(folder: string, stem: string): Promise<VideoSummary | undefined> {
-  const complete = (['.mp4', '.mkv'] as const).some((extension) => outputSet(folder, stem, extension).every((file) => existsSync(file)));
+  // Whatever container and music format the run that wrote it chose.
+  const complete = (['.mp4', '.mkv'] as const).some((extension) =>
+    AUDIO_FORMATS.some((format) => outputSet(folder, stem, extension, format).every((file) => existsSync(file))),
+  );
   if (!complete) return undefined;
   return readSummary(path.join(folder, `${stem}.v2m.cues.json`)).catch(() => undefined);
 }
