@@ -36,6 +36,34 @@ after(async () => {
   await server?.close();
 });
 
+/**
+ * Text on the page below WCAG AA contrast (4.5:1; 3:1 for large text), as "text: ratio". A string, not
+ * a function: tsx would wrap a function's inner names in a helper the page does not have.
+ */
+const LOW_CONTRAST_TEXT = `(() => {
+  const channels = (color) => (color.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map((v) => v / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const rgba = channels(getComputedStyle(node).backgroundColor);
+      if (rgba.length === 3 || (rgba.length === 4 && rgba[3] > 0.9)) return rgba;
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  for (const element of document.querySelectorAll('body *')) {
+    const ownText = [...element.childNodes].filter((node) => node.nodeType === 3).map((node) => node.textContent.trim()).join(' ').trim();
+    if (!ownText || element.closest('svg, video, option, [hidden], :disabled') || element.getClientRects().length === 0) continue;
+    const style = getComputedStyle(element);
+    const [fg, bg] = [luminance(channels(style.color)), luminance(background(element))];
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) problems.push(ownText.slice(0, 40) + ': ' + ratio.toFixed(2));
+  }
+  return problems;
+})()`;
+
 test('score a clip through the page, regenerate it and download the WAV', { ...BROWSER_TIER, timeout: 180_000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const problems: string[] = [];
@@ -86,6 +114,7 @@ test('score a clip through the page, regenerate it and download the WAV', { ...B
   await page.waitForFunction((t) => Math.abs((document.querySelector('#player') as HTMLVideoElement).currentTime - (t + 1)) < 0.2, before);
   assert.equal(await page.getAttribute('#job-status', 'aria-live'), 'polite');
   assert.ok(await page.getAttribute('#job-progress', 'aria-label'), 'the progress bar has a name');
+  assert.deepEqual(await page.evaluate(LOW_CONTRAST_TEXT), [], 'all text on the page is at least 4.5:1 on its background (WCAG AA)');
   await page.screenshot({ path: path.join(screenshots, 'web.png'), fullPage: true });
 
   const firstId = (await page.evaluate(() => location.hash)).replace('#job=', '');
