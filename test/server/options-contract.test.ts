@@ -66,6 +66,18 @@ describe('the option contract', () => {
     });
     after(() => server.close());
 
+    test('OpenAPI documents every API option of the table for the upload and for regenerate, with its range', async () => {
+      const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: { properties: Record<string, { minimum?: number; maximum?: number; enum?: string[] }> } }> } }>> };
+      for (const [route, type] of [['/jobs', 'multipart/form-data'], ['/jobs/{id}/regenerate', 'application/json']] as const) {
+        const properties = document.paths[route]!.post!.requestBody.content[type]!.schema.properties;
+        for (const spec of API_OPTIONS) {
+          const property = properties[spec.name];
+          assert.ok(property, `${route} documents ${spec.name}`);
+          assert.deepEqual([property.minimum, property.maximum, property.enum], [spec.minimum, spec.maximum, spec.choices && [...spec.choices]], `${route}: ${spec.name}`);
+        }
+      }
+    });
+
     test('gives the page the table itself and a default for every option that has one', async () => {
       const choices = (await (await fetch(`${server.url}/options`)).json()) as { controls: OptionSpec[]; defaults: Record<string, unknown> };
       assert.deepEqual(choices.controls, JSON.parse(JSON.stringify(API_OPTIONS)));
