@@ -4,32 +4,14 @@
 // the time to write a three-minute melody.
 //   node --import tsx scripts/measure-melody.ts
 
-import { compose } from '../src/compose/index.js';
 import { chordAt } from '../src/compose/harmony.js';
 import { melodyPart, type MelodyInput } from '../src/compose/melody.js';
-import type { Beat, ChordEvent, Note } from '../src/compose/score.js';
+import type { Note } from '../src/compose/score.js';
 import { createRng } from '../src/music/random.js';
 import { chordPitchClasses } from '../src/music/theory.js';
-import { syntheticTimeline } from '../test/helpers.js';
+import { PLANTED_BEAT_SECONDS as BEAT_SECONDS, plantedMelodyInput as plantedInput } from '../test/compose/planted-melody.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
-const BEAT_SECONDS = 0.6;
-const LOOP = ['C', 'G', 'Am', 'F'];
-
-function plantedInput(bars: number): MelodyInput {
-  const base = compose(syntheticTimeline(Array<number>(12).fill(8), [], 0.6), { style: 'piano', seed: 1 }).plan;
-  const beats: Beat[] = [];
-  const chords: ChordEvent[] = [];
-  let time = 0;
-  for (let bar = 0; bar < bars; bar++) {
-    const length = bar % 8 === 5 ? 3 : bar % 8 === 6 ? 5 : 4;
-    chords.push({ time, duration: length * BEAT_SECONDS, chord: LOOP[bar % LOOP.length]! });
-    for (let beat = 0; beat < length; beat++, time += BEAT_SECONDS) beats.push({ time, duration: BEAT_SECONDS, bar, beatInBar: beat, section: 0 });
-  }
-  const plan = { ...base, key: { tonic: 'C', mode: 'major' as const }, sections: [{ start: 0, end: time, beats: beats.length, tempoBpm: 100, energy: 0.6, part: 'build' as const }], energyPerSecond: Array<number>(Math.ceil(time) + 1).fill(0.6) };
-  return { plan, beats, chords, range: [67, 91] };
-}
-
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function measure(notes: readonly Note[], input: MelodyInput) {

@@ -6,36 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compose } from '../../src/compose/index.js';
 import { chordAt } from '../../src/compose/harmony.js';
-import { melodyPart, type MelodyInput } from '../../src/compose/melody.js';
-import type { Beat, ChordEvent, Note } from '../../src/compose/score.js';
+import { melodyPart } from '../../src/compose/melody.js';
+import type { Beat, Note } from '../../src/compose/score.js';
 import { createRng } from '../../src/music/random.js';
 import { chordPitchClasses, scalePitchClasses } from '../../src/music/theory.js';
-import { syntheticTimeline } from '../helpers.js';
-
-const BEAT_SECONDS = 0.6;
-const LOOP = ['C', 'G', 'Am', 'F'];
-
-/** `bars` bars at 100 BPM, one chord per bar from LOOP, every eighth bar 3 beats and the next 5; energy `energy`. */
-function plantedInput(bars: number, energy: (second: number) => number = () => 0.6): MelodyInput {
-  const base = compose(syntheticTimeline(Array(12).fill(8), [], 0.6), { style: 'piano', seed: 1 }).plan;
-  const beats: Beat[] = [];
-  const chords: ChordEvent[] = [];
-  let time = 0;
-  for (let bar = 0; bar < bars; bar++) {
-    const length = bar % 8 === 5 ? 3 : bar % 8 === 6 ? 5 : 4;
-    chords.push({ time, duration: length * BEAT_SECONDS, chord: LOOP[bar % LOOP.length]! });
-    for (let beat = 0; beat < length; beat++, time += BEAT_SECONDS) beats.push({ time, duration: BEAT_SECONDS, bar, beatInBar: beat, section: 0 });
-  }
-  const plan = {
-    ...base,
-    key: { tonic: 'C', mode: 'major' as const },
-    sections: [{ start: 0, end: time, beats: beats.length, tempoBpm: 100, energy: 0.6, part: 'build' as const }],
-    energyPerSecond: Array.from({ length: Math.ceil(time) + 1 }, (_, s) => energy(s)),
-  };
-  return { plan, beats, chords, range: [67, 91] };
-}
+import { PLANTED_BEAT_SECONDS as BEAT_SECONDS, plantedMelodyInput as plantedInput } from './planted-melody.js';
 
 /** Notes grouped by the 16-beat window their onset falls in. */
 function windows(notes: readonly Note[], beats: readonly Beat[]): Note[][] {
