@@ -20,7 +20,7 @@ import { MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS } from '../config.js';
 import { isV2mError } from '../errors.js';
 import { V2M_VERSION } from '../version.js';
 import { API_CSP, isWellFormedToken, newToken, ownerOf, PAGE_CSP, refusal, reportCsp, requestToken, setSafetyHeaders } from './access.js';
-import { downloadName, jobFiles, jobFolder, RESULT_KINDS, type ResultKind } from './job-files.js';
+import { downloadName, jobFiles, jobFolder, RESULT_KINDS, resultFile, type ResultKind } from './job-files.js';
 import { API_DEFAULTS, API_OPTIONS, describeOptionError, JOB_OPTIONS_SCHEMA } from './job-options.js';
 import { ApiError, type JobService } from './jobs.js';
 import { JOB_STATES, type JobRecord } from './store.js';
@@ -72,7 +72,9 @@ const ERROR_SCHEMA = { type: 'object', properties: { error: { type: 'string' }, 
 
 /** What a client sees of a job: the record plus the URLs of its results once it is done. */
 export function jobView(job: JobRecord) {
-  const results = job.state === 'done' ? Object.fromEntries(RESULT_KINDS.map((kind) => [kind, `/jobs/${job.id}/result/${kind}`])) : null;
+  // A preview exists only for videos browsers cannot play as scored.
+  const kinds = RESULT_KINDS.filter((kind) => kind !== 'preview' || job.summary?.preview === true);
+  const results = job.state === 'done' ? Object.fromEntries(kinds.map((kind) => [kind, `/jobs/${job.id}/result/${kind}`])) : null;
   const { videoExtension: _extension, owner: _owner, ...shown } = job;
   return { ...shown, results };
 }
@@ -247,7 +249,8 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
       const download = ['', '1', 'true'].includes((request.query as { download?: string }).download ?? 'no');
       const job = service.get(id, callerOf(request));
       if (job.state !== 'done') throw new ApiError(409, `Job '${id}' is ${job.state}; its results exist once it is done.`);
-      const file = jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension).outputs[kind];
+      if (kind === 'preview' && job.summary?.preview !== true) throw new ApiError(404, `Job '${id}' has no preview: its scored video plays in browsers as it is.`);
+      const file = resultFile(jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension), kind);
       const name = downloadName(job.name, kind, job.videoExtension);
       reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
       if (kind === 'report') {

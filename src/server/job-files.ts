@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { outputsBeside, type OutputPaths } from '../pipeline.js';
 
-export const RESULT_KINDS = ['video', 'audio', 'midi', 'cues', 'report', 'markers', 'edl'] as const;
+export const RESULT_KINDS = ['video', 'audio', 'midi', 'cues', 'report', 'markers', 'edl', 'preview'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 export interface JobFiles {
@@ -16,6 +16,8 @@ export interface JobFiles {
   poster: string;
   outputFolder: string;
   outputs: OutputPaths;
+  /** A browser-playable H.264/AAC copy of the scored video, made only when its own stream is not. */
+  preview: string;
 }
 
 export function jobFolder(dataFolder: string, id: string): string {
@@ -31,12 +33,18 @@ export function jobFiles(folder: string, videoExtension: string): JobFiles {
     poster: path.join(folder, 'poster.jpg'),
     outputFolder,
     outputs: outputsBeside(path.join(outputFolder, `scored${videoExtension}`)),
+    preview: path.join(outputFolder, 'preview.mp4'),
   };
+}
+
+/** The file behind a result kind. */
+export function resultFile(files: JobFiles, kind: ResultKind): string {
+  return kind === 'preview' ? files.preview : files.outputs[kind];
 }
 
 /** The file name a download gets: the client's name (made safe) + what it is. */
 export function downloadName(clientName: string, kind: ResultKind, videoExtension: string): string {
   const stem = path.parse(clientName).name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'video';
-  const suffix: Record<ResultKind, string> = { video: videoExtension, audio: '.wav', midi: '.mid', cues: '.cues.json', report: '.report.html', markers: '.markers.csv', edl: '.markers.edl' };
+  const suffix: Record<ResultKind, string> = { video: videoExtension, audio: '.wav', midi: '.mid', cues: '.cues.json', report: '.report.html', markers: '.markers.csv', edl: '.markers.edl', preview: '.preview.mp4' };
   return `${stem}.v2m${suffix[kind]}`;
 }

@@ -7,6 +7,8 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { fromSystemError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
+import { makePreview, isBrowserPlayable } from '../media/preview.js';
+import { probe } from '../media/probe.js';
 import { scoreVideo, type Progress } from '../pipeline.js';
 import { isProgressWorthReporting } from '../progress.js';
 import type { ScoreOptions } from '../config.js';
@@ -25,6 +27,9 @@ export type WorkerMessage =
   | { type: 'progress'; stage: string; fraction: number }
   | { type: 'done'; summary: JobSummary }
   | { type: 'failed'; message: string; code: string };
+
+/** A preview takes seconds per minute of video at 640 px; a longer wait means something is wrong. */
+const PREVIEW_DEADLINE_MS = 10 * 60_000;
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -54,7 +59,10 @@ async function run(request: WorkerRequest): Promise<WorkerMessage> {
   if (!timeline) await writeFileAtomically(files.analysis, JSON.stringify(result.timeline));
   if (!poster && result.poster) await writeFileAtomically(files.poster, result.poster);
   const { cues } = result;
-  return { type: 'done', summary: { style: cues.style, key: cues.key, tempo: cues.tempo, cuts: cues.cuts.length, duration: cues.input.duration } };
+  // After the outputs are written: the page's player gets an H.264 copy when the scored stream would show only the poster.
+  const preview = !isBrowserPlayable((await probe(files.outputs.video)).video.codec, request.videoExtension);
+  if (preview) await makePreview({ input: files.outputs.video, output: files.preview, deadlineMs: PREVIEW_DEADLINE_MS });
+  return { type: 'done', summary: { style: cues.style, key: cues.key, tempo: cues.tempo, cuts: cues.cuts.length, duration: cues.input.duration, preview } };
 }
 
 const leaveWhenOrphaned = () => process.exit(1);

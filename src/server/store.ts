@@ -19,6 +19,8 @@ export interface JobSummary {
   tempo: number;
   cuts: number;
   duration: number;
+  /** True when the job made a browser preview (result kind 'preview'): its scored video's stream does not play in browsers. */
+  preview?: boolean;
 }
 
 export interface JobRecord {

@@ -260,7 +260,8 @@ function timeLeft(job: Job): string {
 
 async function showResult(job: Job): Promise<void> {
   const results = job.results!;
-  ui.player.src = withToken(results.video);
+  // The scored video's own stream when browsers play it, else the server's H.264 preview of it.
+  ui.player.src = withToken(results.preview ?? results.video);
   ui.downloads.replaceChildren(
     ...(
       [
