@@ -64,6 +64,8 @@ export interface ScoreOptions {
   soundFont?: string;
   /** Score a damaged input (decode errors, a missing tail) with a warning instead of refusing it. */
   allowDamaged?: boolean;
+  /** Never re-encode the picture: an MP4/MOV output for a stream those cannot hold is refused (without it, the picture is re-encoded to H.264). */
+  copyVideo?: boolean;
 }
 
 export const CHORD_SOURCES = ['amt', 'rules'] as const;
@@ -135,6 +137,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: 'primer', flag: '--primer', label: 'Opening chords', kind: 'text', maxLength: 200, help: "chords to open with, one per bar, e.g. 'C Am F G' (the key follows the first unless a key is given)", api: true, advanced: true },
   { name: 'mux', flag: '--mux', label: 'Original sound', kind: 'choice', choices: MUX_MODES, help: "replace the video's sound, or mix the music over it", api: true, advanced: true },
   { name: 'audioFormat', flag: '--audio-format', label: 'Music file format', kind: 'choice', choices: AUDIO_FORMATS, help: 'the music file: wav (16-bit), wav24, flac (24-bit) or mp3 (320 kb/s); its extension follows', api: false, advanced: true },
+  { name: 'copyVideo', flag: '--copy-video', label: 'Copy the picture only', kind: 'switch', help: 'never re-encode the picture: an .mp4/.mov output for a stream those cannot hold (VP8, Theora, Cinepak…) is refused instead of re-encoded to H.264', api: false, advanced: true },
   { name: 'stems', flag: '--stems', label: 'Stems', kind: 'switch', help: 'also write one WAV per role (chords, pad, bass, melody, hits, drums) in <output>.stems/, adding up to the music file', api: false, advanced: true },
   { name: 'originalGainDb', flag: '--original-gain', label: 'Original sound level (dB)', kind: 'number', minimum: -60, maximum: 12, unit: 'dB', help: 'level of the original sound under the music with mux mix', api: true, advanced: true },
   { name: 'chords', flag: '--chords', label: 'Chords by', kind: 'choice', choices: CHORD_SOURCES, help: 'who writes the chords: amt (the shipped Affective Multimodal Transformer) or rules (progressions)', api: true, advanced: true },

@@ -23,6 +23,7 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
   if (!STYLE_CHOICES.includes(options.style)) throw usageError(`Unknown style '${options.style}'. Choose one of: ${STYLE_CHOICES.join(', ')}.`);
   if (!MUX_MODES.includes(options.mux)) throw usageError(`Unknown mux mode '${options.mux}'. Choose one of: ${MUX_MODES.join(', ')}.`);
   for (const spec of OPTION_TABLE) checkRange(spec, options[spec.name]);
+  if (options.copyVideo !== undefined && typeof options.copyVideo !== 'boolean') throw usageError(`--copy-video is a switch (true or false), not '${String(options.copyVideo)}'.`);
   if (!TEMPO_FREEDOMS.includes(options.tempoChanges)) throw usageError(`Unknown --tempo-changes '${options.tempoChanges}'. Choose one of: ${TEMPO_FREEDOMS.join(', ')}.`);
   if (!CHORD_SOURCES.includes(options.chords)) throw usageError(`Unknown chord source '${options.chords}'. Choose one of: ${CHORD_SOURCES.join(', ')}.`);
   if (!DYNAMICS_SOURCES.includes(options.dynamics)) throw usageError(`Unknown dynamics source '${options.dynamics}'. Choose one of: ${DYNAMICS_SOURCES.join(', ')}.`);

@@ -76,7 +76,8 @@ export async function scoreVideo(
   const controls = await checkOptions(settings);
   report('probe', 0);
   const info = { ...(await probe(input)), allowDamaged: settings.allowDamaged === true };
-  const outputs = outputPaths(info, settings.output, settings.audioFormat);
+  const outputs = outputPaths(info, settings.output, settings.audioFormat, settings.copyVideo === true);
+  if (needsReencode(info, outputs.video)) process.emitWarning(reencodeNote(info), 'V2mReencodedVideo');
   await removeLeftovers(path.dirname(outputs.video));
   await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info), scratchBytesEstimate(info));
   try {
@@ -122,12 +123,12 @@ async function writeOutputs(
     report('mux', 0);
     // Muxing (ffmpeg) and listening to the result (mostly JavaScript) use different cores: run them together.
     const [, audio] = await Promise.all([
-      mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192 }),
+      mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192, reencodeVideo: needsReencode(info, outputs.video) }),
       analyzeAudio(temporary.audio),
     ]);
     await writeFile(temporary.midi, midi);
     const metrics = trackMetrics({ picture: pictureEvents(timeline), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
-    const cues = cueSheet({
+    const cues = withVideoNote(info, outputs.video, cueSheet({
       info: reuse.publicName ? { ...info, path: reuse.publicName } : info,
       timeline,
       composition,
@@ -135,7 +136,7 @@ async function writeOutputs(
       outputs: reuse.publicName ? (Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, path.basename(file)])) as unknown as OutputPaths) : outputs,
       audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
       metrics,
-    });
+    }));
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
     await writeFile(temporary.markers, markersCsv(cues));
     await writeFile(temporary.edl, markersEdl(cues, path.basename(cues.input.path)));
@@ -184,8 +185,11 @@ export function stopCleanlyOnSignals(): void {
   }
 }
 
-/** Where the four outputs go; refuses paths that would overwrite the input or need a missing folder. */
-export function outputPaths(info: MediaInfo, output: string | undefined, audioFormat: AudioFormat = 'wav'): OutputPaths {
+/**
+ * Where the four outputs go; refuses paths that would overwrite the input or need a missing folder,
+ * and, with `copyVideo`, an MP4/MOV for a stream that only a re-encode would fit in.
+ */
+export function outputPaths(info: MediaInfo, output: string | undefined, audioFormat: AudioFormat = 'wav', copyVideo = false): OutputPaths {
   const input = info.path;
   const fitsMp4 = scoredVideoExtension(info) === '.mp4';
   const video = path.resolve(output ?? defaultOutput(input, scoredVideoExtension(info)));
@@ -193,7 +197,7 @@ export function outputPaths(info: MediaInfo, output: string | undefined, audioFo
   if (!(VIDEO_EXTENSIONS as readonly string[]).includes(extension)) {
     throw usageError(`The output '${video}' must end in ${VIDEO_EXTENSIONS.join(', ')}: the scored video keeps the input's video stream in an MP4, MOV or MKV container.`);
   }
-  if (extension !== '.mkv' && !fitsMp4) {
+  if (extension !== '.mkv' && !fitsMp4 && copyVideo) {
     throw usageError(
       `The video stream of '${input}' is ${info.video.codec}, which an ${extension.slice(1).toUpperCase()} file cannot hold without re-encoding, ` +
         `and v2m copies the picture untouched. Write a Matroska file instead: -o ${path.basename(video, extension)}.mkv`,
@@ -211,6 +215,20 @@ export function outputPaths(info: MediaInfo, output: string | undefined, audioFo
     }
   }
   return outputs;
+}
+
+/** An MP4/MOV output for a stream those cannot hold (VP8, Theora, Cinepak…): its picture is re-encoded to H.264. */
+export function needsReencode(info: MediaInfo, video: string): boolean {
+  return path.extname(video).toLowerCase() !== '.mkv' && scoredVideoExtension(info) !== '.mp4';
+}
+
+function reencodeNote(info: MediaInfo): string {
+  return `the picture (${info.video.codec}) does not fit in an MP4/MOV as it is, so it is re-encoded to H.264 (x264, CRF 18); write a .mkv, or pass --copy-video, to keep it untouched.`;
+}
+
+/** The cue sheet says when the scored video's picture is a re-encode rather than the input's own stream. */
+function withVideoNote(info: MediaInfo, video: string, cues: CueSheet): CueSheet {
+  return needsReencode(info, video) ? { ...cues, videoNote: reencodeNote(info) } : cues;
 }
 
 /** MP4 when the input's video stream fits one as it is (it is copied, never re-encoded), else Matroska. */

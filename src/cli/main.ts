@@ -62,6 +62,7 @@ function buildProgram(): Command {
     .option('--original-gain <dB>', optionHelp('originalGainDb'), decimal, DEFAULT_OPTIONS.originalGainDb)
     .option('--audio-format <format>', optionHelp('audioFormat'), DEFAULT_OPTIONS.audioFormat)
     .option('--stems', optionHelp('stems'))
+    .option('--copy-video', optionHelp('copyVideo'))
     .option('--soundfont <file>', 'play the music with this General MIDI SoundFont (.sf2 or .sf3) instead of the shipped one')
     .option('--allow-damaged', 'score a damaged video (decode errors, a missing tail) with a warning instead of refusing it (exit 3)')
     .option('--json', 'print the cue sheet as JSON on stdout')

@@ -1,5 +1,7 @@
 // mux: writes the scored video — the input's video stream copied bit for bit (no re-encode) and the
-// music as AAC, either replacing the original sound or mixed over it at a chosen gain.
+// music as AAC, either replacing the original sound or mixed over it at a chosen gain. Only when the
+// chosen container cannot hold the input's stream (VP8 or Theora in an MP4…) is the picture re-encoded
+// to H.264, at settings that keep its quality.
 
 import { badInput } from '../errors.js';
 import type { MediaInfo } from './probe.js';
@@ -16,7 +18,15 @@ export interface MuxOptions {
   /** Gain of the original sound under the music in `mix` mode, in dB (e.g. -12). */
   originalGainDb: number;
   audioBitrateKbps: number;
+  /** Re-encode the picture to H.264 instead of copying it (the output's container cannot hold the input's stream). */
+  reencodeVideo?: boolean;
 }
+
+/**
+ * Visually lossless for most pictures (x264's CRF 18) at x264's default speed; yuv420p (which needs
+ * even sides: an odd one loses its last pixel row) is what every player decodes.
+ */
+const H264_ARGS = ['-vf', "crop='trunc(iw/2)*2':'trunc(ih/2)*2':0:0,format=yuv420p", '-c:v', 'libx264', '-crf', '18', '-preset', 'medium'];
 
 export async function mux(options: MuxOptions): Promise<void> {
   const mixing = options.mode === 'mix' && options.video.hasAudio;
@@ -37,7 +47,7 @@ export async function mux(options: MuxOptions): Promise<void> {
     '-i', mediaPath(options.video.path),
     '-i', mediaPath(options.music),
     ...audioArgs,
-    '-c:v', 'copy',
+    ...(options.reencodeVideo ? H264_ARGS : ['-c:v', 'copy']),
     '-c:a', 'aac', '-b:a', `${options.audioBitrateKbps}k`,
     '-map_metadata', '0',
     ...(containerFormat(options.output) === 'matroska' ? [] : ['-movflags', '+faststart']),
@@ -47,7 +57,7 @@ export async function mux(options: MuxOptions): Promise<void> {
   // The outputs' folder was checked before the run and a full disk is recognised by runTool, so what
   // remains is the input's own stream refusing to be copied: a damaged input.
   await runTool('ffmpeg', args, (tail) =>
-    badInput(`The video stream of '${options.video.path}' could not be copied into the scored video (ffmpeg says: ${tail}). The file may be damaged; re-export it and try again.`),
+    badInput(`The video stream of '${options.video.path}' could not be ${options.reencodeVideo ? 're-encoded' : 'copied'} into the scored video (ffmpeg says: ${tail}). The file may be damaged; re-export it and try again.`),
   );
 }
 

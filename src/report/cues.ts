@@ -58,6 +58,8 @@ export interface CueSheet extends AnalysisSheet {
   /** Which model and weights version wrote the chords ('amt <version>' or 'rules') and shaped the dynamics. */
   models: { chords: string; dynamics: string; melody?: string };
   outputs: { video: string; audio: string; midi: string; cues: string; report: string };
+  /** Present when the scored video's picture is not the input's own stream: an MP4/MOV output for a codec it cannot hold is re-encoded to H.264 (`--copy-video` refuses instead). */
+  videoNote?: string;
   audio: { duration: number; integratedLufs: number; truePeakDbtp: number };
   /** EVALUATION.md's metrics, measured on the rendered WAV and MIDI. */
   metrics: TrackMetrics;

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { EXIT_CODES, SIGNAL_EXIT_CODES } from '../../src/errors.js';
-import { CLI, ffmpeg, sha256, temporaryFolder, withDeadline } from '../helpers.js';
+import { CLI, ffmpeg, ffprobeStreams, sha256, temporaryFolder, withDeadline } from '../helpers.js';
 
 const root = temporaryFolder('v2m-robustness-');
 const inputs = path.join(root, 'inputs');
@@ -150,7 +150,7 @@ const corpus: CorpusCase[] = [
   { name: 'an output whose WAV is the input', args: () => ['score', '-q', '-o', input('clip-as.mp4'), input('clip-as.wav')], code: USAGE, message: /is the input file/ },
   { name: 'an output ending in .avi', args: () => ['score', '-q', '-o', path.join(out, 'x.avi'), good()], code: USAGE, message: /must end in/ },
   { name: 'an output ending in .txt', args: () => ['score', '-q', '-o', path.join(out, 'x.txt'), good()], code: USAGE, message: /must end in/ },
-  { name: 'an MP4 output for VP8', args: () => ['score', '-q', '-o', path.join(out, 'x.mp4'), input('vp8.webm')], code: USAGE, message: /Write a Matroska file instead/ },
+  { name: 'an MP4 output for VP8 with --copy-video', args: () => ['score', '-q', '--copy-video', '-o', path.join(out, 'x.mp4'), input('vp8.webm')], code: USAGE, message: /Write a Matroska file instead/ },
   ...['mp4', 'wav', 'mid', 'cues.json', 'report.html'].map(
     (suffix): CorpusCase => ({ name: `a folder where out.${suffix} goes`, args: () => ['score', '-q', '-o', path.join(inputs, `taken-${suffix}`, 'out.mp4'), good()], code: USAGE, message: new RegExp(`out\\.${suffix.replace('.', '\\.')}' is a folder`) }),
   ),
@@ -297,6 +297,21 @@ describe('robustness: what must work', { timeout: 600_000 }, () => {
     const run = spawnSync(process.execPath, [CLI, 'score', '-q', '--no-faces', '-o', path.join(folder, 'out.mkv'), avi], { env: { ...process.env, TMPDIR: scratch }, encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
     assert.ok(statSync(path.join(folder, 'out.mkv')).size > 1000);
+  });
+
+  test('an MP4 output for VP8 re-encodes the picture to H.264 and says so', () => {
+    const folder = temporaryFolder('v2m-vp8-');
+    const vp8 = path.join(folder, 'clip.webm');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=12:duration=1.5', '-c:v', 'libvpx', '-b:v', '200k', vp8]);
+    const target = path.join(folder, 'x.mp4');
+    const run = spawnSync(process.execPath, [CLI, 'score', '-q', '--no-faces', '-o', target, vp8], { env: { ...process.env, TMPDIR: scratch }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /re-encoded to H\.264/);
+    const streams = ffprobeStreams(target).streams;
+    assert.equal(streams.find((s) => s.codec_type === 'video')?.codec_name, 'h264');
+    assert.equal(streams.find((s) => s.codec_type === 'audio')?.codec_name, 'aac');
+    const cues = JSON.parse(readFileSync(path.join(folder, 'x.cues.json'), 'utf8')) as { videoNote?: string };
+    assert.match(cues.videoNote ?? '', /vp8.*re-encoded to H\.264/);
   });
 
   test('--allow-damaged scores a damaged clip, with a warning', () => {
