@@ -9,6 +9,7 @@
 //   npm run bench -- --long              also bikes-fastcuts and people-one-by-one, a 2- and a 20-minute loop
 //   npm run bench -- FILE…               the given files
 //   FFMPEG_PATH=… FFPROBE_PATH=… npm run bench    another ffmpeg (see README, "Which ffmpeg")
+//   Last, the slowest `GET /jobs/:id` while the server scores people-one-by-one-139s (bench/server-latency.ts).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { DEFAULT_ANALYSIS } from '../src/analysis/index.js';
 import { probe } from '../src/media/probe.js';
 import { toolPath } from '../src/media/tools.js';
 import type { Stage } from '../src/progress.js';
+import { LATENCY_CLIP, measurePollLatency, pollLatencyLine } from './server-latency.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shared = (clip: string) => path.resolve(root, '..', 'shared', 'media', clip);
@@ -192,6 +194,10 @@ console.log(`| input | ${['start', ...STAGES].join(' | ')} |`);
 console.log(`|---|${['start', ...STAGES].map(() => '---').join('|')}|`);
 for (const row of splits) console.log(row);
 console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+// The server while a job runs (issue 17): the slowest `GET /jobs/:id`, polled every 100 ms (bench/server-latency.ts).
+if (existsSync(LATENCY_CLIP)) console.log(`\n${pollLatencyLine(await measurePollLatency(LATENCY_CLIP))}`);
+else console.log(`\nserver latency skipped: ${LATENCY_CLIP} is missing (node --import tsx bench/server-latency.ts FILE measures another clip)`);
 
 // The learned models at inference (EVALUATION §5 / issue 5: ≤ 50 ms per 30-second window): the
 // shipped AMT writing 30 chords from 30 s of features, and the biGRU over the same window.
