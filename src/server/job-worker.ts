@@ -60,8 +60,17 @@ async function run(request: WorkerRequest): Promise<WorkerMessage> {
   if (!poster && result.poster) await writeFileAtomically(files.poster, result.poster);
   const { cues } = result;
   // After the outputs are written: the page's player gets an H.264 copy when the scored stream would show only the poster.
-  const preview = !isBrowserPlayable((await probe(files.outputs.video)).video.codec, request.videoExtension);
-  if (preview) await makePreview({ input: files.outputs.video, output: files.preview, deadlineMs: PREVIEW_DEADLINE_MS });
+  const needsPreview = !isBrowserPlayable((await probe(files.outputs.video)).video.codec, request.videoExtension);
+  // The scored outputs are the job; a preview that fails leaves the page with the poster, never a failed job.
+  const preview =
+    needsPreview &&
+    (await makePreview({ input: files.outputs.video, output: files.preview, deadlineMs: PREVIEW_DEADLINE_MS }).then(
+      () => true,
+      (error: unknown) => {
+        console.error(`v2m: no browser preview: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      },
+    ));
   return { type: 'done', summary: { style: cues.style, key: cues.key, tempo: cues.tempo, cuts: cues.cuts.length, duration: cues.input.duration, preview } };
 }
 
