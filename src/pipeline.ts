@@ -186,7 +186,7 @@ export function stopCleanlyOnSignals(): void {
 }
 
 /**
- * Where the four outputs go; refuses paths that would overwrite the input or need a missing folder,
+ * Where the outputs go; refuses paths that would overwrite the input or need a missing folder,
  * and, with `copyVideo`, an MP4/MOV for a stream that only a re-encode would fit in.
  */
 export function outputPaths(info: MediaInfo, output: string | undefined, audioFormat: AudioFormat = 'wav', copyVideo = false): OutputPaths {
