@@ -246,6 +246,22 @@ export function vp8WithVorbis(file: string): string {
 }
 
 /** `promise`, or an error naming `what` was awaited once `ms` have passed: no wait in a test is open-ended. */
+/** Resolves once `check()` is true (looking every 100 ms); fails naming `what` after `ms`, and stops looking either way. */
+export function pollUntil(what: string, ms: number, check: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (check()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > ms) {
+        clearInterval(timer);
+        reject(new Error(`Gave up after ${ms / 1000} s waiting for ${what}.`));
+      }
+    }, 100);
+  });
+}
+
 export async function withDeadline<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { EXIT_CODES, SOME_FAILED_EXIT_CODE } from '../../src/errors.js';
 import type { BatchReport } from '../../src/batch/results.js';
-import { CLI, ROOT, syntheticClip, temporaryFolder, withDeadline } from '../helpers.js';
+import { CLI, ROOT, syntheticClip, pollUntil, temporaryFolder, withDeadline } from '../helpers.js';
 
 const root = temporaryFolder('v2m-batch-');
 const videos = path.join(root, 'videos');
@@ -88,12 +88,12 @@ test('batch: SIGKILLed mid-video, it leaves no half-written output and no score 
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
   // Killed while the second video is being scored: after the first is done.
-  await withDeadline('the first video to be scored', 120_000, until(() => /bars scored/.test(stderr)));
+  await pollUntil('the first video to be scored', 120_000, () => /bars scored/.test(stderr));
   child.kill('SIGKILL');
   assert.equal(await withDeadline('the batch to die', 10_000, exited), 'SIGKILL');
 
   // Its score process notices its parent is gone, ends its tools and removes its temporaries.
-  await withDeadline('the orphaned score process to clean up and leave', 30_000, until(() => scoreProcesses().length === 0 && readdirSync(resumeOut).every((name) => !name.startsWith('.'))));
+  await pollUntil('the orphaned score process to clean up and leave', 30_000, () => scoreProcesses().length === 0 && readdirSync(resumeOut).every((name) => !name.startsWith('.')));
   assert.ok(OUTPUT_ENDINGS.every((ending) => existsSync(path.join(resumeOut, `bars${ending}`))), 'the finished video stays');
   assert.ok(!existsSync(path.join(resumeOut, 'batch-report.json')), 'no report from a killed run');
 
@@ -103,17 +103,6 @@ test('batch: SIGKILLed mid-video, it leaves no half-written output and no score 
   assert.deepEqual(report.videos.map((video) => [video.stem, video.status]), [['bars', 'skipped'], ['pattern', 'done'], ['zoom', 'done']]);
 });
 
-/** Resolves once `check` is true, looking every 100 ms. */
-function until(check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (check()) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 100);
-  });
-}
 
 /** Running score processes of this checkout. */
 function scoreProcesses(): string[] {

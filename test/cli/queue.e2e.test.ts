@@ -16,7 +16,7 @@ import { Queue } from 'bullmq';
 import { SOME_FAILED_EXIT_CODE } from '../../src/errors.js';
 import type { BatchReport } from '../../src/batch/results.js';
 import { redisConnection } from '../../src/queue/connection.js';
-import { CLI, ROOT, syntheticClip, temporaryFolder, withDeadline } from '../helpers.js';
+import { CLI, ROOT, syntheticClip, pollUntil, temporaryFolder, withDeadline } from '../helpers.js';
 
 const REDIS_URL = process.env.V2M_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_NAME = `v2m-test-${process.pid}-${Date.now().toString(36)}`;
@@ -61,17 +61,6 @@ async function startWorker(data: string): Promise<WorkerProcess> {
   return worker;
 }
 
-/** Resolves once `check` is true, looking every 100 ms. */
-function until(check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (check()) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 100);
-  });
-}
 
 after(async () => {
   for (const { child } of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -101,7 +90,7 @@ test('queue: two workers score a batch; a SIGKILLed worker\'s job finishes on th
 
   // Kill the first worker while it scores: once its job has reported progress.
   const taken = /scoring (\S+) \(job (\S+),/;
-  await withDeadline('the first worker to take a job', 60_000, until(() => taken.test(first.stderr())));
+  await pollUntil('the first worker to take a job', 60_000, () => taken.test(first.stderr()));
   const [, killedInput, killedJobId] = taken.exec(first.stderr())!;
   const watcher = new Queue(QUEUE_NAME, { connection: redisConnection(REDIS_URL) });
   try {
@@ -149,7 +138,7 @@ test('queue: two workers score a batch; a SIGKILLed worker\'s job finishes on th
     await queue.close();
   }
   // The killed worker's score process went with it (it ends when its parent's channel closes).
-  await withDeadline('the orphaned score process to end', 20_000, until(() => orphanedScoreProcesses(second.child.pid!).length === 0));
+  await pollUntil('the orphaned score process to end', 20_000, () => orphanedScoreProcesses(second.child.pid!).length === 0);
 });
 
 /** Score processes of this checkout whose parent is not `parent` (a living worker). */
