@@ -191,14 +191,20 @@ function planSections(timeline: VideoTimeline, tempoBpm: number, locked: boolean
   return { sections: labelParts(withEnergy), hits };
 }
 
-/** How many hit points land where under each `--tempo-changes` setting, for the report's comparison. */
-export function landingsByFreedom(timeline: VideoTimeline, tempoBpm: number): Record<TempoFreedom, Record<Landing, number>> {
-  const count = (freedom: TempoFreedom) => {
-    const tally: Record<Landing, number> = { downbeat: 0, beat: 0, eighth: 0, sixteenth: 0, accent: 0 };
-    for (const hit of placeHits(timeline, tempoBpm, false, freedom).hits) tally[hit.landing] += 1;
-    return tally;
-  };
-  return { none: count('none'), few: count('few'), free: count('free') };
+/**
+ * How many hit points land where under each `--tempo-changes` setting, for the report's comparison:
+ * the plan's own setting from its hits, the others planned again (a locked tempo is one for all).
+ */
+export function landingsByFreedom(timeline: VideoTimeline, plan: Pick<ScorePlan, 'hits' | 'tempoBpm' | 'tempoChanges' | 'tempoLocked'>): Record<TempoFreedom, Record<Landing, number>> {
+  const landings = (freedom: TempoFreedom) =>
+    tally(plan.tempoLocked || freedom === plan.tempoChanges ? plan.hits : placeHits(timeline, plan.tempoBpm, false, freedom).hits);
+  return { none: landings('none'), few: landings('few'), free: landings('free') };
+}
+
+function tally(hits: readonly PlacedHit[]): Record<Landing, number> {
+  const counts: Record<Landing, number> = { downbeat: 0, beat: 0, eighth: 0, sixteenth: 0, accent: 0 };
+  for (const hit of hits) counts[hit.landing] += 1;
+  return counts;
 }
 
 /** A section at least this close to the loudest one's energy is part of the peak. */

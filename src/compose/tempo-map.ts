@@ -95,10 +95,12 @@ export function planTempoMap(hits: readonly HitPoint[], options: TempoMapOptions
     const allowed = Math.max(1, Math.round((rules.maxChangesPerMinute * options.duration) / 60));
     // More changes than the freedom allows: make each one dearer until the plan fits.
     let changeCost = rules.changeCost;
-    segments = searchSegments(sorted, options, range, { ...rules, changeCost });
+    // No anchor at all is always a candidate: the best single tempo, searched once for every attempt.
+    const single = bestSingleTempo(sorted, options, range).tempoBpm;
+    segments = searchSegments(sorted, options, range, { ...rules, changeCost }, single);
     for (let attempt = 0; attempt < 8 && segments.length - 1 > allowed; attempt++) {
       changeCost *= 2;
-      segments = searchSegments(sorted, options, range, { ...rules, changeCost });
+      segments = searchSegments(sorted, options, range, { ...rules, changeCost }, single);
     }
   }
   return { segments, hits: sorted.map((hit) => placeOnGrid(hit, segments, options.toleranceSeconds)) };
@@ -160,7 +162,7 @@ interface State {
  * The dynamic programme: for every hit point as an anchor, the cheapest ways (one per tempo) to reach
  * it on a beat from the start through earlier anchors; then the cheapest way to carry on to the end.
  */
-function searchSegments(hits: readonly HitPoint[], options: TempoMapOptions, range: Range, rules: FreedomRules): TempoSegment[] {
+function searchSegments(hits: readonly HitPoint[], options: TempoMapOptions, range: Range, rules: FreedomRules, singleTempoBpm: number): TempoSegment[] {
   const tolerance = options.toleranceSeconds;
   const maxStepLog = Math.log(rules.maxStep);
   const states: State[][] = hits.map(() => []);
@@ -176,8 +178,7 @@ function searchSegments(hits: readonly HitPoint[], options: TempoMapOptions, ran
       best = state;
     }
   };
-  const single = bestSingleTempo(hits, options, range);
-  finish({ cost: 0, tempoBpm: single.tempoBpm, from: start, anchor: -1 }, -1, 0);
+  finish({ cost: 0, tempoBpm: singleTempoBpm, from: start, anchor: -1 }, -1, 0);
   for (let j = 0; j < hits.length; j++) {
     const anchorTime = hits[j]!.time;
     if (options.duration - anchorTime < 60 / range.high) continue;

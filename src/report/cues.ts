@@ -9,7 +9,7 @@ import type { TrackMetrics } from '../measure/metrics.js';
 import { keyName } from '../music/theory.js';
 import { landingsByFreedom } from '../compose/plan.js';
 import { licenceStatement, type LicenceStatement } from './licence.js';
-import type { Landing, PlacedHit, TempoFreedom } from '../compose/tempo-map.js';
+import type { Landing, TempoFreedom } from '../compose/tempo-map.js';
 
 export const CUE_SHEET_VERSION = 1;
 
@@ -113,7 +113,7 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     tempoMap: score.tempoMap.map((change) => ({ time: round(change.time), tempo: round(change.tempoBpm) })),
     tempoChanges: plan.tempoChanges,
     hitPoints: plan.hits.map((hit) => ({ time: round(hit.time), kind: hit.kind, weight: round(hit.weight), landing: hit.landing, offset: round(hit.offset) })),
-    landingsBySetting: plan.tempoLocked ? lockedLandings(plan.hits) : landingsByFreedom(input.timeline, plan.tempoBpm),
+    landingsBySetting: landingsByFreedom(input.timeline, plan),
     meter: (score.meter ?? []).map((change) => ({ time: round(change.time), beatsPerBar: change.beatsPerBar })),
     beatsPerBar: plan.beatsPerBar,
     downbeats: beats.filter((beat) => beat.beatInBar === 0).map((beat) => round(beat.time)),
@@ -126,13 +126,6 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     audio: input.audio,
     metrics: roundNumbers(input.metrics),
   };
-}
-
-/** With the tempo locked there is nothing to compare: every setting plays the one tempo. */
-function lockedLandings(hits: readonly PlacedHit[]): Record<TempoFreedom, Record<Landing, number>> {
-  const tally: Record<Landing, number> = { downbeat: 0, beat: 0, eighth: 0, sixteenth: 0, accent: 0 };
-  for (const hit of hits) tally[hit.landing] += 1;
-  return { none: tally, few: tally, free: tally };
 }
 
 function roundNumbers<T extends object>(record: T): T {
