@@ -2,14 +2,11 @@
 // not belong to end at the change, and minor 2nds / minor 9ths between parts are resolved as an
 // arranger would — the less important part gives way, the melody and the bass keep their notes.
 
+import { CLASH_INTERVALS, CLASH_MIN_SECONDS } from '../measure/clashes.js';
 import { chordPitchClasses } from '../music/theory.js';
 import { chordAt } from './harmony.js';
 import type { Beat, ChordEvent, Note, Track, TrackRole } from './score.js';
 
-/** Semitones apart at which two notes grate: a minor 2nd or a minor 9th (EVALUATION.md §6). */
-const CLASH_INTERVALS: ReadonlySet<number> = new Set([1, 13]);
-/** Two such notes clash when they sound together at least this long (EVALUATION.md §6). */
-export const CLASH_MIN_OVERLAP_SECONDS = 0.25;
 /** A note shortened to make way keeps at least this much, or it is not worth keeping shortened. */
 const MIN_SHORTENED_SECONDS = 0.1;
 /** A re-pitched note moves at most this far (a 4th), so the part keeps its register and line. */
@@ -36,20 +33,15 @@ export function findClashes(tracks: readonly Track[]): Clash[] {
   const sounding = soundingNotes(tracks);
   const clashes: Clash[] = [];
   sounding.forEach((a, i) => {
-    for (let j = i + 1; j < sounding.length && sounding[j]!.time < a.end - CLASH_MIN_OVERLAP_SECONDS + EPSILON; j++) {
+    for (let j = i + 1; j < sounding.length && sounding[j]!.time < a.end - CLASH_MIN_SECONDS + EPSILON; j++) {
       const b = sounding[j]!;
       if (b.track === a.track || !CLASH_INTERVALS.has(Math.abs(a.midi - b.midi))) continue;
       const overlapSeconds = Math.min(a.end, b.end) - b.time;
-      if (overlapSeconds < CLASH_MIN_OVERLAP_SECONDS - EPSILON) continue;
+      if (overlapSeconds < CLASH_MIN_SECONDS - EPSILON) continue;
       clashes.push({ time: b.time, overlapSeconds, first: { track: a.track, note: a.index }, second: { track: b.track, note: b.index } });
     }
   });
   return clashes;
-}
-
-/** Clashes per minute of music, the figure EVALUATION.md §6 compares with POP909 (≈ 2.5). */
-export function clashesPerMinute(tracks: readonly Track[], durationSeconds: number): number {
-  return durationSeconds > 0 ? (findClashes(tracks).length * 60) / durationSeconds : 0;
 }
 
 export interface ClashResolution {
@@ -194,7 +186,7 @@ function nearestSettledChordTone(note: Note, trackIndex: number, tones: readonly
         // Within its own part a note must not rub a semitone either, nor land on a note already there.
         if (sameTrack) return interval === 0 || interval === 1;
         const together = Math.min(end, other.time + other.duration) - Math.max(note.time, other.time);
-        return CLASH_INTERVALS.has(interval) && together >= CLASH_MIN_OVERLAP_SECONDS - EPSILON;
+        return CLASH_INTERVALS.has(interval) && together >= CLASH_MIN_SECONDS - EPSILON;
       });
       if (!grates) return { ...note, midi };
     }

@@ -7,7 +7,7 @@ import type { MidiNote } from './midi.js';
 /** Two notes must overlap this long (seconds) for their rub to be heard as a clash. */
 export const CLASH_MIN_SECONDS = 0.25;
 /** A minor 2nd and a minor 9th. */
-const CLASH_INTERVALS = new Set([1, 13]);
+export const CLASH_INTERVALS: ReadonlySet<number> = new Set([1, 13]);
 
 export interface Clash {
   time: number;
