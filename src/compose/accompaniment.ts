@@ -30,8 +30,12 @@ const DRAW_POOL_PER_BAR = 40;
 const PHRASE_BOUNDARY_CONTINUITY = 0.3;
 /** A passing tone is cut to this (seconds): shorter than the quarter second a rub needs to be heard as a clash (EVALUATION.md §6). */
 const PASSING_TONE_MAX_SECONDS = 0.24;
-/** Weights of the costs (in units of "one onset per beat off target"). */
-const WEIGHT = { density: 1, offbeat: 1.5, quality: 0.3, continuityDensity: 0.5, continuityRhythm: 1, continuityRegister: 0.08, continuitySustain: 0.15 };
+/**
+ * Weights of the costs (in units of "one onset per beat off target"). A bar that replays the bar
+ * before on the same chord costs as much as a texture change: POP909's arrangements almost never
+ * repeat a whole bar exactly (EVALUATION.md §6), they vary the figure.
+ */
+const WEIGHT = { density: 1, offbeat: 1.5, quality: 0.3, continuityDensity: 0.5, continuityRhythm: 1, continuityRegister: 0.08, continuitySustain: 0.15, replayedBar: 0.8 };
 
 interface BarSlot {
   start: number;
@@ -166,15 +170,44 @@ function chooseTextures(bars: readonly BarSlot[], input: AccompanimentInput, tex
     const own = draw(rank(bar.beats, bar.targetDensity, chord), DRAW_POOL_PER_BAR, CANDIDATES_PER_BAR, rng);
     candidates.push([...new Set([...phrasePool.filter((pattern) => fitsBar(pattern, bar.beats)), ...own])]);
   });
-  return cheapestPath(bars, candidates, input, texture);
+  return withoutReplayedBars(cheapestPath(bars, candidates, input, texture), bars, candidates, input, texture);
+}
+
+/** A figure on a chord is not replayed within this many bars (a four-bar phrase varies its bars). */
+const REPLAY_WINDOW_BARS = 3;
+
+/**
+ * Where the path plays the same figure on the same chord as one of the few bars before it — that
+ * bar again note for note, which POP909's pianists almost never do — the bar takes the candidate
+ * that fits it and its neighbours best among those not yet played on that chord there.
+ */
+function withoutReplayedBars(path: TexturePattern[], bars: readonly BarSlot[], candidates: readonly TexturePattern[][], input: AccompanimentInput, texture: ChordTexture): TexturePattern[] {
+  const chordOf = (index: number) => chordAt(input.chords, bars[index]!.start).chord;
+  for (let index = 1; index < path.length; index++) {
+    const chord = chordOf(index);
+    const played = new Set<TexturePattern>();
+    for (let before = Math.max(0, index - REPLAY_WINDOW_BARS); before < index; before++) if (chordOf(before) === chord) played.add(path[before]!);
+    if (!played.has(path[index]!)) continue;
+    const family = qualityFamily(chordQuality(chord));
+    const cost = (pattern: TexturePattern) =>
+      fitCost(pattern, bars[index]!.targetDensity, texture, family) +
+      continuityCost(path[index - 1]!, pattern) +
+      (index + 1 < path.length ? continuityCost(pattern, path[index + 1]!) : 0);
+    const fresh = candidates[index]!.filter((pattern) => !played.has(pattern));
+    if (fresh.length > 0) path[index] = fresh.reduce((best, pattern) => (cost(pattern) < cost(best) ? pattern : best));
+  }
+  return path;
 }
 
 function cheapestPath(bars: readonly BarSlot[], candidates: readonly TexturePattern[][], input: AccompanimentInput, texture: ChordTexture): TexturePattern[] {
   const costs: number[][] = [];
   const back: number[][] = [];
   bars.forEach((bar, index) => {
-    const chord = qualityFamily(chordQuality(chordAt(input.chords, bar.start).chord));
+    const symbol = chordAt(input.chords, bar.start).chord;
+    const chord = qualityFamily(chordQuality(symbol));
     const weight = bar.phraseStart ? PHRASE_BOUNDARY_CONTINUITY : 1;
+    // The same figure on the same chord again is the bar before replayed note for note.
+    const sameChord = index > 0 && chordAt(input.chords, bars[index - 1]!.start).chord === symbol;
     costs.push([]);
     back.push([]);
     candidates[index]!.forEach((pattern, j) => {
@@ -182,7 +215,7 @@ function cheapestPath(bars: readonly BarSlot[], candidates: readonly TexturePatt
       let bestCost = index === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (index > 0) {
         candidates[index - 1]!.forEach((previous, i) => {
-          const cost = costs[index - 1]![i]! + weight * continuityCost(previous, pattern);
+          const cost = costs[index - 1]![i]! + weight * continuityCost(previous, pattern) + (sameChord && previous === pattern ? WEIGHT.replayedBar : 0);
           if (cost < bestCost) [best, bestCost] = [i, cost];
         });
       }

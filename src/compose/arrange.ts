@@ -42,7 +42,8 @@ export function arrange(input: ArrangementInput): Track[] {
     { role: 'drums', name: 'Drums', program: 0, isDrums: true, notes: drumPart(input, style, stream('drums')) },
   ];
   const ending = endingChord(input);
-  const ended = tracks.map((track) => ({ ...track, notes: withEnding(track.notes, track.role, ending, input).map((note) => clip(note, input.duration)) }));
+  const underMelody = keepUnderMelody(tracks);
+  const ended = underMelody.map((track) => ({ ...track, notes: withEnding(track.notes, track.role, ending, input).map((note) => clip(note, input.duration)) }));
   // Voice leading across the changes, then the clash pass over every pitched part together.
   const led = ended.map((track) => (track.isDrums ? track : { ...track, notes: endAtChordChanges(track.notes, input.chords, input.beats) }));
   return resolveClashes(led, input.chords).tracks;
@@ -50,8 +51,50 @@ export function arrange(input: ArrangementInput): Track[] {
 
 type Role = TrackRole;
 
+/** Parts that accompany the tune and must not sit over it. */
+const ACCOMPANYING_ROLES: ReadonlySet<Role> = new Set(['chords', 'pad', 'hits']);
+
+/**
+ * The tune on top, as an arranger keeps it (and as POP909's piano parts sit under their melodies): an
+ * accompanying note that would sound at or above the melody note it meets drops by octaves under the
+ * lowest melody note it sounds with; one that would then fall below the bass's register is left out
+ * (the other tones of its chord carry the harmony). Where the melody rests the accompaniment keeps its voicing.
+ */
+function keepUnderMelody(tracks: readonly Track[]): Track[] {
+  const melody = tracks.find((track) => track.role === 'melody')?.notes ?? [];
+  if (melody.length === 0) return [...tracks];
+  const sorted = [...melody].sort((a, b) => a.time - b.time);
+  const lowestMelodyDuring = (note: Note): number | undefined => {
+    let lowest: number | undefined;
+    for (const tune of sorted) {
+      if (tune.time >= note.time + note.duration - 1e-6) break;
+      if (tune.time + tune.duration <= note.time + 1e-6) continue;
+      lowest = lowest === undefined ? tune.midi : Math.min(lowest, tune.midi);
+    }
+    return lowest;
+  };
+  return tracks.map((track) => {
+    if (!ACCOMPANYING_ROLES.has(track.role)) return track;
+    const notes: Note[] = [];
+    for (const note of track.notes) {
+      const ceiling = lowestMelodyDuring(note);
+      if (ceiling === undefined || note.midi < ceiling) {
+        notes.push(note);
+        continue;
+      }
+      const midi = note.midi - 12 * Math.ceil((note.midi - ceiling + 1) / 12);
+      if (midi >= RANGE.bass[1]) notes.push({ ...note, midi });
+    }
+    // Two notes of one part that now land on the same pitch at the same time are one note.
+    const unique = new Map(notes.map((note) => [`${note.time.toFixed(4)}:${note.midi}`, note]));
+    return { ...track, notes: [...unique.values()] };
+  });
+}
+
 /** The final tonic chord, held from its downbeat to the last frame (a chord shorter than this is not worth holding). */
 function endingChord(input: ArrangementInput): ChordEvent | undefined {
+  // A loop has no ending: its last bar plays on into its first (compose/plan, --loop).
+  if (input.plan.loop) return undefined;
   const last = input.chords[input.chords.length - 1];
   return last && input.duration - last.time >= 0.25 ? last : undefined;
 }

@@ -6,8 +6,8 @@ import type { StyleName } from './score.js';
 
 /**
  * How the chord instrument plays the accompaniment texture retrieved from POP909 (compose/accompaniment):
- * as written (piano), held (strings), as an arpeggiator in sixteenths, strummed on its chord onsets,
- * or sparse (one or two held chords a bar). `arpeggio` ignores the texture's rhythm: Video2Music's
+ * as written (piano), bowed (strings pulse the chord on its rhythm), as an arpeggiator in sixteenths, strummed on its chord onsets,
+ * or sparse (broken chord tones let ring, ambient). `arpeggio` ignores the texture's rhythm: Video2Music's
  * rendering (rising chord tones, eighths or sixteenths by energy), kept for the fixed baseline.
  */
 export type ChordFigure = 'texture' | 'held' | 'arpeggiator' | 'strum' | 'sparse' | 'arpeggio';
@@ -114,8 +114,8 @@ export const STYLES: Record<StyleName, StyleSpec> = {
   },
   lofi: {
     name: 'lofi',
-    description: 'mellow electric piano and vibraphone, upright bass, soft swung drums',
-    chords: { program: GM.electricPiano1, name: 'Electric piano', figure: 'strum', range: [50, 74], onsetsPerBeat: [0.5, 2], syncopationCost: 0.3 },
+    description: 'mellow electric piano comping POP909 textures, vibraphone, upright bass, soft swung drums',
+    chords: { program: GM.electricPiano1, name: 'Electric piano', figure: 'texture', range: [50, 74], onsetsPerBeat: [0.5, 2], syncopationCost: 0.3 },
     pad: { program: GM.vibraphone, name: 'Vibraphone' },
     bass: { program: GM.acousticBass, name: 'Bass' },
     melody: { program: GM.flute, name: 'Flute', range: [65, 88] },

@@ -34,21 +34,21 @@ export interface BarContext {
   range: readonly [number, number];
 }
 
-/** Strings hold at most this many voices (a section divided further thins out). */
-const MAX_HELD_VOICES = 5;
-/** A strummed chord has at most six strings; an ambient chord at most four voices. */
+/** Strings bow at most this many voices (a section divided further thins out). */
+const MAX_HELD_VOICES = 4;
+/** A strummed chord has at most six strings; an ambient onset at most three voices. */
 const MAX_STRINGS = 6;
-const MAX_SPARSE_VOICES = 4;
+const MAX_SPARSE_VOICES = 3;
 /** Seconds between strings of a strum: a strum, not a block. */
 const STRUM_STRING_SECONDS = 0.012;
-/** Above this energy held strings re-bow every half bar (repeated notes merge within the half, not the bar). */
-const HELD_HALF_BARS_FROM = 0.6;
+/** Above this energy the strings re-bow on the texture's eighths; below, on its beats. */
+const HELD_EIGHTHS_FROM = 0.45;
+/** Above this energy the ambient keys break the chord on eighths; below, on beats. */
+const SPARSE_EIGHTHS_FROM = 0.4;
 /** Below this energy the arpeggiator runs in eighths; above, sixteenths. */
 const ARPEGGIATOR_SIXTEENTHS_FROM = 0.35;
 /** Video2Music's arpeggio moves from eighths to sixteenths at this energy. */
 const V2M_ARPEGGIO_SIXTEENTHS_FROM = 0.5;
-/** Above this energy the ambient part plays a second chord at the half bar. */
-const SPARSE_SECOND_CHORD_FROM = 0.4;
 const DOWNBEAT_ACCENT = 6;
 
 export function orchestrate(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
@@ -76,15 +76,18 @@ function played(note: PlacedNote, velocity0to127: number, delaySeconds = 0): Pla
   return { ...note, velocity0to127, delaySeconds };
 }
 
-/** Strings: each pitch enters where the texture first plays it and holds (repeated notes merged) to the bar's end — or the half bar's, when the picture is busy. */
+/**
+ * Strings re-bow the chord on the texture's rhythm: every onset of the texture on an eighth (on a beat
+ * when the picture is calm) is a bow of the whole chord, held legato to the next — string pulses
+ * that breathe with the piece, not one note held through the bar.
+ */
 function held(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
-  const half = bar.barSteps / 2;
-  const spans = bar.energy >= HELD_HALF_BARS_FROM && Number.isInteger(half) ? [[0, half], [half, bar.barSteps]] : [[0, bar.barSteps]];
-  return spans.flatMap(([start, end]) => {
-    const firstByPitch = new Map<number, PlacedNote>();
-    for (const note of notes) if (note.step >= start! && note.step < end! && !firstByPitch.has(note.midi)) firstByPitch.set(note.midi, note);
-    const voices = [...firstByPitch.values()].sort((a, b) => a.step - b.step || a.midi - b.midi).slice(0, MAX_HELD_VOICES);
-    return voices.map((note) => played({ ...note, lengthSteps: end! - note.step }, velocity(bar.energy * 0.8, note.step === start ? 0 : -6)));
+  const grid = bar.energy >= HELD_EIGHTHS_FROM ? 2 : 4;
+  const voices = spreadVoices(withEveryChordTone(notes.map((note) => note.midi), bar), MAX_HELD_VOICES);
+  const bows = [...new Set([0, ...notes.map((note) => note.step).filter((step) => step % grid === 0)])].sort((a, b) => a - b);
+  return bows.flatMap((step, index) => {
+    const end = bows[index + 1] ?? bar.barSteps;
+    return voices.map((midi) => played({ step, lengthSteps: end - step, midi, accent: 0, chordTone: true }, velocity(bar.energy * 0.8, step === 0 ? 0 : -6)));
   });
 }
 
@@ -115,15 +118,24 @@ function strummed(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
   });
 }
 
-/** Ambient: the bar's opening chord held, and a second at the half bar only when the picture moves. */
+/**
+ * Ambient electric piano: the texture's chord tones broken as the texture plays them, on eighths (on
+ * beats when the picture is calm), each let ring to the next onset as under a half pedal — a few
+ * voices at a time, never a block held through the bar.
+ */
 function sparse(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
-  const half = bar.barSteps / 2;
-  const onsets = bar.energy >= SPARSE_SECOND_CHORD_FROM && Number.isInteger(half) && notes.some((note) => note.step >= half) ? [0, half] : [0];
-  return onsets.flatMap((start, index) => {
+  const grid = bar.energy >= SPARSE_EIGHTHS_FROM ? 2 : 4;
+  const byOnset = new Map<number, number[]>();
+  for (const note of notes) {
+    const step = Math.floor(note.step / grid) * grid;
+    byOnset.set(step, [...(byOnset.get(step) ?? []), note.midi]);
+  }
+  if (!byOnset.has(0)) byOnset.set(0, withEveryChordTone(notes.map((note) => note.midi), bar));
+  const onsets = [...byOnset.keys()].sort((a, b) => a - b);
+  return onsets.flatMap((step, index) => {
     const end = onsets[index + 1] ?? bar.barSteps;
-    const sounding = notes.filter((note) => note.step >= start && note.step < end).map((note) => note.midi);
-    const voices = spreadVoices(withEveryChordTone(sounding, bar), MAX_SPARSE_VOICES);
-    return voices.map((midi) => played({ step: start, lengthSteps: end - start, midi, accent: 0, chordTone: true }, velocity(bar.energy * 0.7, -4)));
+    const voices = spreadVoices([...new Set(byOnset.get(step)!)].sort((a, b) => a - b), MAX_SPARSE_VOICES);
+    return voices.map((midi) => played({ step, lengthSteps: end - step, midi, accent: 0, chordTone: true }, velocity(bar.energy * 0.7, step === 0 ? -4 : -10)));
   });
 }
 

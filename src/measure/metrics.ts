@@ -224,13 +224,20 @@ function safePitchClasses(symbol: string): number[] {
   }
 }
 
-/** Whether the lowest note of the last chord (the notes that start with the last bass note) is the tonic. */
-export function endsOnTonic(notes: readonly MidiNote[], key: EstimatedKey): boolean {
-  if (notes.length === 0) return false;
+/**
+ * The last chord that sounds: every note still sounding at the last onset. A note that ends exactly
+ * where that onset is belongs to the chord before it, not to this one.
+ */
+export function lastSoundingChord(notes: readonly MidiNote[]): MidiNote[] {
+  if (notes.length === 0) return [];
   const lastStart = notes.reduce((latest, note) => Math.max(latest, note.time), 0);
-  // The final chord: everything still sounding at the last onset.
-  // A note that ends exactly where the last chord starts is the chord before it, not part of it.
-  const sounding = notes.filter((note) => note.time <= lastStart + 1e-6 && note.time + note.duration > lastStart + 1e-3);
+  return notes.filter((note) => note.time <= lastStart + 1e-6 && note.time + note.duration > lastStart + 1e-3);
+}
+
+/** Whether the lowest note of the last sounding chord is the tonic. */
+export function endsOnTonic(notes: readonly MidiNote[], key: EstimatedKey): boolean {
+  const sounding = lastSoundingChord(notes);
+  if (sounding.length === 0) return false;
   const bass = sounding.reduce((low, note) => (note.midi < low.midi ? note : low));
   return bass.midi % 12 === key.tonicPitchClass;
 }
