@@ -56,6 +56,10 @@ export interface ScoreOptions {
   /** `replace` drops the video's own sound; `mix` keeps it under the music at `originalGainDb`. */
   mux: MuxMode;
   originalGainDb: number;
+  /** With `mux: 'mix'`: lower the music under speech found in the video's own sound (sidechain-style ducking). */
+  duck: boolean;
+  /** How far the music goes down under speech, dB (12 means −12 dB). */
+  duckDb: number;
   /** The music file's format: wav (16-bit, default), wav24, flac (24-bit) or mp3 (320 kb/s); its extension follows. */
   audioFormat: AudioFormat;
   /** Also write one WAV per role (`<stem>.stems/<role>.wav`) that add up to the music file. */
@@ -85,6 +89,8 @@ export const DEFAULT_OPTIONS: ScoreOptions = {
   objects: false,
   mux: 'replace',
   originalGainDb: -12,
+  duck: true,
+  duckDb: 12,
   audioFormat: 'wav',
 };
 
@@ -140,6 +146,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: 'copyVideo', flag: '--copy-video', label: 'Copy the picture only', kind: 'switch', help: 'never re-encode the picture: an .mp4/.mov output for a stream those cannot hold (VP8, Theora, Cinepak…) is refused instead of re-encoded to H.264', api: false, advanced: true },
   { name: 'stems', flag: '--stems', label: 'Stems', kind: 'switch', help: 'also write one WAV per role (chords, pad, bass, melody, hits, drums) in <output>.stems/, adding up to the music file', api: false, advanced: true },
   { name: 'originalGainDb', flag: '--original-gain', label: 'Original sound level (dB)', kind: 'number', minimum: -60, maximum: 12, unit: 'dB', help: 'level of the original sound under the music with mux mix', api: true, advanced: true },
+  { name: 'duck', flag: '--no-duck', label: 'Duck under speech', kind: 'switch', help: "with mux mix: lower the music where the video's own sound has speech (on by default)", api: true, advanced: true },
+  { name: 'duckDb', flag: '--duck-db', label: 'Ducking depth (dB)', kind: 'number', minimum: 0, maximum: 40, unit: 'dB', help: 'with mux mix: how far the music goes down under speech', api: true, advanced: true },
   { name: 'chords', flag: '--chords', label: 'Chords by', kind: 'choice', choices: CHORD_SOURCES, help: 'who writes the chords: amt (the shipped Affective Multimodal Transformer) or rules (progressions)', api: true, advanced: true },
   { name: 'temperature', flag: '--temperature', label: 'Chord temperature', kind: 'number', minimum: 0, maximum: 5, minimumMeans: 'always the likeliest chord', help: 'amt: sampling temperature, lower is safer', api: true, advanced: true },
   { name: 'topK', flag: '--top-k', label: 'Chord top-k', kind: 'integer', minimum: 0, maximum: CHORD_VOCABULARY_SIZE, minimumMeans: 'all chords', help: 'amt: sample among the k likeliest chords each second', api: true, advanced: true },

@@ -60,6 +60,8 @@ function buildProgram(): Command {
     .option('--objects', optionHelp('objects'))
     .option('--mux <mode>', optionHelp('mux'), DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', optionHelp('originalGainDb'), decimal, DEFAULT_OPTIONS.originalGainDb)
+    .option('--no-duck', optionHelp('duck'))
+    .option('--duck-db <dB>', optionHelp('duckDb'), decimal, DEFAULT_OPTIONS.duckDb)
     .option('--audio-format <format>', optionHelp('audioFormat'), DEFAULT_OPTIONS.audioFormat)
     .option('--stems', optionHelp('stems'))
     .option('--copy-video', optionHelp('copyVideo'))

@@ -3,7 +3,10 @@
 // chosen container cannot hold the input's stream (VP8 or Theora in an MP4…) is the picture re-encoded
 // to H.264, at settings that keep its quality.
 
+import path from 'node:path';
+import type { SpeechSpan } from '../analysis/speech.js';
 import { badInput } from '../errors.js';
+import { writeDuckedMusic, type DuckingSettings } from './duck.js';
 import type { MediaInfo } from './probe.js';
 import { mediaPath, runTool } from './run.js';
 
@@ -20,6 +23,17 @@ export interface MuxOptions {
   audioBitrateKbps: number;
   /** Re-encode the picture to H.264 instead of copying it (the output's container cannot hold the input's stream). */
   reencodeVideo?: boolean;
+  /** In `mix` mode: lower the music under these speech spans (the music file itself is left as it is). */
+  ducking?: MuxDucking;
+}
+
+export interface MuxDucking {
+  spans: readonly SpeechSpan[];
+  settings: DuckingSettings;
+  /** The music's sample rate (v2m's WAV is read as it is at this rate, without ffmpeg). */
+  sampleRateHz: number;
+  /** Where the ducked music is written for ffmpeg to read (a work folder removed after the run). */
+  workFolder: string;
 }
 
 /**
@@ -30,11 +44,14 @@ const H264_ARGS = ['-vf', "crop='trunc(iw/2)*2':'trunc(ih/2)*2':0:0,format=yuv42
 
 export async function mux(options: MuxOptions): Promise<void> {
   const mixing = options.mode === 'mix' && options.video.hasAudio;
+  const musicInput = mixing && options.ducking ? await duckedMusicInput(options.music, options.ducking) : ['-i', mediaPath(options.music)];
   const audioArgs = mixing
     ? [
         '-filter_complex',
-        // amix divides each input by the input count; the final volume=2 undoes that for two inputs.
-        `[0:a:0]volume=${options.originalGainDb}dB[original];` +
+        // amix divides each input by the count of inputs still playing; the final volume=2 undoes that
+        // for two. The original sound is padded with silence so that it never stops before the music
+        // (an original track shorter than the video left the music alone, and 6 dB louder, after it ended).
+        `[0:a:0]volume=${options.originalGainDb}dB,apad[original];` +
           '[1:a:0][original]amix=inputs=2:duration=first:dropout_transition=0,volume=2[mixed]',
         '-map', '0:v:0', '-map', '[mixed]',
       ]
@@ -45,7 +62,7 @@ export async function mux(options: MuxOptions): Promise<void> {
     // demuxer makes them up from the frame rate where they are missing.
     '-fflags', '+genpts',
     '-i', mediaPath(options.video.path),
-    '-i', mediaPath(options.music),
+    ...musicInput,
     ...audioArgs,
     ...(options.reencodeVideo ? H264_ARGS : ['-c:v', 'copy']),
     '-c:a', 'aac', '-b:a', `${options.audioBitrateKbps}k`,
@@ -59,6 +76,12 @@ export async function mux(options: MuxOptions): Promise<void> {
   await runTool('ffmpeg', args, (tail) =>
     badInput(`The video stream of '${options.video.path}' could not be ${options.reencodeVideo ? 're-encoded' : 'copied'} into the scored video (ffmpeg says: ${tail}). The file may be damaged; re-export it and try again.`),
   );
+}
+
+/** ffmpeg's input arguments for the music lowered under speech: raw 16-bit PCM written beside the work files. */
+async function duckedMusicInput(music: string, ducking: MuxDucking): Promise<string[]> {
+  const ducked = await writeDuckedMusic(music, ducking.spans, ducking.settings, path.join(ducking.workFolder, 'ducked-music.s16'), ducking.sampleRateHz);
+  return ['-f', 's16le', '-ar', String(ducked.sampleRateHz), '-ac', String(ducked.channels), '-i', mediaPath(ducked.path)];
 }
 
 /** ffmpeg muxer for the output's extension; temporary names keep the extension, so this is safe on them. */

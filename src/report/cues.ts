@@ -10,6 +10,8 @@ import { keyName } from '../music/theory.js';
 import { landingsByFreedom } from '../compose/plan.js';
 import { licenceStatement, type LicenceStatement } from './licence.js';
 import type { Landing, TempoFreedom } from '../compose/tempo-map.js';
+import type { SpeechSpan } from '../analysis/speech.js';
+import type { DuckingSettings } from '../media/duck.js';
 
 export const CUE_SHEET_VERSION = 1;
 
@@ -63,6 +65,16 @@ export interface CueSheet extends AnalysisSheet {
   audio: { duration: number; integratedLufs: number; truePeakDbtp: number };
   /** EVALUATION.md's metrics, measured on the rendered WAV and MIDI. */
   metrics: TrackMetrics;
+  /**
+   * With `--mux mix` and ducking on: where the video's own sound has speech, and how the music in the
+   * scored video was lowered there (depth in dB, look-ahead attack and release in seconds). The music
+   * file itself is not ducked.
+   */
+  speech?: SpeechDucking;
+}
+
+export interface SpeechDucking extends DuckingSettings {
+  spans: SpeechSpan[];
 }
 
 export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): AnalysisSheet {
@@ -98,6 +110,7 @@ export interface CueSheetInput {
   outputs: CueSheet['outputs'];
   audio: CueSheet['audio'];
   metrics: TrackMetrics;
+  speech?: SpeechDucking;
 }
 
 export function cueSheet(input: CueSheetInput): CueSheet {
@@ -125,6 +138,7 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     outputs: input.outputs,
     audio: input.audio,
     metrics: roundNumbers(input.metrics),
+    ...(input.speech ? { speech: { ...input.speech, spans: input.speech.spans.map((span) => ({ ...span })) } } : {}),
   };
 }
 

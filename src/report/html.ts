@@ -53,7 +53,7 @@ export function scoreReportHtml(input: ScoreReportInput): string {
 <p class="legend"><span class="swatch hit"></span> cut with a musical onset within ±${CUT_TOLERANCE_SECONDS * 1000} ms
 <span class="swatch miss"></span> cut without ·
 light: <span class="swatch brightness"></span> brightness <span class="swatch saturation"></span> saturation <span class="swatch warmth"></span> warmth ·
-loudness: <span class="swatch rms"></span> RMS dBFS <span class="swatch lufs"></span> LUFS<br>
+loudness: <span class="swatch rms"></span> RMS dBFS <span class="swatch lufs"></span> LUFS${speechLegend(cues.speech)}<br>
 emotion: ${EMOTIONS.map((e, i) => `<span class="swatch band-${i}"></span> ${e}`).join(' ')}</p>
 <section><h2>What v2m chose, and why</h2>
 <table><thead><tr><th>decision</th><th>choice</th><th>why</th></tr></thead><tbody>
@@ -159,6 +159,7 @@ video { width: 100%; max-height: 420px; background: #000; border-radius: 6px; }
 .swatch.hit { background: var(--hit); } .swatch.miss { background: var(--miss); }
 .swatch.brightness { background: #f59f00; } .swatch.saturation { background: #e64980; } .swatch.warmth { background: #862e9c; }
 .swatch.rms { background: #364fc7; } .swatch.lufs { background: #94d82d; }
+.swatch.speech { background: #fff3bf; border: 1px solid #fab005; } .swatch.duck-gain { background: #d9480f; }
 table { border-collapse: collapse; background: #fff; } th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
@@ -228,6 +229,12 @@ function hitPointComparison(cues: CueSheet): string {
   const total = cues.hitPoints.length;
   const settings = (Object.keys(cues.landingsBySetting) as Array<keyof CueSheet['landingsBySetting']>).map((setting) => `${setting} ${onGrid(cues.landingsBySetting[setting])}/${total}`);
   return `within a frame of the grid under each --tempo-changes setting: ${settings.join(', ')}; a hit point off the grid is played as an accent on its own frame`;
+}
+
+/** What the speech lane shows, when the music was ducked under speech (`--mux mix`). */
+function speechLegend(speech: CueSheet['speech']): string {
+  if (!speech) return '';
+  return ` · <span class="swatch speech"></span> speech in the video's own sound <span class="swatch duck-gain"></span> the music's gain in the scored video (−${speech.depthDb} dB under speech, ${Math.round(speech.attackSeconds * 1000)} ms look-ahead fall, ${Math.round(speech.releaseSeconds * 1000)} ms rise; the music file is not ducked)`;
 }
 
 /** The cue sheet's licence statement as paragraphs. */

@@ -4,6 +4,7 @@
 
 import type { VideoTimeline } from '../analysis/timeline.js';
 import type { CueSheet } from './cues.js';
+import { DuckingEnvelope } from '../media/duck-envelope.js';
 import { blocks, curve, escapeHtml, markers, PLOT, stackedBands, type Lane, type TimeAxis } from './svg.js';
 
 export type PictureData = Pick<VideoTimeline, 'cuts' | 'transitions' | 'visualBeats' | 'motionCurve' | 'features' | 'emotion' | 'faces'> &
@@ -15,8 +16,26 @@ export function cueSheetLanes(axis: TimeAxis, cues: CueSheet, cutHit?: (time: nu
     ...pictureLanes(axis, cues, cutHit),
     { feature: 'tempo', label: 'tempo · part', body: tempoBody(axis, cues.tempoMap, cues.input.duration, cues.sections) },
     { feature: 'chords', label: 'chords', body: blocks(axis, cues.chords.map((c) => ({ start: c.time, end: c.time + c.duration, label: c.chord })), 'chord') },
+    ...(cues.speech ? [speechLane(axis, cues.speech)] : []),
   ];
 }
+
+/** Where the video's own sound has speech, as spans, and the music's gain in the scored video (the ducking envelope) over them. */
+export function speechLane(axis: TimeAxis, speech: NonNullable<CueSheet['speech']>): Lane {
+  const spans = blocks(axis, speech.spans.map((span) => ({ start: span.start, end: span.end, label: 'speech' })), 'speech');
+  // The gain the mux applied, 0 dB at the top of the lane, −depth at the bottom: every 20 ms, or
+  // coarser on a long video (a few thousand points at most).
+  const rateHz = Math.min(ENVELOPE_RATE_HZ, MOST_ENVELOPE_POINTS / Math.max(axis.duration, 1));
+  const envelope = new DuckingEnvelope(speech.spans, speech);
+  const gains: number[] = [];
+  for (let i = 0; (i + 0.5) / rateHz <= axis.duration; i++) gains.push(envelope.gainDbAt((i + 0.5) / rateHz));
+  const gain = curve(axis, gains, rateHz, 'duck-gain', [-Math.max(1, speech.depthDb), 0]);
+  return { feature: 'speech', label: `speech · music −${speech.depthDb} dB`, body: spans + gain };
+}
+
+/** Samples per second of the ducking curve drawn over the speech lane. */
+const ENVELOPE_RATE_HZ = 50;
+const MOST_ENVELOPE_POINTS = 4000;
 
 /**
  * The picture's lanes: cuts (coloured hit/miss when `cutHit` says whether music landed on each),
@@ -160,6 +179,7 @@ polyline { fill: none; stroke-width: 1.5; }
 .tempo { stroke: #0b7285; stroke-width: 2; } .rms { stroke: #364fc7; stroke-width: 2; } .lufs { stroke: #94d82d; }
 .face-bar { fill: #f783ac; }
 .chord { stroke: #fff; } .chord.even { fill: #d0ebff; } .chord.odd { fill: #e5dbff; }
+.speech { fill: #fff3bf; stroke: #fab005; } .duck-gain { stroke: #d9480f; stroke-width: 2; }
 .transition { fill: #ffe8cc; stroke: #f08c00; stroke-dasharray: 2 2; }
 .block-label, .value-label { font-size: 11px; fill: var(--ink); }
 .band-0 { fill: #ff922b; background: #ff922b; } .band-1 { fill: #5f3dc4; background: #5f3dc4; } .band-2 { fill: #e03131; background: #e03131; }
