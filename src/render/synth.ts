@@ -1,19 +1,16 @@
 // synth: plays the Score on a SoundFont synthesizer (spessasynth_core, offline, faster than real time)
 // and streams the audio to disk in blocks. Events come straight from the Score (render/performance),
 // at the synthesizer's own 128-sample resolution, so memory stays flat however long the piece is.
+// Where cores are idle the voices render on worker threads, a group of tracks each (voice-threads);
+// otherwise everything runs here.
 
-import { readFile } from 'node:fs/promises';
-import { SoundBankLoader, SpessaLog, SpessaSynthProcessor, type MIDIController } from 'spessasynth_core';
+import { open } from 'node:fs/promises';
 import type { Score } from '../compose/score.js';
 import type { RawPcmFile } from '../media/audio.js';
-import { aCoreIsFree, startEffectsThread, startOneThreadWriter } from './effects-thread.js';
-import { performanceEvents, type PerformanceEvent } from './performance.js';
+import { interleave } from './send-effects.js';
 import { soundFontPath } from './soundfont.js';
-
-/** The synthesizer updates envelopes once per quantum; 128 samples is its own default. */
-const QUANTUM_SAMPLES = 128;
-/** Samples written to disk per block (~0.7 s at 48 kHz): a multiple of the quantum. */
-const BLOCK_SAMPLES = QUANTUM_SAMPLES * 256;
+import { synthesizeOnThreads, trackGroups, voiceThreadsForIdleCores } from './voice-threads.js';
+import { BLOCK_SAMPLES, loadSynthesizer, scorePlayer } from './voices.js';
 
 export interface SynthOptions {
   score: Score;
@@ -25,58 +22,45 @@ export interface SynthOptions {
   soundFont?: string;
   /** Play only these tracks (by index in the score), on the channels the whole score gives them: a stem. Default: all. */
   tracks?: ReadonlySet<number>;
-  /** Run the send effects on a worker thread (the same samples); default: when a core is free for it. */
-  effectsThread?: boolean;
+  /**
+   * Worker threads for the voices (the effects then run on this thread); 0 renders everything on this
+   * thread. Default: one per idle core. Any number gives the same music (within float rounding).
+   */
+  voiceThreads?: number;
   onProgress?: (fraction: number) => void;
 }
 
 export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
-  SpessaLog.warnEnabled = false;
-  SpessaLog.infoEnabled = false;
-  const soundFont = await readFile(soundFontPath(options.soundFont).path);
-  // Effects on: the reverb (CC91) and chorus (CC93) sends the mix writes feed the synthesizer's own processors.
-  const synth = new SpessaSynthProcessor(options.sampleRateHz, { effectsEnabled: true, eventsEnabled: false });
-  synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(toArrayBuffer(soundFont)), 'main');
-  await synth.processorInitialized;
-
-  const events = performanceEvents(options.score, options.tracks);
-  let pending: PerformanceEvent | undefined = events.next().value ?? undefined;
-  /** Sends every event due before `seconds` to the synthesizer. */
-  const playUntil = (seconds: number) => {
-    while (pending && pending.time < seconds) {
-      if (pending.kind === 'program') synth.programChange(pending.channel, pending.program);
-      else if (pending.kind === 'control') synth.controllerChange(pending.channel, pending.controller as MIDIController, pending.value);
-      else if (pending.kind === 'on') synth.noteOn(pending.channel, pending.midi, pending.velocity);
-      else synth.noteOff(pending.channel, pending.midi);
-      pending = events.next().value ?? undefined;
-    }
-  };
-
+  const soundFont = soundFontPath(options.soundFont).path;
   const totalSamples = Math.ceil(options.durationSeconds * options.sampleRateHz);
-  // The voices render here; the send effects run here too, or on a thread of their own that writes the file.
-  const effects = (options.effectsThread ?? aCoreIsFree())
-    ? startEffectsThread(synth, options.output, BLOCK_SAMPLES, QUANTUM_SAMPLES)
-    : await startOneThreadWriter(options.output, BLOCK_SAMPLES);
-  let finished = false;
-  try {
-    for (let done = 0; done < totalSamples; done += BLOCK_SAMPLES) {
-      const blockSamples = Math.min(BLOCK_SAMPLES, totalSamples - done);
-      const { left, right } = effects.block;
-      for (let offset = 0; offset < blockSamples; offset += QUANTUM_SAMPLES) {
-        playUntil((done + offset + QUANTUM_SAMPLES / 2) / options.sampleRateHz);
-        synth.process(left, right, offset, Math.min(QUANTUM_SAMPLES, blockSamples - offset));
-      }
-      await effects.send(blockSamples);
-      options.onProgress?.(Math.min(1, (done + blockSamples) / totalSamples));
-    }
-    await effects.finish();
-    finished = true;
-  } finally {
-    if (!finished) await effects.stop();
+  const threads = options.voiceThreads ?? (await voiceThreadsForIdleCores());
+  const groups = threads > 0 ? trackGroups(options.score, threads, options.tracks) : [];
+  if (groups.length > 0) {
+    await synthesizeOnThreads({ score: options.score, soundFont, groups, output: options.output, sampleRateHz: options.sampleRateHz, totalSamples, onProgress: options.onProgress });
+  } else {
+    await synthesizeHere(options, soundFont, totalSamples);
   }
   return { path: options.output, sampleRateHz: options.sampleRateHz, channels: 2 };
 }
 
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+/** Voices and effects on this thread: the synthesizer's own process() runs both. */
+async function synthesizeHere(options: SynthOptions, soundFont: string, totalSamples: number): Promise<void> {
+  const synth = await loadSynthesizer(options.sampleRateHz, soundFont);
+  const player = scorePlayer(synth, options.score, options.tracks);
+  const file = await open(options.output, 'w');
+  try {
+    const left = new Float32Array(BLOCK_SAMPLES);
+    const right = new Float32Array(BLOCK_SAMPLES);
+    for (let done = 0; done < totalSamples; done += BLOCK_SAMPLES) {
+      const samples = Math.min(BLOCK_SAMPLES, totalSamples - done);
+      left.fill(0);
+      right.fill(0);
+      player.renderBlock(left, right, samples);
+      const interleaved = interleave(left, right, samples);
+      await file.write(new Uint8Array(interleaved.buffer, 0, interleaved.byteLength));
+      options.onProgress?.(Math.min(1, (done + samples) / totalSamples));
+    }
+  } finally {
+    await file.close();
+  }
 }

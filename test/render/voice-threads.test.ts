@@ -1,5 +1,6 @@
-// The synthesizer with its send effects on a second thread writes the very samples that
-// SpessaSynthProcessor.process writes on one: same operations, in the same order.
+// The synthesizer with its voices on worker threads writes the samples SpessaSynthProcessor.process
+// writes on one: one voice thread (effects here) the very same samples — same operations, in the same
+// order — and the tracks split over several threads the same music within float rounding.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import type { Score } from '../../src/compose/score.js';
 import { performanceEvents } from '../../src/render/performance.js';
 import { soundFontPath } from '../../src/render/soundfont.js';
 import { synthesize } from '../../src/render/synth.js';
+import { trackGroups } from '../../src/render/voice-threads.js';
 import { temporaryFolder } from '../helpers.js';
 
 const SAMPLE_RATE_HZ = 48000;
@@ -61,27 +63,64 @@ async function renderOnOneThread(score: Score, seconds: number): Promise<Float32
   return interleaved;
 }
 
-describe('synthesize with the effects on their own thread', () => {
-  for (const effectsThread of [true, false]) {
-    it(`writes the same samples as the synthesizer on one thread, tails of chorus and reverb included (effectsThread: ${effectsThread})`, { timeout: 60_000 }, async () => {
-      const seconds = 3.5;
-      const output = path.join(temporaryFolder(), 'split.f32');
-      await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ, effectsThread });
-      const written = readFileSync(output);
-      const split = new Float32Array(written.buffer, written.byteOffset, written.byteLength / 4);
+/** The largest difference between two renders, in dB below the reference's peak. */
+function differenceDb(written: Float32Array, reference: Float32Array): number {
+  let peak = 0;
+  let worst = 0;
+  for (let i = 0; i < reference.length; i++) {
+    peak = Math.max(peak, Math.abs(reference[i]!));
+    worst = Math.max(worst, Math.abs(written[i]! - reference[i]!));
+  }
+  return worst === 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(worst / peak);
+}
+
+async function render(voiceThreads: number, seconds: number, tracks?: ReadonlySet<number>): Promise<Float32Array> {
+  const output = path.join(temporaryFolder(), `threads-${voiceThreads}.f32`);
+  await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ, voiceThreads, tracks });
+  const written = readFileSync(output);
+  return new Float32Array(written.buffer, written.byteOffset, written.byteLength / 4);
+}
+
+describe('synthesize on voice threads', () => {
+  const seconds = 3.5;
+  for (const voiceThreads of [0, 1]) {
+    it(`writes the very samples of the synthesizer on one thread, tails of chorus and reverb included (voice threads: ${voiceThreads})`, { timeout: 60_000 }, async () => {
+      const written = await render(voiceThreads, seconds);
       const reference = await renderOnOneThread(smallScore(), seconds);
-      assert.equal(split.length, reference.length);
+      assert.equal(written.length, reference.length);
       // Not silent, and the reverb tail is there after the last note ends at 2.6 s.
       const tail = reference.subarray(Math.round(3.2 * SAMPLE_RATE_HZ) * 2);
       assert.ok(tail.some((sample) => Math.abs(sample) > 1e-4), 'the reference has a reverb tail');
-      let firstDifference = -1;
-      for (let i = 0; i < split.length; i++) {
-        if (split[i] !== reference[i]) {
-          firstDifference = i;
-          break;
-        }
-      }
-      assert.equal(firstDifference, -1, `sample ${firstDifference} differs: ${split[firstDifference]} vs ${reference[firstDifference]}`);
+      const firstDifference = written.findIndex((sample, i) => sample !== reference[i]);
+      assert.equal(firstDifference, -1, `sample ${firstDifference} differs: ${written[firstDifference]} vs ${reference[firstDifference]}`);
     });
   }
+
+  it('splits the tracks over three threads and writes the same music within float rounding (< −100 dB)', { timeout: 60_000 }, async () => {
+    const written = await render(3, seconds);
+    const reference = await renderOnOneThread(smallScore(), seconds);
+    assert.equal(written.length, reference.length);
+    const db = differenceDb(written, reference);
+    assert.ok(db < -100, `three threads differ from one by ${db.toFixed(1)} dB`);
+  });
+
+  it('plays only the tracks asked for (a stem) on threads as on one', { timeout: 60_000 }, async () => {
+    const bassAndDrums = new Set([2, 3]);
+    const threaded = await render(2, seconds, bassAndDrums);
+    const here = await render(0, seconds, bassAndDrums);
+    const all = await render(0, seconds);
+    assert.ok(differenceDb(threaded, here) < -100, 'the stem on two threads is the stem on one');
+    assert.ok(differenceDb(here, all) > -40, 'the stem is not the whole mix');
+  });
+});
+
+describe('trackGroups', () => {
+  it('balances the sounding time of the tracks over the groups, heaviest first, and drops empty groups', () => {
+    const score = smallScore();
+    const groups = trackGroups(score, 2);
+    assert.equal(groups.length, 2);
+    assert.deepEqual([...groups.flat()].sort(), [0, 1, 2, 3]);
+    assert.deepEqual(trackGroups(score, 8).length, 4, 'no more groups than tracks');
+    assert.deepEqual(trackGroups(score, 2, new Set([1])), [[1]]);
+  });
 });

@@ -1,0 +1,159 @@
+// voice-threads: spreads synthesis over the cores that are free. Each worker thread (voices-worker)
+// renders the voices of a group of tracks with their effect sends; this thread sums the groups' blocks —
+// voices and sends are linear, so the parts add up to the whole — runs the send effects once and writes
+// the file. Synthesis is the largest stage of a score, and on a free machine the analysis that precedes
+// it has finished, so its cores are there to use.
+
+import { open } from 'node:fs/promises';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Score } from '../compose/score.js';
+import { internalError } from '../errors.js';
+import { addInto, SendEffects, type EffectsParameters, type VoicesBlock } from './send-effects.js';
+import { BLOCK_SAMPLES } from './voices.js';
+
+/** What a voices worker needs: the SoundFont, the score and which of its tracks to play. */
+export interface VoicesSetup {
+  soundFont: string;
+  score: Score;
+  tracks: number[];
+  sampleRateHz: number;
+  totalSamples: number;
+  /** Blocks the worker may render ahead of the main thread: bounds memory when the effects fall behind. */
+  blocksInFlight: number;
+}
+
+export type VoicesWorkerMessage =
+  | { kind: 'ready'; parameters: EffectsParameters }
+  | { kind: 'block'; block: VoicesBlock }
+  | { kind: 'failed'; message: string };
+
+const BLOCKS_IN_FLIGHT = 3;
+/** More threads than parts to play would only idle; a handful of parts carry most of any score. */
+const MAX_VOICE_THREADS = 4;
+
+/**
+ * How many voice threads to start: one per core idle over a short look (100 ms of the machine's CPU
+ * counters), at most MAX_VOICE_THREADS; 0 when no core is idle — on a machine whose cores are all busy a
+ * second thread only adds its hand-over costs (~20 % more CPU), so everything stays on this thread.
+ */
+export async function voiceThreadsForIdleCores(lookMs = 100): Promise<number> {
+  const idle = await idleCores(lookMs);
+  return Math.max(0, Math.min(MAX_VOICE_THREADS, os.availableParallelism(), Math.round(idle)));
+}
+
+async function idleCores(lookMs: number): Promise<number> {
+  const totals = () => os.cpus().reduce((sum, cpu) => ({ idle: sum.idle + cpu.times.idle, all: sum.all + Object.values(cpu.times).reduce((a, b) => a + b, 0) }), { idle: 0, all: 0 });
+  const before = totals();
+  await new Promise((resolve) => setTimeout(resolve, lookMs));
+  const after = totals();
+  const all = after.all - before.all;
+  return all > 0 ? ((after.idle - before.idle) / all) * os.cpus().length : 0;
+}
+
+/**
+ * Splits the score's tracks into `groups` groups of about equal work — sounding time, each note counted
+ * with a release of half a second, the heaviest track first into the lightest group — dropping empty groups.
+ */
+export function trackGroups(score: Score, groups: number, playing?: ReadonlySet<number>): number[][] {
+  const work = score.tracks
+    .map((track, index) => ({ index, seconds: track.notes.reduce((sum, note) => sum + note.duration + 0.5, 0) }))
+    .filter(({ index }) => !playing || playing.has(index))
+    .sort((a, b) => b.seconds - a.seconds);
+  const bins = Array.from({ length: groups }, () => ({ seconds: 0, tracks: [] as number[] }));
+  for (const track of work) {
+    const lightest = bins.reduce((best, bin) => (bin.seconds < best.seconds ? bin : best));
+    lightest.tracks.push(track.index);
+    lightest.seconds += track.seconds;
+  }
+  return bins.map((bin) => bin.tracks.sort((a, b) => a - b)).filter((tracks) => tracks.length > 0);
+}
+
+export interface ThreadedSynthesis {
+  score: Score;
+  soundFont: string;
+  groups: number[][];
+  output: string;
+  sampleRateHz: number;
+  totalSamples: number;
+  onProgress?: (fraction: number) => void;
+}
+
+/** Renders the groups on worker threads, sums them, adds the effects here and writes interleaved float PCM. */
+export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<void> {
+  const workers = request.groups.map((tracks) =>
+    startVoicesWorker({ soundFont: request.soundFont, score: request.score, tracks, sampleRateHz: request.sampleRateHz, totalSamples: request.totalSamples, blocksInFlight: BLOCKS_IN_FLIGHT }),
+  );
+  const file = await open(request.output, 'w');
+  try {
+    const [first] = await Promise.all(workers.map((worker) => worker.ready));
+    const effects = new SendEffects(request.sampleRateHz, first!);
+    for (let done = 0; done < request.totalSamples; done += BLOCK_SAMPLES) {
+      const blocks = await Promise.all(workers.map((worker) => worker.nextBlock()));
+      const sum = blocks[0]!;
+      for (const other of blocks.slice(1)) addInto(sum, other);
+      const interleaved = effects.apply(sum);
+      await file.write(new Uint8Array(interleaved.buffer, 0, interleaved.byteLength));
+      request.onProgress?.(Math.min(1, (done + sum.samples) / request.totalSamples));
+    }
+  } finally {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await file.close();
+  }
+}
+
+interface VoicesWorker {
+  ready: Promise<EffectsParameters>;
+  nextBlock(): Promise<VoicesBlock>;
+  stop(): Promise<void>;
+}
+
+function startVoicesWorker(setup: VoicesSetup): VoicesWorker {
+  const worker = startWorker('voices-worker', setup);
+  const blocks: VoicesBlock[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let resolveReady!: (parameters: EffectsParameters) => void;
+  let rejectReady!: (error: Error) => void;
+  const ready = new Promise<EffectsParameters>((resolve, reject) => ((resolveReady = resolve), (rejectReady = reject)));
+  ready.catch(() => undefined); // a failure is reported by whichever wait comes first
+  const fail = (error: Error) => {
+    failure ??= error;
+    rejectReady(failure);
+    wake?.();
+  };
+  worker.on('message', (message: VoicesWorkerMessage) => {
+    if (message.kind === 'ready') resolveReady(message.parameters);
+    else if (message.kind === 'block') blocks.push(message.block);
+    else fail(internalError(`a synthesizer thread failed: ${message.message}`));
+    wake?.();
+  });
+  worker.on('error', (error) => fail(internalError(`a synthesizer thread failed: ${error.message}`, error)));
+  worker.on('exit', (code) => fail(internalError(`a synthesizer thread stopped early (exit code ${code})`)));
+  return {
+    ready,
+    async nextBlock() {
+      while (blocks.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      const block = blocks.shift();
+      if (!block) throw failure!;
+      worker.postMessage('taken');
+      return block;
+    },
+    async stop() {
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    },
+  };
+}
+
+function startWorker(name: string, workerData: unknown): Worker {
+  // Built, this module is JavaScript beside the worker's .js. Under tsx (the tests) it is TypeScript,
+  // and the worker needs tsx's loader too: workers do not inherit --import hooks.
+  const self = import.meta.url;
+  return self.endsWith('.ts')
+    ? new Worker(
+        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL(`./${name}.ts`, self).href)}); });`,
+        { eval: true, workerData },
+      )
+    : new Worker(new URL(`./${name}.js`, self), { workerData });
+}
