@@ -141,7 +141,9 @@ function padPart(input: ArrangementInput): Note[] {
   const notes: Note[] = [];
   let voicing: number[] | undefined;
   for (const chord of input.chords) {
-    voicing = voiceLead(chordPitchClasses(chord.chord), voicing, RANGE.pad[0], RANGE.pad[1]);
+    // The bass has the root: the pad holds the colour above it (third, fifth, seventh).
+    const tones = chordPitchClasses(chord.chord);
+    voicing = voiceLead(tones.length > 2 ? tones.slice(1) : tones, voicing, RANGE.pad[0], RANGE.pad[1]);
     const energy = energyAt(input.plan, chord.time);
     for (const midi of voicing) notes.push({ time: chord.time, duration: chord.duration, midi, velocity0to127: velocity(energy * 0.7, -12) });
   }
@@ -160,7 +162,9 @@ function bassPart(input: ArrangementInput): Note[] {
     if (energy < 0.35) {
       if (startsChord) notes.push({ time: beat.time, duration: chord.duration, midi: root, velocity0to127: velocity(energy, 6) });
     } else if (energy < 0.7) {
-      if (startsChord || beat.beatInBar % 2 === 0) notes.push({ time: beat.time, duration: Math.min(beat.duration * 1.9, untilChange), midi: root, velocity0to127: velocity(energy, 6) });
+      // Root on the chord's first beat, its fifth below on the half bar when the chord is still there (a two-feel).
+      const midi = startsChord || beat.beatInBar === 0 ? root : fifthBelowOrAbove(chord.chord, root);
+      if (startsChord || beat.beatInBar % 2 === 0) notes.push({ time: beat.time, duration: Math.min(beat.duration * 1.9, untilChange), midi, velocity0to127: velocity(energy, startsChord ? 6 : 2) });
     } else {
       const half = beat.duration / 2;
       notes.push({ time: beat.time, duration: half * 0.9, midi: root, velocity0to127: velocity(energy, 8) });
@@ -168,6 +172,13 @@ function bassPart(input: ArrangementInput): Note[] {
     }
   }
   return notes;
+}
+
+/** The chord's fifth next to its root in the bass register (below it where the register allows), or the root when the chord has no perfect fifth. */
+function fifthBelowOrAbove(symbol: string, root: number): number {
+  const pcs = chordPitchClasses(symbol);
+  if (!pcs.includes((rootPitchClass(symbol) + 7) % 12)) return root;
+  return root - 5 >= RANGE.bass[0] ? root - 5 : root + 7;
 }
 
 /** Hit points: a brass swell on every cut, fade and dissolve, on the chord sounding there, so every one is marked. */
