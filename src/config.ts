@@ -70,6 +70,14 @@ export interface ScoreOptions {
   allowDamaged?: boolean;
   /** Never re-encode the picture: an MP4/MOV output for a stream those cannot hold is refused (without it, the picture is re-encoded to H.264). */
   copyVideo?: boolean;
+  /** Score only the video from this time, seconds (the music and its files start there: README, "Length, loops and spans"). */
+  from?: number;
+  /** Score only the video up to this time, seconds. */
+  to?: number;
+  /** The music's length in seconds, shorter or longer than the video (or the span); it still ends on its final cadence. */
+  duration?: number;
+  /** A seamless loop: whole bars, the last leading into the first, no ending; rendered so that it repeats without a click. */
+  loop?: boolean;
 }
 
 export const CHORD_SOURCES = ['amt', 'rules'] as const;
@@ -93,6 +101,11 @@ export const DEFAULT_OPTIONS: ScoreOptions = {
   duckDb: 12,
   audioFormat: 'wav',
 };
+
+/** The shortest music v2m writes (`--duration`, a `--from/--to` span), and the longest `--duration`, seconds. */
+export const MUSIC_LENGTH_LIMITS_SECONDS = { min: 2, max: 3600 } as const;
+/** The latest `--from`/`--to` the option table accepts (24 h); the video's own length is checked once it is probed. */
+const LATEST_TIME_SECONDS = 86_400;
 
 /** Tempo bounds accepted from the user; outside them the music stops sounding like music. */
 export const TEMPO_LIMITS_BPM = { min: 40, max: 240 } as const;
@@ -148,6 +161,10 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: 'originalGainDb', flag: '--original-gain', label: 'Original sound level (dB)', kind: 'number', minimum: -60, maximum: 12, unit: 'dB', help: 'level of the original sound under the music with mux mix', api: true, advanced: true },
   { name: 'duck', flag: '--no-duck', label: 'Duck under speech', kind: 'switch', help: "with mux mix: lower the music where the video's own sound has speech (on by default)", api: true, advanced: true },
   { name: 'duckDb', flag: '--duck-db', label: 'Ducking depth (dB)', kind: 'number', minimum: 0, maximum: 40, unit: 'dB', help: 'with mux mix: how far the music goes down under speech', api: true, advanced: true },
+  { name: 'duration', flag: '--duration', label: 'Music length (s)', kind: 'number', minimum: MUSIC_LENGTH_LIMITS_SECONDS.min, maximum: MUSIC_LENGTH_LIMITS_SECONDS.max, unit: 's', help: "the music's length, shorter or longer than the video (or the span); it still ends on the tonic (default: the video's length)", api: true, advanced: true },
+  { name: 'loop', flag: '--loop', label: 'Seamless loop', kind: 'switch', help: 'a loop of whole bars whose last bar leads back into its first, with no ending, that repeats without a click; the video plays it over and over', api: true, advanced: true },
+  { name: 'from', flag: '--from', label: 'Score from (s)', kind: 'number', minimum: 0, maximum: LATEST_TIME_SECONDS, unit: 's', help: 'score only the video from this time: the music starts here (the scored video keeps its whole length)', api: true, advanced: true },
+  { name: 'to', flag: '--to', label: 'Score to (s)', kind: 'number', minimum: 0, maximum: LATEST_TIME_SECONDS, unit: 's', help: 'score only the video up to this time', api: true, advanced: true },
   { name: 'chords', flag: '--chords', label: 'Chords by', kind: 'choice', choices: CHORD_SOURCES, help: 'who writes the chords: amt (the shipped Affective Multimodal Transformer) or rules (progressions)', api: true, advanced: true },
   { name: 'temperature', flag: '--temperature', label: 'Chord temperature', kind: 'number', minimum: 0, maximum: 5, minimumMeans: 'always the likeliest chord', help: 'amt: sampling temperature, lower is safer', api: true, advanced: true },
   { name: 'topK', flag: '--top-k', label: 'Chord top-k', kind: 'integer', minimum: 0, maximum: CHORD_VOCABULARY_SIZE, minimumMeans: 'all chords', help: 'amt: sample among the k likeliest chords each second', api: true, advanced: true },

@@ -6,7 +6,7 @@ import { EMOTIONS, type Emotion } from './analysis/emotion.js';
 import type { PlanOptions } from './compose/plan.js';
 import { readStyleReference, type Role, type StyleReference } from './compose/reference.js';
 import { GM } from './compose/styles.js';
-import { CHORD_SOURCES, describeRange, DYNAMICS_SOURCES, MUX_MODES, OPTION_TABLE, STYLE_CHOICES, TEMPO_FREEDOMS, type OptionSpec, type ScoreOptions } from './config.js';
+import { CHORD_SOURCES, describeRange, DYNAMICS_SOURCES, MUSIC_LENGTH_LIMITS_SECONDS, MUX_MODES, OPTION_TABLE, STYLE_CHOICES, TEMPO_FREEDOMS, type OptionSpec, type ScoreOptions } from './config.js';
 import type { LearnedModels } from './compose/learned.js';
 import { shippedChordModel, shippedDynamicsModel } from './models/shipped.js';
 import { usageError } from './errors.js';
@@ -27,6 +27,7 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
   if (!TEMPO_FREEDOMS.includes(options.tempoChanges)) throw usageError(`Unknown --tempo-changes '${options.tempoChanges}'. Choose one of: ${TEMPO_FREEDOMS.join(', ')}.`);
   if (!CHORD_SOURCES.includes(options.chords)) throw usageError(`Unknown chord source '${options.chords}'. Choose one of: ${CHORD_SOURCES.join(', ')}.`);
   if (!DYNAMICS_SOURCES.includes(options.dynamics)) throw usageError(`Unknown dynamics source '${options.dynamics}'. Choose one of: ${DYNAMICS_SOURCES.join(', ')}.`);
+  checkLengthOptions(options);
   if (options.soundFont !== undefined) await checkSoundFont(options.soundFont);
   await checkAudioFormat(options.audioFormat);
   return {
@@ -40,8 +41,44 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
     instruments: options.instruments === undefined ? undefined : checkInstruments(options.instruments),
     reference: options.styleFrom === undefined ? undefined : await loadReference(options.styleFrom),
     learned: await learnedModels(options),
+    loop: options.loop === true,
   };
 }
+
+/** `--from/--to/--duration/--loop` on their own (their ranges are the option table's); the video's length is checked by `checkSpan`. */
+function checkLengthOptions(options: ScoreOptions): void {
+  if (options.loop !== undefined && typeof options.loop !== 'boolean') throw usageError(`--loop is a switch (true or false), not '${String(options.loop)}'.`);
+  const { from, to } = options;
+  if (from !== undefined && to !== undefined && to - from < MUSIC_LENGTH_LIMITS_SECONDS.min) {
+    throw usageError(
+      to <= from
+        ? `--to (${to} s) must come after --from (${from} s): the span scored runs from --from to --to.`
+        : `The span --from ${from} --to ${to} is ${(to - from).toFixed(2)} s; v2m scores at least ${MUSIC_LENGTH_LIMITS_SECONDS.min} s. Widen the span.`,
+    );
+  }
+  if (options.loop && options.stems) throw usageError('--stems cannot be written for a --loop yet: ask for the loop, or for the stems of a piece with an ending.');
+}
+
+/**
+ * The span to score inside a video `videoSeconds` long, once it is probed: --from before its end, --to
+ * no later than its end (a frame's rounding allowed), and at least the shortest music between them.
+ */
+export function checkSpan(options: Pick<ScoreOptions, 'from' | 'to'>, videoSeconds: number): { from: number; to: number } {
+  const from = options.from ?? 0;
+  const length = videoSeconds.toFixed(2);
+  if (from >= videoSeconds) throw usageError(`--from ${from} s is beyond the end of the video, which is ${length} s long. Give a time inside it.`);
+  if (options.to !== undefined && options.to > videoSeconds + SPAN_END_TOLERANCE_SECONDS) {
+    throw usageError(`--to ${options.to} s is beyond the end of the video, which is ${length} s long. Give a time inside it, or leave --to out to score to the end.`);
+  }
+  const to = Math.min(options.to ?? videoSeconds, videoSeconds);
+  if (to - from < MUSIC_LENGTH_LIMITS_SECONDS.min) {
+    throw usageError(`The span from ${from} s to ${to.toFixed(2)} s (the video is ${length} s long) is shorter than the ${MUSIC_LENGTH_LIMITS_SECONDS.min} s v2m scores at least. Start earlier with --from.`);
+  }
+  return { from, to };
+}
+
+/** A --to this far past the video's probed length still means its end (rounding to a frame, or to a tenth). */
+const SPAN_END_TOLERANCE_SECONDS = 0.1;
 
 /** A number option within the range the option table gives it (absent optional ones pass). */
 function checkRange(spec: OptionSpec, value: unknown): void {

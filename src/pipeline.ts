@@ -24,9 +24,11 @@ import { readMidi } from './measure/midi.js';
 import { renderAudio, type Stem } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
-import { AUDIO_FORMAT_SPECS, DEFAULT_MASTER, type AudioFormat } from './render/master.js';
-import { checkOptions } from './options.js';
-import { cueSheet, type CueSheet } from './report/cues.js';
+import { AUDIO_FORMAT_SPECS, DEFAULT_MASTER, placeInVideo, type AudioFormat } from './render/master.js';
+import { checkOptions, checkSpan } from './options.js';
+import { fitTimeline } from './analysis/span.js';
+import { loopCycleSeconds } from './render/loop.js';
+import { cueSheet, type CueSheet, type MusicPlacement } from './report/cues.js';
 import { V2M_VERSION } from './version.js';
 import { progressReporter, type Progress } from './progress.js';
 import { markersCsv, markersEdl } from './report/markers.js';
@@ -78,6 +80,7 @@ export async function scoreVideo(
   const controls = await checkOptions(settings);
   report('probe', 0);
   const info = { ...(await probe(input)), allowDamaged: settings.allowDamaged === true };
+  checkSpan(settings, info.duration);
   const outputs = outputPaths(info, settings.output, settings.audioFormat, settings.copyVideo === true);
   if (needsReencode(info, outputs.video)) process.emitWarning(reencodeNote(info), 'V2mReencodedVideo');
   await removeLeftovers(path.dirname(outputs.video));
@@ -105,7 +108,10 @@ async function writeOutputs(
   // The poster needs only the video: take it now, on the core the synthesizer leaves free.
   const poster = reuse.poster ? Promise.resolve(reuse.poster) : jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined);
   report('compose', 0);
-  const composition = compose(timeline, { ...controls, seed: settings.seed });
+  // The music's own timeline: the span scored (--from/--to) on its own clock, as long as the music (--duration).
+  const span = checkSpan(settings, info.duration);
+  const scored = fitTimeline(timeline, { ...span, duration: settings.duration });
+  const composition = compose(scored, { ...controls, seed: settings.seed });
 
   const temporary = temporaryPaths(outputs);
   trackTemporary(...Object.values(temporary));
@@ -123,27 +129,34 @@ async function writeOutputs(
       audioFormat: settings.audioFormat,
       stemsFolder: temporaryStems,
       workFolder,
+      loop: settings.loop === true,
       onProgress: report,
     });
+    const musicSeconds = settings.loop ? loopCycleSeconds(composition.score.duration, DEFAULT_MASTER.sampleRateHz) : composition.score.duration;
+    const placement = musicPlacement(settings, span, info, musicSeconds);
+    // The video carries the music where it sits in it, the video's length (placeInVideo); else the file as it is.
+    const videoMusic = placement ? path.join(workFolder, 'music-in-video.wav') : temporary.audio;
+    if (placement) await placeInVideo({ music: temporary.audio, output: videoMusic, startSeconds: span.from, videoSeconds: info.duration, repeatUntilSeconds: settings.loop ? span.to : undefined }, musicSeconds);
     const speechSpans = await speech;
     report('mux', 0);
     // Muxing (ffmpeg) and listening to the result (mostly JavaScript) use different cores: run them together.
     const [, audio] = await Promise.all([
-      mux({ video: info, music: temporary.audio, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192, reencodeVideo: needsReencode(info, outputs.video), ducking: speechSpans && { spans: speechSpans, settings: duckingSettings(settings), sampleRateHz: DEFAULT_MASTER.sampleRateHz, workFolder } }),
+      mux({ video: info, music: videoMusic, output: temporary.video, mode: settings.mux, originalGainDb: settings.originalGainDb, audioBitrateKbps: 192, reencodeVideo: needsReencode(info, outputs.video), ducking: speechSpans && { spans: speechSpans, settings: duckingSettings(settings), sampleRateHz: DEFAULT_MASTER.sampleRateHz, workFolder } }),
       analyzeAudio(temporary.audio),
     ]);
     await writeFile(temporary.midi, midi);
-    const metrics = trackMetrics({ picture: pictureEvents(timeline), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
+    const metrics = trackMetrics({ picture: pictureEvents(scored), audio, midi: readMidi(midi), truePeakDbtp: loudness.truePeakDbtp, chords: composition.chords });
     const cues = withVideoNote(info, outputs.video, cueSheet({
       info: reuse.publicName ? { ...info, path: reuse.publicName } : info,
-      timeline,
+      timeline: scored,
       composition,
       generator: { name: 'v2m', version: V2M_VERSION, soundFont: soundFontPath(settings.soundFont).name },
       outputs: reuse.publicName ? (Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, path.basename(file)])) as unknown as OutputPaths) : outputs,
-      audio: { duration: info.duration, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
+      audio: { duration: musicSeconds, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
       metrics,
       speech: speechSpans && { spans: speechSpans, ...duckingSettings(settings) },
     }));
+    if (placement) cues.placement = placement;
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
     await writeFile(temporary.markers, markersCsv(cues));
     await writeFile(temporary.edl, markersEdl(cues, path.basename(cues.input.path)));
@@ -162,6 +175,25 @@ async function writeOutputs(
 /** How the music is lowered under speech with `--mux mix`: the shipped attack and release, the user's depth. */
 function duckingSettings(settings: ScoreOptions) {
   return { ...DEFAULT_DUCKING, depthDb: settings.duckDb };
+}
+
+/**
+ * Where the music sits in the video, when it is not simply the video's length from its start
+ * (--from/--to, --duration, --loop): the music starts at `from`; a loop repeats up to `to`; other
+ * music plays once, and is followed by silence (the video's own sound with --mux mix) or cut at the
+ * video's end with a short fade. Undefined without those options.
+ */
+function musicPlacement(settings: ScoreOptions, span: { from: number; to: number }, info: MediaInfo, musicSeconds: number): MusicPlacement | undefined {
+  if (settings.from === undefined && settings.to === undefined && settings.duration === undefined && !settings.loop) return undefined;
+  const after = settings.mux === 'mix' && info.hasAudio ? "the video's own sound" : 'silence';
+  const end = span.from + musicSeconds;
+  const before = span.from > 0 ? `${after} up to ${span.from.toFixed(2)} s, then ` : '';
+  const inVideo = settings.loop
+    ? `${before}the ${musicSeconds.toFixed(2)} s loop over and over up to ${span.to.toFixed(2)} s (faded out over its last second), then ${after}`
+    : end > info.duration + 1e-3
+      ? `${before}the music up to the video's end at ${info.duration.toFixed(2)} s, faded out over its last second (the music file holds all ${musicSeconds.toFixed(2)} s)`
+      : `${before}the music, ${musicSeconds.toFixed(2)} s, ending at ${end.toFixed(2)} s${end < info.duration - 1e-3 ? `, then ${after}` : ''}`;
+  return { from: span.from, to: span.to, musicSeconds, loop: settings.loop === true, inVideo };
 }
 
 /** Bytes the outputs take beside each other: the copied video, the WAV (16-bit stereo), the AAC track, a megabyte for the rest. */

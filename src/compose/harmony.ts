@@ -77,7 +77,11 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
       degree = progression[step % progression.length]!;
     }
     const barsLeft = bars.length - 1 - index;
-    if (barsLeft === 0) degree = TONIC;
+    // A loop's last bar is a turnaround: IV → V, and the V leads back into the tonic of its first bar.
+    if (plan.loop && bars.length > 1) {
+      if (barsLeft === 0) degree = DOMINANT;
+      else if (barsLeft === 1 && index > 0) degree = SUBDOMINANT;
+    } else if (barsLeft === 0) degree = TONIC;
     // V → I; after a V already, IV → I (plagal), so the last cut still changes the chord.
     else if (barsLeft === 1) degree = previousDegree === DOMINANT ? SUBDOMINANT : DOMINANT;
     previousDegree = degree;
@@ -91,9 +95,11 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
     // The tonic that opens and closes the piece is plain where the mood allows it: a maj7 or 6 on the
     // home chord (relaxing's colours) blurs which key the piece is in.
     const plainTonic = degree === TONIC && (index === 0 || barsLeft === 0) && mood !== 'fearful' && mood !== 'tense';
-    let chord = primed ?? learned ?? (plainTonic ? triads[TONIC]! : colourChord(triads[degree]!, mood, scale));
+    // The loop's turnaround is a plain V (a major triad in minor too: the leading tone pulls back to the tonic).
+    const turnaround = plan.loop === true && barsLeft === 0 && bars.length > 1 ? triads[DOMINANT]! : undefined;
+    let chord = turnaround ?? primed ?? learned ?? (plainTonic ? triads[TONIC]! : colourChord(triads[degree]!, mood, scale));
     // Learned chords can stay put where the rules would not: a cut, or a third bar of one chord, moves on.
-    for (let k = 1; !primed && plan.learnedChords && k < triads.length && mustChange(chord, chords, cut); k++) chord = colourChord(triads[(degree + k) % triads.length]!, mood, scale);
+    for (let k = 1; !primed && !turnaround && plan.learnedChords && k < triads.length && mustChange(chord, chords, cut); k++) chord = colourChord(triads[(degree + k) % triads.length]!, mood, scale);
     chords.push({ time: bar.start, duration: bar.end - bar.start, chord });
   });
   return chords;

@@ -32,7 +32,9 @@ export interface Composition {
 
 export function compose(timeline: VideoTimeline, options: PlanOptions): Composition {
   const dynamics = dynamicsCurve(timeline, options);
-  return { dynamics, ...composeFromPlan(planScore(timeline, options, dynamics), timeline.duration) };
+  const plan = planScore(timeline, options, dynamics);
+  // A loop ends on its last bar line, a little before or after the timeline's end.
+  return { dynamics, ...composeFromPlan(plan, plan.duration ?? timeline.duration) };
 }
 
 /** Markers for a DAW: every section's start (its part) and every hit point (how it landed). */

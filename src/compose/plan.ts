@@ -36,6 +36,8 @@ export interface PlanOptions {
   reference?: StyleReference;
   /** The trained models that write the chords and shape the dynamics (absent: rules only). */
   learned?: LearnedModels;
+  /** A seamless loop (`--loop`): one tempo, whole bars, the last bar leading back into the first (no final cadence). */
+  loop?: boolean;
   seed: number;
 }
 
@@ -75,8 +77,10 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, dynamic
   const key = followsChords ? relativeKey(chosenKey) : chosenKey;
   const energyWords = `mean picture energy ${meanEnergy.toFixed(2)} (0–1, from motion)`;
   const moodWords = `${options.mood ? 'mood set by the user' : 'the picture reads mostly'} ${mainMood}`;
-  const tempoChanges: TempoFreedom = options.tempoBpm !== undefined ? 'none' : (options.tempoChanges ?? 'few');
-  const { sections, hits } = planSections(timeline, tempoBpm, options.tempoBpm !== undefined, tempoChanges, energyPerSecond);
+  // A loop keeps one tempo: its last bar runs straight into its first, at the same pace.
+  const tempoChanges: TempoFreedom = options.tempoBpm !== undefined || options.loop ? 'none' : (options.tempoChanges ?? 'few');
+  const planned = planSections(timeline, tempoBpm, options.tempoBpm !== undefined, tempoChanges, energyPerSecond);
+  const { sections, hits } = options.loop ? inWholeBars(planned, BEATS_PER_BAR) : planned;
   return {
     style,
     key,
@@ -116,7 +120,37 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, dynamic
     seed: options.seed,
     sections,
     energyPerSecond,
+    ...(options.loop ? { loop: true, duration: sections[sections.length - 1]!.end } : {}),
   };
+}
+
+/**
+ * A loop's sections: the last one ends on a bar line — the whole number of bars nearest the length
+ * asked for, at least one — so the loop is whole bars and its end meets its first downbeat; hits
+ * past that end are dropped (they are no longer in the music).
+ */
+export function inWholeBars(planned: { sections: Section[]; hits: PlacedHit[] }, beatsPerBar: number): { sections: Section[]; hits: PlacedHit[] } {
+  const sections = planned.sections.slice();
+  const final = sections[sections.length - 1]!;
+  const beatSeconds = 60 / final.tempoBpm;
+  const exactBeats = (final.end - final.start) / beatSeconds;
+  // A final section under half a bar joins the one before it (its bars then run on to the new end).
+  if (sections.length > 1 && exactBeats < beatsPerBar / 2) {
+    sections.pop();
+    const merged = sections[sections.length - 1]!;
+    const mergedBeatSeconds = 60 / merged.tempoBpm;
+    const beats = Math.max(beatsPerBar, Math.round((final.end - merged.start) / mergedBeatSeconds / beatsPerBar) * beatsPerBar);
+    sections[sections.length - 1] = wholeBarSection(merged, beats, beatsPerBar);
+  } else {
+    const beats = Math.max(beatsPerBar, Math.round(exactBeats / beatsPerBar) * beatsPerBar);
+    sections[sections.length - 1] = wholeBarSection(final, beats, beatsPerBar);
+  }
+  const end = sections[sections.length - 1]!.end;
+  return { sections, hits: planned.hits.filter((hit) => hit.time < end - 1e-6) };
+}
+
+function wholeBarSection(section: Section, beats: number, beatsPerBar: number): Section {
+  return { ...section, beats, end: section.start + (beats * 60) / section.tempoBpm, bars: new Array<number>(beats / beatsPerBar).fill(beatsPerBar) };
 }
 
 /** Pleasant moods are major, unpleasant ones minor; a neutral picture goes by its light. */

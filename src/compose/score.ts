@@ -54,6 +54,10 @@ export interface ScorePlan {
   learnedChords?: string[];
   /** Which model (and weights version) wrote the chords and shaped the dynamics. */
   models: { chords: string; dynamics: string; melody?: string };
+  /** A seamless loop (`--loop`): whole bars, the last leading into the first, no final cadence or held ending. */
+  loop?: boolean;
+  /** The music's length when it is not the timeline's: a loop ends on its last bar line. */
+  duration?: number;
 }
 
 export interface Beat {

@@ -23,6 +23,12 @@ export interface NormaliseOptions {
   output: string;
   encoding?: AudioEncoding;
   durationSeconds: number;
+  /**
+   * Where the track starts in the input (a loop's middle cycle): cut out after the gain and the
+   * limiter, with the limiter's look-ahead delay undone, so that the cut lands on the exact sample
+   * and the limiter's first, empty look-ahead stays outside it. Default: the input's start.
+   */
+  startSeconds?: number;
   fadeOutSeconds: number;
   targetLufs: number;
   truePeakDbtp: number;
@@ -88,6 +94,20 @@ function lengthAndFade(options: Pick<NormaliseOptions, 'durationSeconds' | 'fade
   ].join(',');
 }
 
+/** `durationSeconds` from `startSeconds` (later by the limiter's delay when it ran), faded out if asked. */
+function cutFrom(options: Pick<NormaliseOptions, 'startSeconds' | 'durationSeconds' | 'fadeOutSeconds' | 'sampleRateHz'>, limited: boolean): string {
+  const delay = limited ? Math.round((LIMITER_ATTACK_MS / 1000) * options.sampleRateHz) : 0;
+  const start = Math.round((options.startSeconds ?? 0) * options.sampleRateHz) + delay;
+  const totalSamples = Math.round(options.durationSeconds * options.sampleRateHz);
+  const fadeStart = Math.max(0, options.durationSeconds - options.fadeOutSeconds);
+  return [
+    `atrim=start_sample=${start}:end_sample=${start + totalSamples}`,
+    'asetpts=PTS-STARTPTS',
+    `apad=whole_len=${totalSamples}`,
+    ...(options.fadeOutSeconds > 0 ? [`afade=t=out:st=${fadeStart.toFixed(4)}:d=${options.fadeOutSeconds.toFixed(4)}`] : []),
+  ].join(',');
+}
+
 /**
  * Writes `options.output` with the same length, fade and `gainDb` the mix got, and no limiter: a
  * stem, so the stems (linear parts of the mix) add up to it. One ffmpeg start.
@@ -99,9 +119,12 @@ export async function applyGain(options: Omit<NormaliseOptions, 'targetLufs' | '
 }
 
 export async function normaliseLoudness(options: NormaliseOptions): Promise<MasteredLoudness> {
-  const shape = lengthAndFade(options);
+  // From a later start the cut comes after the limiter (cutFrom); otherwise first, as for every file.
+  const cutsLater = options.startSeconds !== undefined;
+  const shape = cutsLater ? `aresample=${options.sampleRateHz}` : lengthAndFade(options);
+  const after = (limited: boolean) => (cutsLater ? `,${cutFrom(options, limited)}` : '');
   const inputArgs = rawInputArgs(options.input);
-  const raw = await runEbur128(inputArgs, shape, 'the loudness of the rendered music');
+  const raw = await runEbur128(inputArgs, `${shape}${after(false)}`, 'the loudness of the rendered music');
   if (!Number.isFinite(raw.integratedLufs)) {
     throw internalError('the rendered music is silent, so it cannot be normalised. This is a bug in v2m: please report it.');
   }
@@ -120,7 +143,7 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Mast
     // One pass writes the WAV and measures it: ebur128 passes the audio through on its way to the file.
     result = await runEbur128(
       ['-y', ...inputArgs],
-      `${shape},volume=${gainDb.toFixed(3)}dB${limiter}`,
+      `${shape},volume=${gainDb.toFixed(3)}dB${limiter}${after(limiter !== '')}`,
       'the normalised music',
       [...encoding.outputArgs, mediaPath(options.output)],
     );

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Score } from '../compose/score.js';
 import type { MasteredLoudness } from '../media/audio.js';
+import { loopCycleSeconds, repeatedScore } from './loop.js';
 import { DEFAULT_MASTER, master, type AudioFormat } from './master.js';
 import { scoreToMidi } from './midi.js';
 import { writeStems, type Stem } from './stems.js';
@@ -25,6 +26,8 @@ export interface RenderRequest {
   soundFont?: string;
   /** A folder (made here) for one `<role>.wav` per role the score plays (`--stems`); default: no stems. */
   stemsFolder?: string;
+  /** A seamless loop (`--loop`): rendered so that its last sample leads into its first (render/loop); no fade, no tail. */
+  loop?: boolean;
   onProgress?: (stage: 'synthesize' | 'master', fraction: number) => void;
 }
 
@@ -39,6 +42,7 @@ export interface RenderedAudio {
 const SYNTH_TAIL_SECONDS = 0.5;
 
 export async function renderAudio(request: RenderRequest): Promise<RenderedAudio> {
+  if (request.loop) return renderLoop(request);
   const duration = request.score.duration;
   const midi = scoreToMidi(request.score, request.title);
   request.onProgress?.('synthesize', 0);
@@ -66,4 +70,27 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
       })
     : [];
   return { midi, loudness, stems };
+}
+
+/**
+ * A seamless loop: three cycles synthesized back to back and the middle one mastered (render/loop),
+ * with no fade. The MIDI file holds one cycle. Stems are not cut from a loop (options refuse the pair).
+ */
+async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
+  const sampleRateHz = DEFAULT_MASTER.sampleRateHz;
+  const cycle = loopCycleSeconds(request.score.duration, sampleRateHz);
+  const midi = scoreToMidi(request.score, request.title);
+  request.onProgress?.('synthesize', 0);
+  const raw = await synthesize({
+    score: repeatedScore(request.score, cycle),
+    output: path.join(request.workFolder, `synth-loop-${path.basename(request.audioPath)}.f32`),
+    // The middle cycle, and the next one's start for the limiter's look-ahead.
+    durationSeconds: 2 * cycle + SYNTH_TAIL_SECONDS,
+    sampleRateHz,
+    soundFont: request.soundFont,
+    onProgress: (f) => request.onProgress?.('synthesize', f),
+  });
+  request.onProgress?.('master', 0);
+  const loudness = await master(raw, request.audioPath, cycle, request.audioFormat, { ...DEFAULT_MASTER, fadeOutSeconds: 0 }, cycle);
+  return { midi, loudness, stems: [] };
 }

@@ -2,8 +2,8 @@
 // loudness-normalised (EBU R128) so it plays as loud as other online video without clipping.
 
 import { normaliseLoudness, WAV_16_BIT, type AudioEncoding, type MasteredLoudness, type RawPcmFile } from '../media/audio.js';
-import { usageError } from '../errors.js';
-import { runTool } from '../media/run.js';
+import { internalError, usageError } from '../errors.js';
+import { mediaPath, runTool } from '../media/run.js';
 
 /** The music file's formats (`--audio-format`): 16-bit WAV is the default, what every editor reads. */
 export const AUDIO_FORMATS = ['wav', 'wav24', 'flac', 'mp3'] as const;
@@ -52,12 +52,14 @@ export interface MasterOptions {
 
 export const DEFAULT_MASTER: MasterOptions = { targetLufs: -14, truePeakDbtp: -1.5, fadeOutSeconds: 2, sampleRateHz: 48000 };
 
-export async function master(raw: RawPcmFile, output: string, durationSeconds: number, format: AudioFormat = 'wav', options: MasterOptions = DEFAULT_MASTER): Promise<MasteredLoudness> {
+/** `startSeconds`: where the track starts in `raw` (a loop's middle cycle, render/loop); default 0. */
+export async function master(raw: RawPcmFile, output: string, durationSeconds: number, format: AudioFormat = 'wav', options: MasterOptions = DEFAULT_MASTER, startSeconds?: number): Promise<MasteredLoudness> {
   return normaliseLoudness({
     input: raw,
     output,
     encoding: AUDIO_FORMAT_SPECS[format].encoding,
     durationSeconds,
+    startSeconds,
     fadeOutSeconds: Math.min(options.fadeOutSeconds, durationSeconds / 6),
     targetLufs: options.targetLufs,
     truePeakDbtp: options.truePeakDbtp,
@@ -65,3 +67,53 @@ export async function master(raw: RawPcmFile, output: string, durationSeconds: n
   });
 }
 
+
+export interface Placement {
+  /** The finished music file (any format v2m writes). */
+  music: string;
+  /** A 16-bit WAV exactly the video's length, to mux. */
+  output: string;
+  /** Where the music starts in the video, seconds. */
+  startSeconds: number;
+  videoSeconds: number;
+  /** A loop plays over and over from its start up to here; other music plays once. */
+  repeatUntilSeconds?: number;
+}
+
+/** Music still playing at the video's end fades out over this long there (or all of what is left of it, if less). */
+export const VIDEO_END_FADE_SECONDS = 1;
+
+/**
+ * The music as the scored video carries it, when it is not the video's own length and start: silent
+ * before `startSeconds` and after it ends (the video's own sound, with --mux mix), a loop repeated up
+ * to `repeatUntilSeconds`, and music that runs past the video's end faded out on its last second.
+ * One ffmpeg start.
+ */
+export async function placeInVideo(placement: Placement, musicSeconds: number): Promise<void> {
+  const sampleRateHz = DEFAULT_MASTER.sampleRateHz;
+  const totalSamples = Math.round(placement.videoSeconds * sampleRateHz);
+  const loops = placement.repeatUntilSeconds !== undefined;
+  const playedSeconds = loops ? placement.repeatUntilSeconds! - placement.startSeconds : musicSeconds;
+  const endsAt = Math.min(placement.videoSeconds, placement.startSeconds + playedSeconds);
+  const cut = placement.startSeconds + playedSeconds > placement.videoSeconds + 1e-3;
+  const fade = loops || cut ? Math.min(VIDEO_END_FADE_SECONDS, endsAt - placement.startSeconds) : 0;
+  const filters = [
+    `aresample=${sampleRateHz}`,
+    'aformat=channel_layouts=stereo',
+    `atrim=end_sample=${Math.round(playedSeconds * sampleRateHz)}`,
+    ...(fade > 0 ? [`afade=t=out:st=${(endsAt - placement.startSeconds - fade).toFixed(4)}:d=${fade.toFixed(4)}`] : []),
+    // Both channels, to the millisecond (the ffmpeg builds in use take no `all=1`).
+    `adelay=${Math.round(placement.startSeconds * 1000)}|${Math.round(placement.startSeconds * 1000)}`,
+    `apad=whole_len=${totalSamples}`,
+    `atrim=end_sample=${totalSamples}`,
+  ];
+  const args = [
+    '-hide_banner', '-nostdin', '-y',
+    // A loop is read over and over; the trim above ends it.
+    ...(loops ? ['-stream_loop', '-1'] : []),
+    '-i', mediaPath(placement.music),
+    '-map', '0:a:0', '-af', filters.join(','), '-ac', '2',
+    ...WAV_16_BIT.outputArgs, mediaPath(placement.output),
+  ];
+  await runTool('ffmpeg', args, (tail) => internalError(`could not place the music in the video's length: ${tail}`));
+}

@@ -66,6 +66,12 @@ export interface CueSheet extends AnalysisSheet {
   /** EVALUATION.md's metrics, measured on the rendered WAV and MIDI. */
   metrics: TrackMetrics;
   /**
+   * Present with `--from/--to`, `--duration` or `--loop`: where the music sits in the video. Every
+   * other time in this sheet (cuts, hit points, bars, chords, sections) and in the MIDI, WAV and
+   * marker files counts from the music's start, which is `from` seconds into the video.
+   */
+  placement?: MusicPlacement;
+  /**
    * With `--mux mix` and ducking on: where the video's own sound has speech, and how the music in the
    * scored video was lowered there (depth in dB, look-ahead attack and release in seconds). The music
    * file itself is not ducked.
@@ -75,6 +81,17 @@ export interface CueSheet extends AnalysisSheet {
 
 export interface SpeechDucking extends DuckingSettings {
   spans: SpeechSpan[];
+}
+
+export interface MusicPlacement {
+  /** The scored span of the video, seconds: the music starts at `from`. */
+  from: number;
+  to: number;
+  /** The music's length (a loop's, one cycle). */
+  musicSeconds: number;
+  loop: boolean;
+  /** What the scored video carries, in words. */
+  inVideo: string;
 }
 
 export function analysisSheet(info: MediaInfo, timeline: VideoTimeline): AnalysisSheet {
