@@ -12,7 +12,7 @@ import { analyzeVideo, DEFAULT_ANALYSIS } from '../src/analysis/index.js';
 import type { VideoTimeline } from '../src/analysis/timeline.js';
 import { compose, STYLE_NAMES } from '../src/compose/index.js';
 import { DEFAULT_OPTIONS } from '../src/config.js';
-import { defaultClipsFolder } from '../src/eval/music.js';
+import { defaultClipsFolder, endsOnTonicTriad } from '../src/eval/music.js';
 import { probe } from '../src/media/probe.js';
 import { estimateKey, keyLabel } from '../src/measure/key.js';
 import { endsOnTonic, lastSoundingChord } from '../src/measure/metrics.js';
@@ -49,7 +49,7 @@ for (const name of (await readdir(clips)).filter((file) => /\.(mp4|m4v|mov|mkv|w
     const midi = readMidi(bytes);
     const last = lastSoundingChord(midi.notes.filter((note) => !note.isDrums));
     const tonic = rootPitchClass(composition.plan.key.tonic);
-    const ok = last.length > 0 && Math.min(...last.map((note) => note.midi)) % 12 === tonic && last.every((note) => [0, composition.plan.key.mode === 'major' ? 4 : 3, 7].includes((note.midi - tonic + 12) % 12));
+    const ok = endsOnTonicTriad(midi.notes.filter((note) => !note.isDrums), { tonicPitchClass: tonic, mode: composition.plan.key.mode });
     // The figure `v2m eval` reports: against the key estimated from the notes, on the produced (mixed) MIDI too.
     const pitched = midi.notes.filter((note) => !note.isDrums);
     const estimated = estimateKey(pitched);

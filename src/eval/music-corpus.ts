@@ -12,7 +12,8 @@ import { badInput, usageError } from '../errors.js';
 import { findClashes } from '../measure/clashes.js';
 import { FEATURE_NAMES, median, pieceWindows, type FeatureName, type WindowFeatures } from '../measure/corpus-stats.js';
 import { diversity, pieceCharacter, type Diversity, type PieceCharacter } from '../measure/diversity.js';
-import { keyLabel } from '../measure/key.js';
+import { estimateKey, keyLabel, type EstimatedKey } from '../measure/key.js';
+import { endsOnTonic, lastSoundingChord } from '../measure/metrics.js';
 import { readMidi, type MidiNote } from '../measure/midi.js';
 import { overlappedArea } from '../measure/overlap.js';
 import { tempoSteadiness, type TempoSteadiness } from '../measure/tempo-steadiness.js';
@@ -37,6 +38,8 @@ export interface MusicPiece {
   /** v2m's pieces: tempo steadiness and character from the file (POP909's tempo map follows a performance). */
   tempo?: TempoSteadiness;
   character?: PieceCharacter;
+  /** The key v2m wrote the piece in, where the eval composed it itself (a MIDI file does not say). */
+  writtenKey?: EstimatedKey;
 }
 
 export interface PieceFigures {
@@ -49,6 +52,10 @@ export interface PieceFigures {
   key?: string;
   tempoBpm?: number;
   tempo?: TempoSteadiness;
+  /** The last sounding chord (read from the MIDI) is the written key's tonic triad over its tonic; absent without a written key. */
+  tonicEnd?: boolean;
+  /** What `v2m eval` reports as tonic end: the lowest note of the last sounding chord is the tonic of the key estimated from the notes. */
+  tonicEndEstimated: boolean;
 }
 
 export interface StyleDiversity extends Diversity {
@@ -69,6 +76,8 @@ export interface CorpusFigures {
   tempo: TempoSteadiness | null;
   /** Per style, over the clips at the lowest seed. */
   diversity: StyleDiversity[];
+  /** Share of pieces whose last sounding chord is the tonic: of the written key (null without one), of the estimated key. */
+  tonicEnd?: { written: number | null; estimated: number };
 }
 
 export type Overlaps = Record<WindowSet, Record<FeatureName, number> & { mean: number }>;
@@ -83,7 +92,7 @@ export interface MusicEvaluation {
 // ---- reading pieces -------------------------------------------------------------------------------
 
 /** A MIDI file v2m wrote: the melody is the track whose role (instrument name) is 'melody'. */
-export function v2mPiece(name: string, group: string, bytes: Uint8Array, seed?: number): MusicPiece {
+export function v2mPiece(name: string, group: string, bytes: Uint8Array, seed?: number, writtenKey?: EstimatedKey): MusicPiece {
   const midi = readMidi(bytes);
   const pitchedTracks = midi.tracks.filter((track) => track.instrument !== 'drums' && track.notes.some((note) => !note.isDrums));
   return {
@@ -96,7 +105,17 @@ export function v2mPiece(name: string, group: string, bytes: Uint8Array, seed?: 
     duration: midi.duration,
     tempo: tempoSteadiness(midi),
     character: pieceCharacter(midi),
+    writtenKey,
   };
+}
+
+/** Whether the notes' last sounding chord is the key's tonic triad (root, third, fifth, nothing else) with the tonic lowest. */
+export function endsOnTonicTriad(notes: readonly MidiNote[], key: EstimatedKey): boolean {
+  const last = lastSoundingChord(notes);
+  if (last.length === 0) return false;
+  const degrees = new Set(last.map((note) => (note.midi - key.tonicPitchClass + 12) % 12));
+  const triad = [0, key.mode === 'major' ? 4 : 3, 7];
+  return Math.min(...last.map((note) => note.midi)) % 12 === key.tonicPitchClass && degrees.size === triad.length && triad.every((degree) => degrees.has(degree));
 }
 
 /** The POP909 folder holding 001 … 909, given it or its parent. */
@@ -149,7 +168,9 @@ export function corpusFigures(label: string, pieces: readonly MusicPiece[]): Cor
   for (const piece of pieces) {
     const pieceClashes = findClashes(piece.parts).length;
     const pieceMinutes = piece.duration / 60;
-    const measured = pieceWindows({ beats: piece.beats, melody: piece.melody, pitched: piece.parts.flat() });
+    const pitched = piece.parts.flat();
+    const measured = pieceWindows({ beats: piece.beats, melody: piece.melody, pitched });
+    const estimatedKey = estimateKey(pitched);
     addWindows(windows.melody, measured.melody);
     addWindows(windows.all, measured.all);
     clashes += pieceClashes;
@@ -164,8 +185,11 @@ export function corpusFigures(label: string, pieces: readonly MusicPiece[]): Cor
       key: piece.character?.key ? keyLabel(piece.character.key) : undefined,
       tempoBpm: piece.character?.tempoBpm,
       tempo: piece.tempo,
+      tonicEnd: piece.writtenKey ? endsOnTonicTriad(pitched, piece.writtenKey) : undefined,
+      tonicEndEstimated: estimatedKey ? endsOnTonic(pitched, estimatedKey) : false,
     });
   }
+  const written = figures.filter((piece) => piece.tonicEnd !== undefined);
   const tempos = pieces.flatMap((piece) => (piece.tempo ? [piece.tempo] : []));
   return {
     label,
@@ -176,6 +200,10 @@ export function corpusFigures(label: string, pieces: readonly MusicPiece[]): Cor
     minutes,
     tempo: tempos.length === 0 ? null : combinedSteadiness(tempos),
     diversity: styleDiversity(pieces),
+    tonicEnd: {
+      written: written.length === 0 ? null : written.filter((piece) => piece.tonicEnd).length / written.length,
+      estimated: figures.length === 0 ? 0 : figures.filter((piece) => piece.tonicEndEstimated).length / figures.length,
+    },
   };
 }
 

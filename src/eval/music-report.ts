@@ -83,6 +83,9 @@ export function musicText(evaluation: MusicEvaluation): string {
       ['largest tempo step %', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.largestStepPercent, 1))],
       ['tempo changes in the busiest minute', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.tempoChangesPerMinute, 2))],
       ['shortest section (beats)', '–', ...systems.map(({ figures }) => fixed(figures.tempo?.shortestSectionBeats, 1))],
+      // The key v2m wrote the piece in (known where the eval composed it), and the key estimated from the notes as `v2m eval` reads it.
+      ['last chord is the tonic triad (written key)', '–', ...systems.map(({ figures }) => fixed(figures.tonicEnd?.written, 2))],
+      ['last chord over the tonic (estimated key)', fixed(reference.tonicEnd?.estimated, 2), ...systems.map(({ figures }) => fixed(figures.tonicEnd?.estimated, 2))],
     ]),
   );
   for (const { figures } of systems) {

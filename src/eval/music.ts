@@ -13,6 +13,7 @@ import { compose } from '../compose/index.js';
 import { DEFAULT_OPTIONS, type StyleChoice } from '../config.js';
 import { badInput, usageError } from '../errors.js';
 import { probe } from '../media/probe.js';
+import { rootPitchClass } from '../music/theory.js';
 import { learnedModels } from '../options.js';
 import { scoreToMidi } from '../render/midi.js';
 import { compareWithReference, corpusFigures, pop909Reference, v2mPiece, type MusicEvaluation, type MusicPiece } from './music-corpus.js';
@@ -48,7 +49,8 @@ export async function v2mPieces(folder: string, options: V2mMusicOptions): Promi
       for (let seed = 1; seed <= options.seeds; seed++) {
         const composition = compose(timeline, { style, seed, learned });
         const bytes = scoreToMidi(composition.score, path.basename(clip));
-        pieces.push(v2mPiece(`${path.basename(clip)} ${style} seed ${seed}`, style, bytes, seed));
+        const key = { tonicPitchClass: rootPitchClass(composition.plan.key.tonic), mode: composition.plan.key.mode };
+        pieces.push(v2mPiece(`${path.basename(clip)} ${style} seed ${seed}`, style, bytes, seed, key));
       }
     }
   }

@@ -9,6 +9,7 @@ import type { Score, Track } from '../../src/compose/score.js';
 import {
   baselineFileText,
   corpusFigures,
+  endsOnTonicTriad,
   midiFolderPieces,
   overlaps,
   pop909Reference,
@@ -67,6 +68,30 @@ describe('eval music on v2m MIDI files', () => {
     const piece = v2mPiece('b', 'piano', scoreToMidi(plantedScore([79, 78])));
     const figures = corpusFigures('b', [piece]);
     assert.ok(Math.abs(figures.pieces[0]!.clashesPerMinute - 2 / (piece.duration / 60)) < 1e-9, `${figures.pieces[0]!.clashesPerMinute}`);
+  });
+
+  it('reads the last sounding chord from the MIDI file: the tonic triad of the written key, or not', () => {
+    const ending = (bass: number, ringing?: number): Score => {
+      const score = plantedScore([72, 74, 76, 77]);
+      const final = (midi: number) => ({ time: 32 * BEAT, duration: BEAT, midi, velocity0to127: 80 });
+      const tracks = score.tracks.map((track) =>
+        track.role === 'chords' ? { ...track, notes: [...track.notes.filter((note) => note.time < 32 * BEAT - 1e-6), final(60), final(64), final(67)] } : track.role === 'bass' ? { ...track, notes: [...track.notes, final(bass)] } : track,
+      );
+      // A note from the bar before still sounding over the final chord belongs to it as heard.
+      if (ringing !== undefined) tracks.push({ role: 'pad', name: 'Pad', program: 89, isDrums: false, notes: [{ time: 30 * BEAT, duration: 3 * BEAT, midi: ringing, velocity0to127: 60 }] });
+      return { ...score, tracks };
+    };
+    const cMajor = { tonicPitchClass: 0, mode: 'major' as const };
+    const read = (score: Score) => v2mPiece('end', 'piano', scoreToMidi(score), 1, cMajor);
+    const figures = corpusFigures('endings', [read(ending(48)), read(ending(43)), read(ending(48, 53))]);
+    assert.deepEqual(
+      figures.pieces.map((piece) => piece.tonicEnd),
+      [true, false, false],
+      'C over C ends on the tonic; over a G in the bass it does not, nor with an F still ringing',
+    );
+    assert.ok(Math.abs(figures.tonicEnd!.written! - 1 / 3) < 1e-9);
+    assert.equal(endsOnTonicTriad(read(ending(48)).parts.flat(), { tonicPitchClass: 9, mode: 'minor' }), false, 'not the tonic of A minor');
+    assert.equal(corpusFigures('no key', [v2mPiece('end', 'piano', scoreToMidi(ending(48)))]).tonicEnd!.written, null, 'a MIDI file alone has no written key');
   });
 
   it('writes a baseline file that reads back to the same figures, and reads MIDI folders by style', async () => {
