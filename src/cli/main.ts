@@ -241,8 +241,14 @@ function buildProgram(): Command {
     .option('--max-upload <MB>', 'largest accepted upload in megabytes', decimal, DEFAULT_SERVER_OPTIONS.uploadLimitBytes / 1024 ** 2)
     .option('--keep <hours>', 'delete finished jobs and their files this many hours after they finished', decimal, DEFAULT_SERVER_OPTIONS.retentionMs / 3600_000)
     .option('--allow-host <name>', 'also answer to this host name (repeatable); by default only the --host address and localhost names, against DNS rebinding', (name: string, names: string[]) => [...names, name], [] as string[])
-    .action(async (flags: ServeFlags) => {
-      if (flags.concurrency < 1) throw usageError('--concurrency must be at least 1.');
+    .option('--queue <redis-url>', 'keep the jobs on this Redis (redis://host:6379) for `v2m worker --queue … --data <this --data>` processes to score, on any machine that mounts the data folder; this server then scores none itself unless --concurrency is given')
+    .option('--queue-name <name>', 'with --queue: the BullMQ queue (the workers must use the same)', DEFAULT_QUEUE_NAME)
+    .option('--lock-seconds <s>', "with --queue and --concurrency: how long this server's own job locks last unrenewed", wholeNumber, DEFAULT_LOCK_SECONDS)
+    .action(async (flags: ServeFlags, command: Command) => {
+      // With --queue, workers score; this server scores only the --concurrency it is given (0 allowed).
+      if (flags.queue && command.getOptionValueSource('concurrency') === 'default') flags.concurrency = 0;
+      if (flags.concurrency < (flags.queue ? 0 : 1)) throw usageError('--concurrency must be at least 1.');
+      if (flags.queue && flags.lockSeconds < 2) throw usageError('--lock-seconds must be at least 2.');
       if (!(flags.maxUpload > 0)) throw usageError('--max-upload must be a positive number of megabytes.');
       if (!(flags.keep > 0)) throw usageError('--keep must be a positive number of hours.');
       const { startServer } = await import('../server/index.js');
@@ -254,18 +260,24 @@ function buildProgram(): Command {
         uploadLimitBytes: Math.round(flags.maxUpload * 1024 ** 2),
         retentionMs: flags.keep * 3600_000,
         allowedHosts: flags.allowHost,
+        queue: flags.queue ? { url: flags.queue, queueName: flags.queueName, lockSeconds: flags.lockSeconds } : undefined,
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw usageError(`Port ${flags.port} on ${flags.host} is already in use. Choose another with --port (0 picks a free one).`);
         if (error.code === 'EADDRNOTAVAIL') throw usageError(`This machine has no address ${flags.host}. Use --host 127.0.0.1 or one of its addresses.`);
         throw error;
       });
       process.stdout.write(`v2m serve: listening on ${server.url} (data: ${server.service.options.dataFolder}; API docs at ${server.url}/docs)\n`);
+      if (flags.queue) {
+        const { workers } = await server.service.backend.health();
+        const scoring = flags.concurrency > 0 ? `this server scores ${flags.concurrency} at a time` : 'this server scores none itself';
+        process.stdout.write(`v2m serve: jobs on ${flags.queue} (queue '${flags.queueName}'); ${scoring}; ${workers ?? 0} worker(s) connected now${workers ? '' : ` — start one: v2m worker --queue ${flags.queue} --data ${server.service.options.dataFolder}`}\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      process.stdout.write('v2m serve: stopped; running jobs will resume on the next start.\n');
+      process.stdout.write(flags.queue ? "v2m serve: stopped; the queue's jobs stay on Redis for its workers.\n" : 'v2m serve: stopped; running jobs will resume on the next start.\n');
     });
   return program;
 }
@@ -297,6 +309,9 @@ interface ServeFlags {
   maxUpload: number;
   keep: number;
   allowHost: string[];
+  queue?: string;
+  queueName: string;
+  lockSeconds: number;
 }
 
 interface EvalFlags {
@@ -391,7 +406,7 @@ function addBatchCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('score the jobs of a Redis queue (from `v2m batch --queue`); run one on every machine that mounts the shared data folder')
+    .description('score the jobs of a Redis queue (from `v2m batch --queue` or `v2m serve --queue`); run one on every machine that mounts the shared data folder')
     .requiredOption('--queue <redis-url>', 'the Redis holding the queue (redis://host:6379)')
     .option('--data <folder>', 'the shared data folder as this machine mounts it', '.')
     .option('--concurrency <n>', 'jobs scored at the same time (one per CPU core unless given)', wholeNumber, availableParallelism())

@@ -9,10 +9,13 @@ import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { forkScore } from '../batch/fork-score.js';
 import { finishedSummary } from '../batch/results.js';
+import type { JobProcess } from '../server/job-process.js';
+import type { JobSummary } from '../server/store.js';
 import { connectedWithin, insideData, onceAMinute, redisConnection, type QueueJobData, type QueueJobResult } from './connection.js';
+import { isServerJob, scoreServerJob, type ServerJobData } from './server-job.js';
 
 /** Hidden folder under the output folder where each job's outputs are made before they are moved into place. */
 const STAGING_FOLDER = '.v2m-staging';
@@ -27,14 +30,35 @@ export interface WorkerOptions {
 }
 
 export interface RunningWorker {
-  /** Stops taking jobs and waits for the running ones to finish. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the running ones to finish; with `abandon`, stops them at once
+   * instead: their locks lapse and another worker (or this one, started again) takes them over.
+   */
+  close(abandon?: boolean): Promise<void>;
 }
+
+/** The two kinds of job one queue carries: a video of `v2m batch --queue`, or a job of `v2m serve --queue`. */
+type AnyJobData = QueueJobData | ServerJobData;
+type AnyJobResult = QueueJobResult | JobSummary;
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const dataFolder = path.resolve(options.dataFolder);
   const me = `${os.hostname()}:${process.pid}`;
-  const worker = new Worker<QueueJobData, QueueJobResult>(options.queueName, (job) => scoreJob(job, dataFolder, me, options.log), {
+  const running = new Set<JobProcess>();
+  // For a running server job's check that it was not deleted meanwhile (a worker has no lookups of its own).
+  const lookups = new Queue<ServerJobData>(options.queueName, { connection: redisConnection(options.url) });
+  lookups.on('error', () => undefined); // the worker's own error log says when Redis is away
+  const stillWanted = (id: string) => Job.fromId<ServerJobData>(lookups, id).then((job) => job !== undefined && !job.data.deleted);
+  const processor = (job: Job<AnyJobData, AnyJobResult>): Promise<AnyJobResult> => {
+    if (!isServerJob(job.data)) return scoreJob(job as Job<QueueJobData, QueueJobResult>, dataFolder, me, options.log);
+    let mine: JobProcess | undefined;
+    return scoreServerJob(job as Job<ServerJobData, JobSummary>, dataFolder, me, options.log, (process) => {
+      if (mine) running.delete(mine);
+      mine = process;
+      if (process) running.add(process);
+    }, () => stillWanted(job.id!));
+  };
+  const worker = new Worker<AnyJobData, AnyJobResult>(options.queueName, processor, {
     connection: redisConnection(options.url),
     concurrency: options.concurrency,
     lockDuration: options.lockSeconds * 1000,
@@ -42,7 +66,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // A job may lose its worker once and be taken over; a second loss fails it (a video that kills its worker every time).
     maxStalledCount: 1,
   });
-  worker.on('failed', (job, error) => options.log(`v2m worker: ${job?.name ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`));
+  worker.on('failed', (job, error) => {
+    // A server job deleted while it ran is forgotten now that it no longer runs (the server answered the DELETE already).
+    if (job && error.name === 'JobDeletedError') return void job.remove().catch(() => undefined);
+    options.log(`v2m worker: ${job?.name ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+  });
   worker.on('completed', (job) => options.log(`v2m worker: ${job.name} scored`));
   const logError = onceAMinute(options.log);
   worker.on('error', (error) => logError(`v2m worker: ${error.message}`));
@@ -50,9 +78,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     await connectedWithin(worker.waitUntilReady(), options.url);
   } catch (error) {
     await worker.close(true);
+    await lookups.close();
     throw error;
   }
-  return { close: () => worker.close() };
+  return {
+    close: async (abandon = false) => {
+      await worker.close(abandon);
+      await lookups.close();
+      if (!abandon) return;
+      // Closed first, so that the killed jobs are not recorded as failed: they stay active until their locks lapse.
+      for (const process of running) process.kill();
+    },
+  };
 }
 
 async function scoreJob(job: Job<QueueJobData, QueueJobResult>, dataFolder: string, me: string, log: (line: string) => void): Promise<QueueJobResult> {

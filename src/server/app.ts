@@ -125,12 +125,10 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/health', { schema: { summary: 'Is the server up, and how busy is it', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
+  app.get('/health', { schema: { summary: 'Is the server up, and how busy is it (with --queue: the whole queue, and its workers)', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
     status: 'ok',
     version: V2M_VERSION,
-    concurrency: service.runner.concurrency,
-    queued: service.store.count('queued'),
-    running: service.store.count('running'),
+    ...(await service.backend.health()),
   }));
 
   app.get('/options', { schema: { summary: 'The choices a job accepts, with their defaults', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
@@ -147,7 +145,7 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
 
   app.get('/jobs', { schema: { summary: "The caller's jobs (those its token opens), newest first; none without a token", response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } } } } }, async (request) => {
     const token = requestToken(request);
-    return { jobs: token ? service.store.list(ownerOf(token)).map(jobView) : [] };
+    return { jobs: token ? (await service.backend.list(ownerOf(token))).map(jobView) : [] };
   });
 
   app.post(
@@ -197,7 +195,7 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
 
   app.get('/jobs/:id', { schema: { summary: 'One job: state, progress, stage, error', params: ID_PARAM, response: { 200: JOB_SCHEMA, 404: ERROR_SCHEMA } } }, async (request) => {
     const { id } = request.params as { id: string };
-    return jobView(service.get(id, callerOf(request)));
+    return jobView(await service.get(id, callerOf(request)));
   });
 
   app.get(
@@ -205,31 +203,40 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     { schema: { summary: 'Server-sent events: the job (event "job") on every change until it is done or failed', params: ID_PARAM } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      service.get(id, callerOf(request));
+      await service.get(id, callerOf(request));
       reply.hijack();
       const stream = reply.raw;
       // A hijacked reply bypasses Fastify's headers: the ones set so far go out with these.
       stream.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
       streams.add(stream);
       const heartbeat = setInterval(() => stream.write(': still here\n\n'), 15_000);
+      let closed = false;
       const close = () => {
+        closed = true;
         clearInterval(heartbeat);
-        service.runner.off('change', onChange);
+        service.backend.events.off('change', onChange);
         streams.delete(stream);
         stream.end();
       };
+      // Reads are asynchronous (Redis): one at a time, in order, so that an older state never follows a newer one.
+      let reading = Promise.resolve();
       const onChange = (changed: string) => {
         if (changed !== id) return;
-        const job = service.store.get(id);
-        if (!job) {
-          stream.write('event: deleted\ndata: {}\n\n');
-          close();
-          return;
-        }
-        stream.write(`event: job\ndata: ${JSON.stringify(jobView(job))}\n\n`);
-        if (job.state === 'done' || job.state === 'failed') close();
+        // Asked now (SQLite answers with the state of this very change), written in the order asked.
+        const asked = service.backend.get(id).catch(() => 'unreadable' as const);
+        reading = reading.then(async () => {
+          const job = await asked;
+          if (closed || job === 'unreadable') return; // Redis away for a moment: the next change or the client's retry tells
+          if (!job) {
+            stream.write('event: deleted\ndata: {}\n\n');
+            close();
+            return;
+          }
+          stream.write(`event: job\ndata: ${JSON.stringify(jobView(job))}\n\n`);
+          if (job.state === 'done' || job.state === 'failed') close();
+        });
       };
-      service.runner.on('change', onChange);
+      service.backend.events.on('change', onChange);
       request.raw.on('close', close);
       onChange(id);
     },
@@ -247,7 +254,7 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
     async (request, reply) => {
       const { id, kind } = request.params as { id: string; kind: ResultKind };
       const download = ['', '1', 'true'].includes((request.query as { download?: string }).download ?? 'no');
-      const job = service.get(id, callerOf(request));
+      const job = await service.get(id, callerOf(request));
       if (job.state !== 'done') throw new ApiError(409, `Job '${id}' is ${job.state}; its results exist once it is done.`);
       if (kind === 'preview' && job.summary?.preview !== true) throw new ApiError(404, `Job '${id}' has no preview: its scored video plays in browsers as it is.`);
       const file = resultFile(jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension), kind);

@@ -14,6 +14,11 @@ export interface ServerOptions {
   retentionMs: number;
   /** Further host names the server answers to (beside its address and localhost): --allow-host. */
   allowedHosts: string[];
+  /**
+   * --queue: the jobs live on this Redis (BullMQ queue `queueName`) and `v2m worker`s score them;
+   * `concurrency` is then what this server scores itself (0: nothing). Unset: SQLite in the data folder.
+   */
+  queue?: { url: string; queueName: string; lockSeconds: number };
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {

@@ -21,7 +21,7 @@ export interface RunningServer {
 export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...overrides };
   const dataFolder = path.resolve(options.dataFolder);
-  const service = await JobService.open({ dataFolder, concurrency: options.concurrency, retentionMs: options.retentionMs }).catch((error: unknown) => {
+  const service = await JobService.open({ dataFolder, concurrency: options.concurrency, retentionMs: options.retentionMs, queue: options.queue }).catch((error: unknown) => {
     throw dataFolderProblem(dataFolder, error);
   });
   const app = await buildApp(service, { uploadLimitBytes: options.uploadLimitBytes, allowedHosts: allowedHostNames(options.host, options.allowedHosts) });

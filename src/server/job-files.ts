@@ -24,8 +24,8 @@ export function jobFolder(dataFolder: string, id: string): string {
   return path.join(dataFolder, 'jobs', id);
 }
 
-export function jobFiles(folder: string, videoExtension: string): JobFiles {
-  const outputFolder = path.join(folder, 'out');
+/** `outputFolder`: where the outputs are made (a queue worker makes them in a staging folder, then renames it to out/). */
+export function jobFiles(folder: string, videoExtension: string, outputFolder = path.join(folder, 'out')): JobFiles {
   return {
     folder,
     input: path.join(folder, 'input'),

@@ -6,7 +6,8 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { VideoTimeline } from '../analysis/timeline.js';
 import { fromSystemError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
+import { removeAllTemporarySync, writeFileAtomically } from '../files.js';
+import { refuseNewTools, stopAllTools } from '../media/run.js';
 import { makePreview, isBrowserPlayable } from '../media/preview.js';
 import { probe } from '../media/probe.js';
 import { scoreVideo, type Progress } from '../pipeline.js';
@@ -21,6 +22,8 @@ export interface WorkerRequest {
   displayName: string;
   videoExtension: string;
   options: ScoreOptions;
+  /** Where the outputs are made, when not the job's out/ (a queue worker's staging folder, renamed to out/ once complete). */
+  outputFolder?: string;
 }
 
 export type WorkerMessage =
@@ -36,7 +39,7 @@ function send(message: WorkerMessage): Promise<void> {
 }
 
 async function run(request: WorkerRequest): Promise<WorkerMessage> {
-  const files = jobFiles(request.folder, request.videoExtension);
+  const files = jobFiles(request.folder, request.videoExtension, request.outputFolder);
   // A run that was cut short leaves partial outputs: every run starts from an empty output folder.
   await rm(files.outputFolder, { recursive: true, force: true });
   await mkdir(files.outputFolder, { recursive: true });
@@ -74,7 +77,15 @@ async function run(request: WorkerRequest): Promise<WorkerMessage> {
   return { type: 'done', summary: { style: cues.style, key: cues.key, tempo: cues.tempo, cuts: cues.cuts.length, duration: cues.input.duration, preview } };
 }
 
-const leaveWhenOrphaned = () => process.exit(1);
+// Orphaned (the server or queue worker died): stop the ffmpeg runs and remove the temporaries before leaving,
+// so that nothing keeps writing into the job's folder after another worker has taken the job over.
+const leaveWhenOrphaned = () => {
+  refuseNewTools();
+  void stopAllTools().finally(() => {
+    removeAllTemporarySync();
+    process.exit(1);
+  });
+};
 process.on('disconnect', leaveWhenOrphaned);
 process.once('message', (request: WorkerRequest) => {
   run(request)

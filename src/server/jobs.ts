@@ -1,6 +1,8 @@
 // The job service: what the HTTP routes ask for, in plain calls — create a job from an upload,
-// regenerate one from another's analysis, delete, sweep old jobs away. It owns the data folder:
-//   <data>/v2m.sqlite            the job store (and queue)
+// regenerate one from another's analysis, delete, sweep old jobs away. Where jobs live and run is
+// its backend's business (backend.ts: SQLite here, or BullMQ on Redis with workers anywhere). It
+// owns the data folder (with Redis, the folder every worker mounts):
+//   <data>/v2m.sqlite            the job store (and queue) — SQLite backend only
 //   <data>/server.pid            the server that owns the folder (one at a time)
 //   <data>/uploads/<uuid>.part   uploads still arriving (removed once moved or refused)
 //   <data>/jobs/<id>/            one folder per job (input, analysis.json, poster.jpg, out/)
@@ -15,8 +17,8 @@ import { probe } from '../media/probe.js';
 import { scoredVideoExtension } from '../pipeline.js';
 import { jobFiles, jobFolder } from './job-files.js';
 import { parseJobOptions } from './job-options.js';
-import { JobRunner } from './runner.js';
-import { JobStore, type JobRecord } from './store.js';
+import { SqliteBackend, type JobBackend } from './backend.js';
+import type { JobRecord } from './store.js';
 
 /** An error with the HTTP status the client gets and a message that says what to do. */
 export class ApiError extends Error {
@@ -35,6 +37,8 @@ export interface ServiceOptions {
   concurrency: number;
   /** Finished jobs are deleted this long after they finished. */
   retentionMs: number;
+  /** Jobs on a Redis queue (BullMQ) instead of SQLite; `concurrency` is then what this server scores itself (may be 0). */
+  queue?: { url: string; queueName: string; lockSeconds: number };
 }
 
 const DATABASE_FILE = 'v2m.sqlite';
@@ -43,14 +47,13 @@ const DATABASE_FILE = 'v2m.sqlite';
 const STALE_UPLOAD_MS = 6 * 3600_000;
 
 export class JobService {
-  readonly store: JobStore;
-  readonly runner: JobRunner;
   readonly uploadFolder: string;
 
-  private constructor(readonly options: ServiceOptions) {
+  private constructor(
+    readonly options: ServiceOptions,
+    readonly backend: JobBackend,
+  ) {
     this.uploadFolder = path.join(options.dataFolder, 'uploads');
-    this.store = new JobStore(path.join(options.dataFolder, DATABASE_FILE));
-    this.runner = new JobRunner(this.store, options.dataFolder, options.concurrency);
   }
 
   /** Opens the data folder, takes back jobs a previous server left running, and starts the queue. */
@@ -58,10 +61,17 @@ export class JobService {
     await claimDataFolder(options.dataFolder);
     await rm(path.join(options.dataFolder, 'tmp'), { recursive: true, force: true });
     for (const folder of ['jobs', 'uploads', 'tmp']) await mkdir(path.join(options.dataFolder, folder), { recursive: true });
-    const service = new JobService(options);
-    service.store.recoverInterrupted();
-    await service.sweep();
-    service.runner.poke();
+    const backend = options.queue
+      ? new (await import('./redis-backend.js')).RedisBackend({ ...options.queue, dataFolder: options.dataFolder, concurrency: options.concurrency })
+      : new SqliteBackend(path.join(options.dataFolder, DATABASE_FILE), options.dataFolder, options.concurrency);
+    const service = new JobService(options, backend);
+    try {
+      await backend.start();
+      await service.sweep();
+    } catch (error) {
+      await service.close();
+      throw error;
+    }
     return service;
   }
 
@@ -69,8 +79,8 @@ export class JobService {
    * The job `id` if `owner` (the hash of the caller's token) owns it. Another client's job answers
    * exactly as a missing one: whether an id exists is not told to those who may not see it.
    */
-  get(id: string, owner: string | undefined): JobRecord {
-    const job = this.store.get(id);
+  async get(id: string, owner: string | undefined): Promise<JobRecord> {
+    const job = await this.backend.get(id);
     if (!job || owner === undefined || job.owner !== owner) throw new ApiError(404, `No job '${id}': it never existed, was deleted, was cleaned up after it finished, or belongs to another client (send its token).`);
     return job;
   }
@@ -88,9 +98,7 @@ export class JobService {
     const files = jobFiles(jobFolder(this.options.dataFolder, id), videoExtension);
     await mkdir(files.folder, { recursive: true });
     await rename(upload.file, files.input);
-    const job = this.store.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension, owner });
-    this.runner.poke();
-    return job;
+    return this.backend.add({ id, options, name: upload.clientName, parent: null, reusedAnalysis: false, videoExtension, owner });
   }
 
   /** A new job on the same video with changed options, reusing the parent's analysis (no second decode). */
@@ -99,7 +107,7 @@ export class JobService {
    * decode) when it has one — a job that failed before its analysis was kept runs the analysis again.
    */
   async regenerate(parentId: string, fields: Record<string, unknown>, owner: string | undefined): Promise<JobRecord> {
-    const parent = this.get(parentId, owner);
+    const parent = await this.get(parentId, owner);
     const parentFiles = jobFiles(jobFolder(this.options.dataFolder, parent.id), parent.videoExtension);
     const hasAnalysis = await stat(parentFiles.analysis).then(() => true, () => false);
     if (!hasAnalysis && parent.state !== 'failed') {
@@ -110,40 +118,35 @@ export class JobService {
     const files = jobFiles(jobFolder(this.options.dataFolder, id), parent.videoExtension);
     await mkdir(files.folder, { recursive: true });
     for (const kind of ['input', 'analysis', 'poster'] as const) await linkOrCopy(parentFiles[kind], files[kind]);
-    const job = this.store.add({ id, options, name: parent.name, parent: parent.id, reusedAnalysis: hasAnalysis, videoExtension: parent.videoExtension, owner: parent.owner! });
-    this.runner.poke();
-    return job;
+    return this.backend.add({ id, options, name: parent.name, parent: parent.id, reusedAnalysis: hasAnalysis, videoExtension: parent.videoExtension, owner: parent.owner! });
   }
 
   /** A failed job queued again from its kept input, with the same options. */
   async retry(id: string, owner: string | undefined): Promise<JobRecord> {
-    const job = this.get(id, owner);
+    const job = await this.get(id, owner);
     if (job.state !== 'failed') throw new ApiError(409, `Job '${id}' is ${job.state}; only a failed job can be retried.`);
     const files = jobFiles(jobFolder(this.options.dataFolder, id), job.videoExtension);
     if (!(await stat(files.input).then(() => true, () => false))) throw new ApiError(409, `Job '${id}' no longer has its video; upload it again.`);
     await rm(files.outputFolder, { recursive: true, force: true });
-    this.store.retry(id);
-    this.runner.emit('change', id);
-    this.runner.poke();
+    await this.backend.retry(id);
     return this.get(id, owner);
   }
 
   /** Deletes a job the caller owns: stops it if it runs, removes its files and scratch space. */
   async removeOwned(id: string, owner: string | undefined): Promise<void> {
-    this.get(id, owner);
+    await this.get(id, owner);
     await this.remove(id);
   }
 
   private async remove(id: string): Promise<void> {
-    await this.runner.cancel(id);
-    this.store.remove(id);
+    await this.backend.remove(id);
     await rm(jobFolder(this.options.dataFolder, id), { recursive: true, force: true });
-    this.runner.emit('change', id);
+    this.backend.events.emit('change', id);
   }
 
   /** Deletes finished jobs older than the retention time, and uploads that never completed. */
   async sweep(now = Date.now()): Promise<number> {
-    const expired = this.store.finishedBefore(now - this.options.retentionMs);
+    const expired = await this.backend.finishedBefore(now - this.options.retentionMs);
     for (const id of expired) await this.remove(id);
     for (const name of await readdir(this.uploadFolder)) {
       const file = path.join(this.uploadFolder, name);
@@ -154,8 +157,7 @@ export class JobService {
   }
 
   async close(): Promise<void> {
-    await this.runner.stop();
-    this.store.close();
+    await this.backend.close();
     await rm(path.join(this.options.dataFolder, SERVER_PID_FILE), { force: true });
   }
 }
