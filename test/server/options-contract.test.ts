@@ -51,7 +51,7 @@ describe('the option contract', () => {
     assert.equal(help.status, 0, help.stderr);
     // One entry per option (commander wraps them over several lines), its words on one line.
     const entries = help.stdout.split(/\n(?= {2}-)/).map((entry) => entry.replace(/\s+/g, ' ').trim());
-    const line = (spec: OptionSpec) => entries.find((entry) => entry.startsWith(spec.flag) || entry.includes(` ${spec.flag} `)) ?? '';
+    const line = (spec: OptionSpec) => entries.find((entry) => entry.startsWith(`${spec.flag} `) || entry.includes(` ${spec.flag} `)) ?? '';
     for (const spec of OPTION_TABLE) {
       assert.ok(line(spec), `${spec.flag} is in the help`);
       if (spec.kind === 'integer' || spec.kind === 'number') assert.ok(line(spec).includes(describeRange(spec)), `${spec.flag}: ${line(spec)}`);
