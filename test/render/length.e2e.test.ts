@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fitTimeline } from '../../src/analysis/span.js';
 import { compose } from '../../src/compose/index.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { toolPath } from '../../src/media/tools.js';
