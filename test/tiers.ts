@@ -59,3 +59,23 @@ export function browserTierSkipped(): string | undefined {
 export function needsChromium(): { skip: string | false } {
   return { skip: browserTierSkipped() ?? false };
 }
+
+/** espeak-ng, to speak the phrases of the ducking test: `V2M_ESPEAK`, else `espeak-ng` on the PATH. */
+export function findEspeak(): string | undefined {
+  if (process.env.V2M_ESPEAK) return process.env.V2M_ESPEAK;
+  for (const folder of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = folder && path.join(folder, 'espeak-ng');
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Why the speech tier (synthetic dialogue for ducking) cannot run, or undefined when espeak-ng is there. */
+export function speechTierSkipped(): string | undefined {
+  return findEspeak() ? undefined : 'speech tier skipped: no espeak-ng found (apt-get install espeak-ng, or set V2M_ESPEAK=/path/to/espeak-ng)';
+}
+
+/** `{ skip }` for the tests that need spoken phrases: false with espeak-ng, else the reason with how to get it. */
+export function needsEspeak(): { skip: string | false } {
+  return { skip: speechTierSkipped() ?? false };
+}

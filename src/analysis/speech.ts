@@ -32,11 +32,11 @@ export const VAD_SETTINGS = {
   /** Nothing quieter than this is speech (dBFS of a frame's mean power; a full-scale sine is −3). */
   minimumLevelDb: -55,
   /** A voiced frame stands this far above the local noise floor (the quietest tenth of a second within ±1.5 s). */
-  aboveFloorDb: 9,
+  aboveFloorDb: 6,
   /** Half-width of the window the noise floor is the minimum of. */
   floorWindowSeconds: 1.5,
   /** Share of a voiced frame's energy that lies in 300–3400 Hz. */
-  minimumBandShare: 0.55,
+  minimumBandShare: 0.3,
   /** Spectral flatness (geometric ÷ arithmetic mean of power) in 300–3400 Hz: harmonics are far below 1, noise near it. */
   maximumFlatness: 0.3,
   /** Zero crossings per sample: voiced speech crosses rarely; fricatives, hiss and cymbals often. */
@@ -44,7 +44,7 @@ export const VAD_SETTINGS = {
   /** The rhythm test looks at this many seconds around each frame. */
   rhythmWindowSeconds: 1,
   /** Within the window, the speech band's level must swing this far (10th to 90th percentile of its frames, dB). */
-  minimumSwingDb: 10,
+  minimumSwingDb: 8,
   /** …and at least this share of voiced frames (speech talks for a good part of any second of it). */
   minimumVoicedShare: 0.2,
   /** …and at least this many syllable onsets (the speech band rising by `onsetRiseDb` within 50 ms): a fade has none. */
@@ -210,17 +210,29 @@ export function speechFrames(features: SpeechFeatures, settings = VAD_SETTINGS):
 /** The rise is measured over this many frames (50 ms); one onset per syllable at most (100 ms apart). */
 const ONSET_FRAMES = 5;
 const ONSET_SPACING_FRAMES = 10;
+/** A syllable swells into its vowel: its peak comes 30 ms or more after the rise (looked for within 200 ms). A plucked or struck note peaks at once. */
+const SWELL_FRAMES = 3;
+const PEAK_SEARCH_FRAMES = 20;
 
-/** Running count of syllable-like onsets: frames where the speech band rose by `riseDb` within 50 ms. */
+/**
+ * Running count of syllable onsets: frames where the speech band rose by `riseDb` within 50 ms and
+ * went on swelling (measured on espeak-ng: the peak comes a median 60–80 ms after the rise; on
+ * plucked notes 10 ms).
+ */
 function onsetPrefix(bandDb: Float32Array, riseDb: number): Uint32Array {
   const prefix = new Uint32Array(bandDb.length + 1);
   let lastOnset = -Infinity;
   for (let i = 0; i < bandDb.length; i++) {
     let low = Infinity;
     for (let j = Math.max(0, i - ONSET_FRAMES); j < i; j++) low = Math.min(low, bandDb[j]!);
-    const onset = bandDb[i]! - low >= riseDb && i - lastOnset >= ONSET_SPACING_FRAMES;
-    if (onset) lastOnset = i;
-    prefix[i + 1] = prefix[i]! + Number(onset);
+    let syllable = false;
+    if (bandDb[i]! - low >= riseDb && i - lastOnset >= ONSET_SPACING_FRAMES) {
+      lastOnset = i;
+      let peak = i;
+      for (let j = i; j < Math.min(bandDb.length, i + PEAK_SEARCH_FRAMES); j++) if (bandDb[j]! > bandDb[peak]!) peak = j;
+      syllable = peak - i >= SWELL_FRAMES;
+    }
+    prefix[i + 1] = prefix[i]! + Number(syllable);
   }
   return prefix;
 }
