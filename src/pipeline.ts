@@ -84,7 +84,7 @@ export async function scoreVideo(
   const outputs = outputPaths(info, settings.output, settings.audioFormat, settings.copyVideo === true);
   if (needsReencode(info, outputs.video)) process.emitWarning(reencodeNote(info), 'V2mReencodedVideo');
   await removeLeftovers(path.dirname(outputs.video));
-  await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info), scratchBytesEstimate(info));
+  await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info, musicSecondsAtMost(settings, info)), scratchBytesEstimate(musicSecondsAtMost(settings, info), settings.loop === true));
   try {
     return await writeOutputs(input, info, outputs, settings, controls, report, reuse);
   } catch (error) {
@@ -197,15 +197,21 @@ function musicPlacement(settings: ScoreOptions, span: { from: number; to: number
 }
 
 /** Bytes the outputs take beside each other: the copied video, the WAV (16-bit stereo), the AAC track, a megabyte for the rest. */
-function outputBytesEstimate(info: MediaInfo): number {
+function outputBytesEstimate(info: MediaInfo, musicSeconds: number): number {
   const wavBytesPerSecond = DEFAULT_MASTER.sampleRateHz * 2 * 2;
   const aacBytesPerSecond = (192 * 1000) / 8;
-  return info.sizeBytes + info.duration * (wavBytesPerSecond + aacBytesPerSecond) + 1024 ** 2;
+  return info.sizeBytes + musicSeconds * wavBytesPerSecond + info.duration * aacBytesPerSecond + 1024 ** 2;
 }
 
-/** Bytes of the raw synthesizer output (32-bit float stereo, half a second past the end) in the temp folder. */
-function scratchBytesEstimate(info: MediaInfo): number {
-  return (info.duration + 1) * DEFAULT_MASTER.sampleRateHz * 2 * 4;
+/** Bytes of the raw synthesizer output (32-bit float stereo, half a second past the end; a loop's two cycles) in the temp folder. */
+function scratchBytesEstimate(musicSeconds: number, loop: boolean): number {
+  return ((loop ? 2 : 1) * musicSeconds + 1) * DEFAULT_MASTER.sampleRateHz * 2 * 4;
+}
+
+/** The longest the music can be: --duration, else the span or the video (a loop rounds up by at most half a bar of 40 BPM). */
+function musicSecondsAtMost(settings: ScoreOptions, info: MediaInfo): number {
+  const loopRounding = settings.loop ? 3 : 0;
+  return (settings.duration ?? Math.min(settings.to ?? info.duration, info.duration) - (settings.from ?? 0)) + loopRounding;
 }
 
 /**
