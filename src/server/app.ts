@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +15,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { ErrorObject } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { ZipFile } from 'yazl';
 import { EMOTIONS } from '../analysis/emotion.js';
 import { MUX_MODES, STYLE_CHOICES, TEMPO_FREEDOMS } from '../config.js';
 import { isV2mError } from '../errors.js';
@@ -73,7 +74,7 @@ const ERROR_SCHEMA = { type: 'object', properties: { error: { type: 'string' }, 
 /** What a client sees of a job: the record plus the URLs of its results once it is done. */
 export function jobView(job: JobRecord) {
   // A preview exists only for videos browsers cannot play as scored.
-  const kinds = RESULT_KINDS.filter((kind) => kind !== 'preview' || job.summary?.preview === true);
+  const kinds = RESULT_KINDS.filter((kind) => (kind !== 'preview' || job.summary?.preview === true) && (kind !== 'stems' || job.options.stems === true));
   const results = job.state === 'done' ? Object.fromEntries(kinds.map((kind) => [kind, `/jobs/${job.id}/result/${kind}`])) : null;
   const { videoExtension: _extension, owner: _owner, ...shown } = job;
   return { ...shown, results };
@@ -257,9 +258,11 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
       const job = await service.get(id, callerOf(request));
       if (job.state !== 'done') throw new ApiError(409, `Job '${id}' is ${job.state}; its results exist once it is done.`);
       if (kind === 'preview' && job.summary?.preview !== true) throw new ApiError(404, `Job '${id}' has no preview: its scored video plays in browsers as it is.`);
+      if (kind === 'stems' && job.options.stems !== true) throw new ApiError(404, `Job '${id}' has no stems: it was scored without the option stems. Regenerate it with stems: true.`);
       const file = resultFile(jobFiles(jobFolder(service.options.dataFolder, id), job.videoExtension), kind);
       const name = downloadName(job.name, kind, job.videoExtension);
-      reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      if (kind === 'stems') return reply.header('content-disposition', contentDisposition('attachment', name)).type('application/zip').send(await stemsZip(file, name.replace(/\.zip$/, '')));
+      reply.header('content-disposition', contentDisposition(download ? 'attachment' : 'inline', name));
       if (kind === 'report') {
         // The report's player points at the sibling URL 'video'; opened with ?token=, the video needs it too.
         const token = requestToken(request)!;
@@ -304,6 +307,23 @@ export async function buildApp(service: JobService, options: AppOptions): Promis
   });
 
   return app;
+}
+
+function contentDisposition(how: 'attachment' | 'inline', name: string): string {
+  return `${how}; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * The stems as one zip, streamed as it is made (nothing written to disk, memory bounded by yazl's
+ * buffers): `<name>/<role>.wav`. Stored, not deflated: float WAVs barely shrink, and storing costs no CPU.
+ */
+async function stemsZip(folder: string, name: string): Promise<NodeJS.ReadableStream> {
+  const wavs = (await readdir(folder).catch(() => [] as string[])).filter((file) => file.endsWith('.wav')).sort();
+  if (wavs.length === 0) throw new ApiError(404, 'This job has no stems on disk (they may have been cleaned up). Regenerate it with stems: true.');
+  const zip = new ZipFile();
+  for (const wav of wavs) zip.addFile(path.join(folder, wav), `${name}/${wav}`, { compress: false });
+  zip.end();
+  return zip.outputStream;
 }
 
 /** The owner a request speaks for: the hash of its token, or undefined without one. */

@@ -28,6 +28,8 @@ export interface JobOptions {
   intensity?: number;
   primer?: string;
   instruments?: string;
+  /** Also one WAV per role, offered as one zip (result kind 'stems'). */
+  stems?: boolean;
 }
 
 /** One option of the table as a JSON schema property (ranges, choices and help from the table). */

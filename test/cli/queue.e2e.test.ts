@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Queue } from 'bullmq';
@@ -17,27 +16,10 @@ import { SOME_FAILED_EXIT_CODE } from '../../src/errors.js';
 import type { BatchReport } from '../../src/batch/results.js';
 import { redisConnection } from '../../src/queue/connection.js';
 import { CLI, ROOT, syntheticClip, pollUntil, temporaryFolder, withDeadline } from '../helpers.js';
+import { forgetQueue, REDIS_URL, redisSkip, uniqueQueueName } from './queue-helpers.js';
 
-const REDIS_URL = process.env.V2M_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const QUEUE_NAME = `v2m-test-${process.pid}-${Date.now().toString(36)}`;
-
-/** True when something at the address answers PING with PONG within two seconds. */
-async function redisAnswers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-const skip = (await redisAnswers(REDIS_URL)) ? false : `no Redis answers at ${REDIS_URL} (set V2M_REDIS_URL): queue tests skipped`;
+const QUEUE_NAME = uniqueQueueName('batch');
+const skip = await redisSkip('queue tests');
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -64,10 +46,7 @@ async function startWorker(data: string): Promise<WorkerProcess> {
 
 after(async () => {
   for (const { child } of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (skip) return;
-  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(REDIS_URL) });
-  await queue.obliterate({ force: true });
-  await queue.close();
+  if (!skip) await forgetQueue(QUEUE_NAME);
 });
 
 test('queue: two workers score a batch; a SIGKILLed worker\'s job finishes on the other, once; a poison file fails after its attempts', { skip, timeout: 300_000 }, async () => {
