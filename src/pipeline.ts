@@ -13,7 +13,7 @@ import { DEFAULT_OPTIONS, MP4_VIDEO_CODECS, VIDEO_EXTENSIONS, type ScoreOptions 
 import { fromSystemError, SIGNAL_EXIT_CODES, usageError } from './errors.js';
 import { checkOutputsWritable, removeAllTemporarySync, removeLeftovers, removeTemporary, renameAllOrNothing, temporaryPathFor, trackTemporary, workFolderPrefix } from './files.js';
 import { mux } from './media/mux.js';
-import { detectSpeech } from './analysis/speech.js';
+import { detectSpeech, type SpeechSpan } from './analysis/speech.js';
 import { DEFAULT_DUCKING } from './media/duck.js';
 import { refuseNewTools, stopAllTools } from './media/run.js';
 import { probe, type MediaInfo } from './media/probe.js';
@@ -154,7 +154,7 @@ async function writeOutputs(
       outputs: reuse.publicName ? (Object.fromEntries(Object.entries(outputs).map(([kind, file]) => [kind, path.basename(file)])) as unknown as OutputPaths) : outputs,
       audio: { duration: musicSeconds, integratedLufs: loudness.integratedLufs, truePeakDbtp: loudness.truePeakDbtp },
       metrics,
-      speech: speechSpans && { spans: speechSpans, ...duckingSettings(settings) },
+      speech: speechSpans && { spans: fromMusicStart(speechSpans, span.from), ...duckingSettings(settings) },
     }));
     if (placement) cues.placement = placement;
     await writeFile(temporary.cues, `${JSON.stringify(cues, null, 2)}\n`);
@@ -170,6 +170,11 @@ async function writeOutputs(
   } finally {
     await removeTemporary(...Object.values(temporary), workFolder, ...(temporaryStems ? [temporaryStems] : []));
   }
+}
+
+/** Speech spans on the cue sheet's clock, the music's (`--from` s into the video): shifted, those before it dropped. */
+function fromMusicStart(spans: readonly SpeechSpan[], from: number): SpeechSpan[] {
+  return spans.filter((span) => span.end > from).map((span) => ({ start: Math.max(0, span.start - from), end: span.end - from }));
 }
 
 /** How the music is lowered under speech with `--mux mix`: the shipped attack and release, the user's depth. */

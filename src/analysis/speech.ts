@@ -2,14 +2,17 @@
 // itself, no model. Every 10 ms it measures a 32 ms frame (16 kHz mono): its level, how much of its
 // energy lies in the speech band (300–3400 Hz), how flat its spectrum is there (voiced speech is a
 // comb of harmonics, noise is flat), and its zero-crossing rate (hiss and cymbals cross often). A
-// frame that is loud above the local noise floor, in band, harmonic and not hissy is *voiced*.
+// frame 6 dB or more above the local noise floor, partly in band, harmonic and not hissy is *voiced*.
 // Speech then differs from music by its rhythm: syllables come and go 3–8 times a second, so within
-// a second of speech the voiced frames come in bursts with dips of 10 dB or more between them, and
-// some frames fall far below the second's mean (Scheirer & Slaney's "low-energy frames"); a held
-// chord or a steady tone never dips. Runs of such frames become spans, held over short pauses
-// (hangover) and stripped of blips.
+// a second of speech there are enough voiced frames, the speech band's level swings 8 dB or more
+// between syllables and the dips between them, and at least two syllable onsets *swell* into their
+// vowel (the peak 30 ms or more after the rise). A held chord never dips, a fade never rises, and a
+// plucked or struck note peaks at once. Runs of such frames become spans, led in, held over short
+// pauses (hangover) and stripped of blips.
 //
-// Memory: 16 bytes of features per 10 ms (about 6 MB for an hour); the samples stream through in blocks.
+// Limits: speech as loud as a music bed under it is not found (it needs to stand ~6 dB above the
+// floor), and chirping birds or a sung melody can read as speech.
+// Memory: 20 bytes of features per 10 ms (about 7 MB an hour of video); the samples stream through in blocks.
 
 import FFT from 'fft.js';
 import { GrowableFloat32 } from '../measure/growable.js';
@@ -27,7 +30,7 @@ const FRAME_SAMPLES = 512;
 const HOP_SAMPLES = 160;
 export const SPEECH_HOP_SECONDS = HOP_SAMPLES / SPEECH_SAMPLE_RATE_HZ;
 
-/** The thresholds, in one place (tuned on espeak-ng speech, noise, held chords and v2m's own music: test/analysis/speech.test.ts). */
+/** The thresholds, in one place (tuned on espeak-ng speech, noise, held chords and v2m's own music: test/speech/vad.test.ts, test/media/ducking.test.ts). */
 export const VAD_SETTINGS = {
   /** Nothing quieter than this is speech (dBFS of a frame's mean power; a full-scale sine is −3). */
   minimumLevelDb: -55,

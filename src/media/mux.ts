@@ -1,7 +1,8 @@
 // mux: writes the scored video — the input's video stream copied bit for bit (no re-encode) and the
-// music as AAC, either replacing the original sound or mixed over it at a chosen gain. Only when the
-// chosen container cannot hold the input's stream (VP8 or Theora in an MP4…) is the picture re-encoded
-// to H.264, at settings that keep its quality.
+// music as AAC, either replacing the original sound or mixed over it at a chosen gain, the music then
+// lowered where the original has speech (duck.ts: a precomputed envelope applied in JavaScript, so
+// the mux stays one ffmpeg start). Only when the chosen container cannot hold the input's stream (VP8
+// or Theora in an MP4…) is the picture re-encoded to H.264, at settings that keep its quality.
 
 import path from 'node:path';
 import type { SpeechSpan } from '../analysis/speech.js';

@@ -74,7 +74,7 @@ export interface CueSheet extends AnalysisSheet {
   /**
    * With `--mux mix` and ducking on: where the video's own sound has speech, and how the music in the
    * scored video was lowered there (depth in dB, look-ahead attack and release in seconds). The music
-   * file itself is not ducked.
+   * file itself is not ducked. Times count from the music's start, like every other time here.
    */
   speech?: SpeechDucking;
 }
@@ -155,7 +155,7 @@ export function cueSheet(input: CueSheetInput): CueSheet {
     outputs: input.outputs,
     audio: input.audio,
     metrics: roundNumbers(input.metrics),
-    ...(input.speech ? { speech: { ...input.speech, spans: input.speech.spans.map((span) => ({ ...span })) } } : {}),
+    ...(input.speech ? { speech: { ...input.speech, spans: input.speech.spans.map((span) => ({ start: round(span.start), end: round(span.end) })) } } : {}),
   };
 }
 
