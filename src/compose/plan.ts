@@ -94,7 +94,7 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, dynamic
           ? 'set by the user (locked: one tempo)'
           : options.reference
             ? 'the reference MIDI file’s tempo'
-            : `${energyWords} on a ${TEMPO_RANGE_BPM.slowest}–${TEMPO_RANGE_BPM.fastest} BPM scale`,
+            : `${energyWords} on a ${TEMPO_RANGE_BPM.slowest}–${TEMPO_RANGE_BPM.fastest} BPM scale${options.loop ? '; held, for a loop' : ''}`,
       key:
         options.key !== undefined
           ? 'set by the user'
@@ -125,33 +125,40 @@ export function planScore(timeline: VideoTimeline, options: PlanOptions, dynamic
 }
 
 /**
- * A loop's sections: the last one ends on a bar line — the whole number of bars nearest the length
- * asked for, at least one — so the loop is whole bars and its end meets its first downbeat; hits
- * past that end are dropped (they are no longer in the music).
+ * A loop's sections, in plain 4/4 at its one tempo, as a loop library hands them out (a DAW's bar grid
+ * stays on the loop however often it repeats): a section starts only on a beat a whole number of
+ * bars from the start — a cut elsewhere is played on its beat inside the bar, no odd 3/4 or 5/4 bar
+ * before it — and the last one ends on the bar line nearest the length asked for (at least one bar;
+ * a last section under half a bar joins the one before). Hits past that end are dropped.
  */
 export function inWholeBars(planned: { sections: Section[]; hits: PlacedHit[] }, beatsPerBar: number): { sections: Section[]; hits: PlacedHit[] } {
-  const sections = planned.sections.slice();
-  const final = sections[sections.length - 1]!;
-  const beatSeconds = 60 / final.tempoBpm;
-  const exactBeats = (final.end - final.start) / beatSeconds;
-  // A final section under half a bar joins the one before it (its bars then run on to the new end).
-  if (sections.length > 1 && exactBeats < beatsPerBar / 2) {
-    sections.pop();
-    const merged = sections[sections.length - 1]!;
-    const mergedBeatSeconds = 60 / merged.tempoBpm;
-    const beats = Math.max(beatsPerBar, Math.round((final.end - merged.start) / mergedBeatSeconds / beatsPerBar) * beatsPerBar);
-    sections[sections.length - 1] = wholeBarSection(merged, beats, beatsPerBar);
-  } else {
-    const beats = Math.max(beatsPerBar, Math.round(exactBeats / beatsPerBar) * beatsPerBar);
-    sections[sections.length - 1] = wholeBarSection(final, beats, beatsPerBar);
-  }
+  const beatSeconds = 60 / planned.sections[0]!.tempoBpm;
+  const beatIndex = (time: number) => Math.round(time / beatSeconds);
+  const target = planned.sections[planned.sections.length - 1]!.end;
+  // Sections that start on a bar line of the plain 4/4 grid; the others join the one before.
+  const kept = planned.sections.filter((section, i) => i === 0 || beatIndex(section.start) % beatsPerBar === 0);
+  const lastStart = kept[kept.length - 1]!.start;
+  if (kept.length > 1 && (target - lastStart) / beatSeconds < beatsPerBar / 2) kept.pop();
+  const endBeat = Math.max(beatIndex(kept[kept.length - 1]!.start) + beatsPerBar, Math.round(target / beatSeconds / beatsPerBar) * beatsPerBar);
+  const sections = kept.map((section, i) => {
+    const beats = (i + 1 < kept.length ? beatIndex(kept[i + 1]!.start) : endBeat) - beatIndex(section.start);
+    const start = beatIndex(section.start) * beatSeconds;
+    const end = start + beats * beatSeconds;
+    // The energy of every planned section it now holds, by their time inside it.
+    const inside = planned.sections.filter((other) => other.start >= section.start - 1e-9 && other.start < end - 1e-9);
+    const weight = (other: Section) => Math.max(1e-9, Math.min(other.end, end) - other.start);
+    const energy = inside.reduce((sum, other) => sum + other.energy * weight(other), 0) / inside.reduce((sum, other) => sum + weight(other), 0);
+    return { ...section, start, end, beats, energy, tempoBpm: 60 / beatSeconds, bars: new Array<number>(beats / beatsPerBar).fill(beatsPerBar) };
+  });
   const end = sections[sections.length - 1]!.end;
-  return { sections, hits: planned.hits.filter((hit) => hit.time < end - 1e-6) };
+  const downbeats = new Set(sections.map((section) => beatIndex(section.start)));
+  const hits = planned.hits
+    .filter((hit) => hit.time < end - 1e-6)
+    // A cut whose bar line went is still on its beat.
+    .map((hit) => (hit.landing === 'downbeat' && !downbeats.has(beatIndex(hit.time + hit.offset)) ? { ...hit, landing: 'beat' as const } : hit));
+  return { sections: labelParts(sections), hits };
 }
 
-function wholeBarSection(section: Section, beats: number, beatsPerBar: number): Section {
-  return { ...section, beats, end: section.start + (beats * 60) / section.tempoBpm, bars: new Array<number>(beats / beatsPerBar).fill(beatsPerBar) };
-}
 
 /** Pleasant moods are major, unpleasant ones minor; a neutral picture goes by its light. */
 function chooseMode(mood: Emotion, meanBrightness: number): Mode {

@@ -90,16 +90,21 @@ describe('--from/--to', () => {
 
 describe('--loop', () => {
   for (const [style, duration] of [['band', 10], ['piano', 20], ['ambient', 7]] as const) {
-    it(`${style}, about ${duration} s: whole bars at one tempo, tonic first, a dominant turnaround last, no held ending`, () => {
+    it(`${style}, about ${duration} s: whole 4/4 bars at one tempo, tonic first, a dominant turnaround last, no held ending`, () => {
       const { plan, chords, score, produced } = compose(fitTimeline(planted(), { duration }), { style, seed: 3, loop: true });
       const tempos = new Set(plan.sections.map((section) => section.tempoBpm));
       assert.equal(tempos.size, 1, 'one tempo');
-      const barSeconds = (plan.beatsPerBar * 60) / plan.tempoBpm;
+      const barSeconds = (plan.beatsPerBar * 60) / plan.sections[0]!.tempoBpm;
       assert.ok(Math.abs(score.duration - duration) <= barSeconds / 2 + 1e-9, `${score.duration} s is the nearest whole bar to ${duration} s`);
       const final = plan.sections[plan.sections.length - 1]!;
       assert.deepEqual(final.bars, new Array(final.beats / plan.beatsPerBar).fill(plan.beatsPerBar), 'the last section is whole 4/4 bars');
       assert.ok(Math.abs(final.start + (final.beats * 60) / final.tempoBpm - score.duration) < 1e-9, 'the music ends on its last bar line');
-      for (const section of plan.sections) assert.equal((section.bars ?? []).reduce((a, b) => a + b, 0), section.beats, 'every section is whole bars');
+      for (const section of plan.sections) {
+        assert.deepEqual(section.bars, new Array(section.beats / plan.beatsPerBar).fill(plan.beatsPerBar), 'every section is whole 4/4 bars');
+      }
+      const bars = score.duration / barSeconds;
+      assert.ok(Math.abs(bars - Math.round(bars)) < 1e-9, `${bars} bars of 4/4`);
+      assert.deepEqual(score.meter, [{ time: 0, beatsPerBar: 4 }], 'one time signature');
       const triads = diatonicTriads(plan.key);
       assert.equal(chords[0]!.chord, triads[0], 'it opens on the tonic');
       assert.equal(chords[chords.length - 1]!.chord, triads[4], 'it turns round on the dominant');
@@ -126,6 +131,19 @@ describe('--loop', () => {
     assert.equal(sections[0]!.end, 8);
     assert.deepEqual(sections[0]!.bars, [4, 4, 4, 4]);
     assert.equal(hits.length, 0);
+  });
+
+  it('a cut off the 4/4 bar lines plays on its beat inside a bar: no odd bar, one section', () => {
+    const section = (start: number, end: number, beats: number, bars: number[], energy: number): Section => ({ start, end, beats, tempoBpm: 120, bars, energy, part: 'build' });
+    const { sections, hits } = inWholeBars(
+      { sections: [section(0, 5.5, 11, [4, 4, 3], 0.2), section(5.5, 12, 13, [4, 4, 4, 1], 0.8)], hits: [{ time: 5.5, kind: 'cut', weight: 1, landing: 'downbeat', offset: 0 }] as never },
+      4,
+    );
+    assert.equal(sections.length, 1);
+    assert.deepEqual([sections[0]!.start, sections[0]!.end, sections[0]!.beats], [0, 12, 24]);
+    assert.deepEqual(sections[0]!.bars, [4, 4, 4, 4, 4, 4]);
+    assert.ok(Math.abs(sections[0]!.energy - (0.2 * 5.5 + 0.8 * 6.5) / 12) < 1e-9, 'the energy of both, by time');
+    assert.equal(hits[0]!.landing, 'beat');
   });
 });
 
