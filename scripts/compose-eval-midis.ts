@@ -3,7 +3,7 @@
 // analysed once and its timeline cached as JSON (the analysis does not change when the composer
 // does); every run composes every style at seed 1 from the cache, exactly as the eval does, and
 // prints, per piece, whether its last sounding chord (read back from the MIDI) is the plan's tonic.
-//   node --import tsx scripts/compose-eval-midis.ts CACHE_DIR OUT_DIR [clips folder]
+//   node --import tsx scripts/compose-eval-midis.ts CACHE_DIR OUT_DIR [clips folder]   (SEEDS=3 for seeds 1…3)
 
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,6 +28,7 @@ if (!clips) throw new Error('no clips folder');
 await mkdir(cache, { recursive: true });
 await mkdir(out, { recursive: true });
 const learned = await learnedModels(DEFAULT_OPTIONS);
+const SEEDS = Number(process.env.SEEDS ?? 1);
 let tonicEnds = 0;
 let estimatedTonicEnds = 0;
 let producedTonicEnds = 0;
@@ -41,10 +42,10 @@ for (const name of (await readdir(clips)).filter((file) => /\.(mp4|m4v|mov|mkv|w
     timeline = await analyzeVideo(await probe(path.join(clips, name)), DEFAULT_ANALYSIS);
     await writeFile(cached, JSON.stringify(timeline));
   }
-  for (const style of STYLE_NAMES) {
-    const composition = compose(timeline, { style, seed: 1, learned });
+  for (const style of STYLE_NAMES) for (let seed = 1; seed <= SEEDS; seed++) {
+    const composition = compose(timeline, { style, seed, learned });
     const bytes = scoreToMidi(composition.score, name);
-    await writeFile(path.join(out, `${name}.${style}.mid`), bytes);
+    await writeFile(path.join(out, seed === 1 ? `${name}.${style}.mid` : `${name}.${style}.seed${seed}.mid`), bytes);
     // The tonic end against the key the composer chose (no estimate), from the notes read back.
     const midi = readMidi(bytes);
     const last = lastSoundingChord(midi.notes.filter((note) => !note.isDrums));

@@ -83,12 +83,20 @@ function played(note: PlacedNote, velocity0to127: number, delaySeconds = 0): Pla
  */
 function held(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
   const grid = bar.energy >= HELD_EIGHTHS_FROM ? 2 : 4;
-  const voices = spreadVoices(withEveryChordTone(notes.map((note) => note.midi), bar), MAX_HELD_VOICES);
   const bows = [...new Set([0, ...notes.map((note) => note.step).filter((step) => step % grid === 0)])].sort((a, b) => a - b);
   return bows.flatMap((step, index) => {
     const end = bows[index + 1] ?? bar.barSteps;
+    // Each bow voices what the texture plays until the next, the missing chord tones filled in: the
+    // section's top voice moves with the texture's line instead of repeating one note.
+    const voices = spreadVoices(withEveryChordTone(pitchesBetween(notes, step, end), bar), MAX_HELD_VOICES);
     return voices.map((midi) => played({ step, lengthSteps: end - step, midi, accent: 0, chordTone: true }, velocity(bar.energy * 0.8, step === 0 ? 0 : -6)));
   });
+}
+
+/** The pitches the texture starts between two steps (its notes from the first step when none start there). */
+function pitchesBetween(notes: readonly PlacedNote[], from: number, to: number): number[] {
+  const inside = notes.filter((note) => note.step >= from && note.step < to).map((note) => note.midi);
+  return inside.length > 0 ? inside : notes.map((note) => note.midi);
 }
 
 /** The arpeggiator: the texture's pitches in the order it plays them, one per sixteenth (eighths when calm), accented where the texture strikes. */
@@ -107,10 +115,11 @@ function arpeggiated(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[
 
 /** Guitar or keys strum the chord wherever the texture strikes on an eighth: down on the beat, up off it. */
 function strummed(notes: readonly PlacedNote[], bar: BarContext): PlayedNote[] {
-  const strings = spreadVoices(withEveryChordTone(notes.map((note) => note.midi), bar), MAX_STRINGS);
   const strums = [...new Set([0, ...notes.map((note) => note.step).filter((step) => step % 2 === 0)])].sort((a, b) => a - b);
   return strums.flatMap((step, index) => {
     const lengthSteps = (strums[index + 1] ?? bar.barSteps) - step;
+    // The chord shape follows the texture: what it plays until the next strum, the missing chord tones filled in.
+    const strings = spreadVoices(withEveryChordTone(pitchesBetween(notes, step, step + lengthSteps), bar), MAX_STRINGS);
     const down = step % 4 === 0;
     const order = down ? strings : [...strings].reverse();
     const accent = (step === 0 ? DOWNBEAT_ACCENT : 0) + (down ? 0 : -8);
@@ -146,7 +155,11 @@ function withEveryChordTone(pitches: readonly number[], bar: BarContext): number
   for (const pc of bar.chordPitchClasses) {
     if (distinct.some((midi) => midi % 12 === pc)) continue;
     const near = Math.round(middle) - 6 + ((pc - (Math.round(middle) - 6)) % 12 + 12) % 12;
-    distinct.push(Math.min(bar.range[1], Math.max(bar.range[0], near)));
+    // Folded by octaves into the range (clamping would change the pitch class).
+    let folded = near;
+    while (folded < bar.range[0]) folded += 12;
+    while (folded > bar.range[1]) folded -= 12;
+    if (folded >= bar.range[0]) distinct.push(folded);
   }
   return [...new Set(distinct)].sort((a, b) => a - b);
 }
