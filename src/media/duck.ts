@@ -31,14 +31,15 @@ export async function writeDuckedMusic(music: string, spans: readonly SpeechSpan
   failed.catch(() => undefined);
   let frame = 0;
   for await (const block of readPcm(music, { sampleRateHz, channels, blockFrames: sampleRateHz })) {
-    const bytes = Buffer.alloc(block.length * 2);
+    // Int16Array is little-endian on every platform Node runs on (x64, arm64).
+    const samples = new Int16Array(block.length);
     for (let i = 0; i < block.length; i += channels) {
       const gainDb = envelope.gainDbAt(frame / sampleRateHz);
       const gain = gainDb === 0 ? 1 : 10 ** (gainDb / 20);
       frame += 1;
-      for (let c = 0; c < channels; c++) bytes.writeInt16LE(toInt16(block[i + c]! * gain), 2 * (i + c));
+      for (let c = 0; c < channels; c++) samples[i + c] = toInt16(block[i + c]! * gain);
     }
-    if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), failed]);
+    if (!stream.write(Buffer.from(samples.buffer))) await Promise.race([once(stream, 'drain'), failed]);
   }
   stream.end();
   await Promise.race([once(stream, 'finish'), failed]);

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { HtmlValidate } from 'html-validate';
 import { detectSpeech, speechSeconds, type SpeechSpan } from '../../src/analysis/speech.js';
 import { DEFAULT_DUCKING } from '../../src/media/duck.js';
 import { readPcm } from '../../src/media/pcm.js';
@@ -128,6 +129,8 @@ describe('dialogue ducking (--mux mix)', () => {
     const report = readFileSync(ducked.outputs.report, 'utf8');
     assert.match(report, /data-feature="speech"/);
     assert.match(report, /class="duck-gain"/);
+    const validation = await new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off' } }).validateString(report);
+    assert.ok(validation.valid, JSON.stringify(validation.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`)).slice(0, 5)));
 
     // One more ffmpeg start than without ducking: the speech decode (v2m's own WAV is ducked in JavaScript).
     assert.equal(duckedStarts, plainStarts + 1, `ducking started ffmpeg/ffprobe ${duckedStarts} times, ${plainStarts} without`);
