@@ -5,7 +5,7 @@
 
 import type { Emotion } from '../analysis/emotion.js';
 import { pick, type Rng } from '../music/random.js';
-import { chordPitchClasses, diatonicTriads, scalePitchClasses } from '../music/theory.js';
+import { chordPitchClasses, chordQuality, diatonicTriads, scalePitchClasses } from '../music/theory.js';
 import { colourChord } from './colour.js';
 import type { Beat, ChordEvent, ScorePlan } from './score.js';
 
@@ -50,6 +50,8 @@ const MOOD_PROGRESSIONS: Partial<Record<Emotion, number[][]>> = {
     [0, 5, 3, 6], // i VI iv VII
   ],
 };
+/** Colours that take a dominant's pull away: on the cadence's V the plain triad is played instead. */
+const NON_DOMINANT_COLOURS: ReadonlySet<string> = new Set(['maj6', 'maj7']);
 const TONIC = 0;
 const SUBDOMINANT = 3;
 const DOMINANT = 4;
@@ -82,8 +84,9 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
       if (barsLeft === 0) degree = DOMINANT;
       else if (barsLeft === 1 && index > 0) degree = SUBDOMINANT;
     } else if (barsLeft === 0) degree = TONIC;
-    // V → I; after a V already, IV → I (plagal), so the last cut still changes the chord.
-    else if (barsLeft === 1) degree = previousDegree === DOMINANT ? SUBDOMINANT : DOMINANT;
+    // V → I; after a V already (the rules' or the AMT's), IV → I (plagal), so the last cut still
+    // changes the chord and the dominant is not held long enough to sound like the key.
+    else if (barsLeft === 1) degree = previousDegree === DOMINANT || sameRoot(chords.at(-1)?.chord, triads[DOMINANT]!) ? SUBDOMINANT : DOMINANT;
     previousDegree = degree;
     const mood = moodAt(bar.start);
     // The primer opens the piece as given (the last bar still resolves to the tonic).
@@ -97,12 +100,22 @@ export function chordTrack(plan: ScorePlan, beats: readonly Beat[], rng: Rng): C
     const plainTonic = degree === TONIC && (index === 0 || barsLeft === 0) && mood !== 'fearful' && mood !== 'tense';
     // The loop's turnaround is a plain V (a major triad in minor too: the leading tone pulls back to the tonic).
     const turnaround = plan.loop === true && barsLeft === 0 && bars.length > 1 ? triads[DOMINANT]! : undefined;
-    let chord = turnaround ?? primed ?? learned ?? (plainTonic ? triads[TONIC]! : colourChord(triads[degree]!, mood, scale));
+    // The cadence's dominant keeps its function: a V or V7, never a 6th or major 7th on it (G6 before C
+    // is half an E minor chord, and the key it leads home to blurs).
+    const cadentialDominant = barsLeft === 1 && degree === DOMINANT && !plan.loop;
+    const coloured = colourChord(triads[degree]!, mood, scale);
+    const plain = plainTonic || (cadentialDominant && NON_DOMINANT_COLOURS.has(chordQuality(coloured)));
+    let chord = turnaround ?? primed ?? learned ?? (plain ? triads[degree]! : coloured);
     // Learned chords can stay put where the rules would not: a cut, or a third bar of one chord, moves on.
     for (let k = 1; !primed && !turnaround && plan.learnedChords && k < triads.length && mustChange(chord, chords, cut); k++) chord = colourChord(triads[(degree + k) % triads.length]!, mood, scale);
     chords.push({ time: bar.start, duration: bar.end - bar.start, chord });
   });
   return chords;
+}
+
+/** Whether two chord symbols stand on the same root (A and A7 both are the V of D). */
+function sameRoot(a: string | undefined, b: string): boolean {
+  return a !== undefined && chordPitchClasses(a)[0] === chordPitchClasses(b)[0];
 }
 
 /** The same chord at most this many bars in a row (Video2Music forbids a chord more than twice in a row). */
