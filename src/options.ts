@@ -45,7 +45,7 @@ export async function checkOptions(options: ScoreOptions): Promise<ComposeContro
   };
 }
 
-/** `--from/--to/--duration/--loop` on their own (their ranges are the option table's); the video's length is checked by `checkSpan`. */
+/** `--from/--to/--loop` on their own (their ranges are the option table's); the video's length is checked by `checkSpan`. */
 function checkLengthOptions(options: ScoreOptions): void {
   if (options.loop !== undefined && typeof options.loop !== 'boolean') throw usageError(`--loop is a switch (true or false), not '${String(options.loop)}'.`);
   const { from, to } = options;
@@ -56,7 +56,6 @@ function checkLengthOptions(options: ScoreOptions): void {
         : `The span --from ${from} --to ${to} is ${(to - from).toFixed(2)} s; v2m scores at least ${MUSIC_LENGTH_LIMITS_SECONDS.min} s. Widen the span.`,
     );
   }
-  if (options.loop && options.stems) throw usageError('--stems cannot be written for a --loop yet: ask for the loop, or for the stems of a piece with an ending.');
 }
 
 /**

@@ -90,7 +90,7 @@ function lengthAndFade(options: Pick<NormaliseOptions, 'durationSeconds' | 'fade
     `aresample=${options.sampleRateHz}`,
     `apad=whole_len=${totalSamples}`,
     `atrim=end_sample=${totalSamples}`,
-    `afade=t=out:st=${fadeStart.toFixed(4)}:d=${options.fadeOutSeconds.toFixed(4)}`,
+    ...(options.fadeOutSeconds > 0 ? [`afade=t=out:st=${fadeStart.toFixed(4)}:d=${options.fadeOutSeconds.toFixed(4)}`] : []),
   ].join(',');
 }
 

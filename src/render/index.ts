@@ -74,23 +74,38 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
 
 /**
  * A seamless loop: three cycles synthesized back to back and the middle one mastered (render/loop),
- * with no fade. The MIDI file holds one cycle. Stems are not cut from a loop (options refuse the pair).
+ * with no fade. The MIDI file holds one cycle; stems are cut from the same middle cycle (render/stems).
  */
 async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
   const sampleRateHz = DEFAULT_MASTER.sampleRateHz;
   const cycle = loopCycleSeconds(request.score.duration, sampleRateHz);
   const midi = scoreToMidi(request.score, request.title);
   request.onProgress?.('synthesize', 0);
+  const played = repeatedScore(request.score, cycle);
+  // The middle cycle, and the next one's start for the limiter's look-ahead.
+  const synthSeconds = 2 * cycle + SYNTH_TAIL_SECONDS;
   const raw = await synthesize({
-    score: repeatedScore(request.score, cycle),
+    score: played,
     output: path.join(request.workFolder, `synth-loop-${path.basename(request.audioPath)}.f32`),
-    // The middle cycle, and the next one's start for the limiter's look-ahead.
-    durationSeconds: 2 * cycle + SYNTH_TAIL_SECONDS,
+    durationSeconds: synthSeconds,
     sampleRateHz,
     soundFont: request.soundFont,
     onProgress: (f) => request.onProgress?.('synthesize', f),
   });
   request.onProgress?.('master', 0);
   const loudness = await master(raw, request.audioPath, cycle, request.audioFormat, { ...DEFAULT_MASTER, fadeOutSeconds: 0 }, cycle);
-  return { midi, loudness, stems: [] };
+  const stems = request.stemsFolder
+    ? await writeStems({
+        score: played,
+        folder: request.stemsFolder,
+        workFolder: request.workFolder,
+        durationSeconds: cycle,
+        synthSeconds,
+        soundFont: request.soundFont,
+        mastered: loudness,
+        loopStartSeconds: cycle,
+        onProgress: (f) => request.onProgress?.('master', f),
+      })
+    : [];
+  return { midi, loudness, stems };
 }

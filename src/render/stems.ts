@@ -32,6 +32,11 @@ export interface StemRequest {
   soundFont?: string;
   /** What the master did to the mix. */
   mastered: MasteredLoudness;
+  /**
+   * A loop's start in the synthesized cycles (render/loop): the mix was cut there after its limiter,
+   * with no fade, so the stems are gained over the whole render and cut at the same sample.
+   */
+  loopStartSeconds?: number;
   onProgress?: (fraction: number) => void;
 }
 
@@ -64,19 +69,24 @@ export async function writeStems(request: StemRequest): Promise<Stem[]> {
       onProgress: (f) => request.onProgress?.((gained.length + f) / roles.size),
     });
     const output = path.join(request.workFolder, `stem-${role}-gain.f32`);
-    const fadeOutSeconds = Math.min(DEFAULT_MASTER.fadeOutSeconds, request.durationSeconds / 6);
-    await applyGain({ input: raw, output, encoding: RAW_FLOAT, durationSeconds: request.durationSeconds, fadeOutSeconds, sampleRateHz }, request.mastered.gainDb);
+    const loops = request.loopStartSeconds !== undefined;
+    const fadeOutSeconds = loops ? 0 : Math.min(DEFAULT_MASTER.fadeOutSeconds, request.durationSeconds / 6);
+    const gainedSeconds = loops ? request.synthSeconds : request.durationSeconds;
+    await applyGain({ input: raw, output, encoding: RAW_FLOAT, durationSeconds: gainedSeconds, fadeOutSeconds, sampleRateHz }, request.mastered.gainDb);
     await rm(raw.path, { force: true }); // one raw render in the work folder at a time
     gained.push({ role, raw: { path: output, sampleRateHz, channels: CHANNELS } });
   }
   const limiter = request.mastered.limiter ? await limiterOf(gained.map((stem) => stem.raw), request.mastered.limiter, request.workFolder) : undefined;
   await mkdir(request.folder, { recursive: true });
   const stems = gained.map((stem) => ({ role: stem.role, path: path.join(request.folder, `${stem.role}.wav`) }));
+  // A loop's mix starts at its cut: the loop's start, later by the limiter's nominal look-ahead when it ran (media/audio).
+  const firstFrame = request.loopStartSeconds === undefined ? 0 : Math.round(request.loopStartSeconds * sampleRateHz) + (limiter ? nominalDelayFrames() : 0);
   await combine(
     gained.map((stem) => stem.raw.path),
     stems.map((stem) => stem.path),
     Math.round(request.durationSeconds * sampleRateHz),
     limiter,
+    firstFrame,
   );
   await Promise.all(gained.map((stem) => rm(stem.raw.path, { force: true })));
   return stems;
@@ -93,8 +103,11 @@ async function limiterOf(stems: readonly RawPcmFile[], filter: string, workFolde
   const before = path.join(workFolder, 'stems-sum.f32');
   await sumFiles(stems.map((stem) => stem.path), before);
   const after = await filterRaw({ path: before, sampleRateHz: DEFAULT_MASTER.sampleRateHz, channels: CHANNELS }, filter, path.join(workFolder, 'stems-sum-limited.f32'));
-  const nominal = Math.round((LIMITER_ATTACK_MS / 1000) * DEFAULT_MASTER.sampleRateHz);
-  return { before, after: after.path, delayFrames: await measuredDelay(before, after.path, nominal) };
+  return { before, after: after.path, delayFrames: await measuredDelay(before, after.path, nominalDelayFrames()) };
+}
+
+function nominalDelayFrames(): number {
+  return Math.round((LIMITER_ATTACK_MS / 1000) * DEFAULT_MASTER.sampleRateHz);
 }
 
 /** Frames of the mix the delay is measured on (the first ones): enough music, little work. */
@@ -147,11 +160,11 @@ async function sumFiles(inputs: readonly string[], output: string): Promise<void
 }
 
 /**
- * Writes each stem: `totalFrames` frames, delayed and scaled sample by sample by what the limiter
+ * Writes each stem: `totalFrames` frames from `firstFrame` of the limited mix's clock, delayed and scaled sample by sample by what the limiter
  * did to the mix (gain = limited·unlimited / |unlimited|², the limiter's gain being one for both
  * channels), or as they are when there was no limiter.
  */
-async function combine(inputs: readonly string[], outputs: readonly string[], totalFrames: number, limiter: Limiter | undefined): Promise<void> {
+async function combine(inputs: readonly string[], outputs: readonly string[], totalFrames: number, limiter: Limiter | undefined, firstFrame = 0): Promise<void> {
   const sources = await Promise.all(inputs.map((file) => open(file, 'r')));
   const before = limiter ? await open(limiter.before, 'r') : undefined;
   const after = limiter ? await open(limiter.after, 'r') : undefined;
@@ -160,8 +173,8 @@ async function combine(inputs: readonly string[], outputs: readonly string[], to
   try {
     for (const target of targets) await target.write(floatWavHeader(totalFrames), 0);
     let gain = 1;
-    for (let frame = 0; frame < totalFrames; frame += BLOCK_FRAMES) {
-      const frames = Math.min(BLOCK_FRAMES, totalFrames - frame);
+    for (let frame = firstFrame; frame < firstFrame + totalFrames; frame += BLOCK_FRAMES) {
+      const frames = Math.min(BLOCK_FRAMES, firstFrame + totalFrames - frame);
       const gains = new Float32Array(frames).fill(1);
       if (before && after) {
         const unlimited = (await readFrames(before, frame - delay, frames)).samples;

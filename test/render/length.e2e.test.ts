@@ -92,6 +92,37 @@ describe('--loop has no seam (slow)', () => {
   }
 });
 
+describe('--loop --stems (slow)', () => {
+  const folder = temporaryFolder('v2m-loop-stems-');
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  const motion = Array.from({ length: 10 }, (_, s) => (s < 4 ? 6 : 16));
+
+  for (const style of ['cinematic', 'band'] as const) {
+    it(`${style}: the stems are cut from the same middle cycle and add up to the loop within −60 dB`, { timeout: 120_000 }, async (t) => {
+      const { produced } = compose(syntheticTimeline(motion, [4.2], 0.5), { style, seed: 5, loop: true });
+      const file = path.join(folder, `${style}.wav`);
+      const { stems, loudness } = await renderAudio({ score: produced, title: style, audioPath: file, workFolder: folder, loop: true, stemsFolder: path.join(folder, `${style}.stems`) });
+      const mix = decode(file);
+      const decoded = stems.map((stem) => decode(stem.path));
+      assert.ok(decoded.length >= 3, `${decoded.length} stems`);
+      const difference = new Float64Array(mix.length);
+      for (const stem of decoded) {
+        assert.equal(stem.length, mix.length, 'aligned, the same length');
+        for (let i = 0; i < mix.length; i++) difference[i]! += stem[i]!;
+      }
+      let residual = 0;
+      let power = 0;
+      for (let i = 0; i < mix.length; i++) {
+        residual += (difference[i]! - mix[i]!) ** 2;
+        power += mix[i]! ** 2;
+      }
+      const residualDb = 10 * Math.log10(residual / power);
+      t.diagnostic(`${style} loop: ${decoded.length} stems, residual ${residualDb.toFixed(1)} dB, limiter ${loudness.limiter ? 'on' : 'off'}`);
+      assert.ok(residualDb <= -60, `the stems add up to the loop within ${residualDb.toFixed(1)} dB`);
+    });
+  }
+});
+
 describe('--duration, --from/--to and --loop through the pipeline (slow)', () => {
   const folder = temporaryFolder('v2m-length-');
   after(() => rmSync(folder, { recursive: true, force: true }));
