@@ -9,7 +9,8 @@
 //   npm run bench -- --long              also bikes-fastcuts and people-one-by-one, a 2- and a 20-minute loop
 //   npm run bench -- FILE…               the given files
 //   FFMPEG_PATH=… FFPROBE_PATH=… npm run bench    another ffmpeg (see README, "Which ffmpeg")
-//   Last, the slowest `GET /jobs/:id` while the server scores people-one-by-one-139s (bench/server-latency.ts).
+//   Last, the slowest `GET /jobs/:id` while the server scores people-one-by-one-139s (bench/server-latency.ts),
+//   and, when Redis answers, serve --queue's throughput with 1 and 2 workers (bench/queue-throughput.ts).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { DEFAULT_ANALYSIS } from '../src/analysis/index.js';
 import { probe } from '../src/media/probe.js';
 import { toolPath } from '../src/media/tools.js';
 import type { Stage } from '../src/progress.js';
+import { measureQueueThroughput, queueBenchSkipped, throughputLines } from './queue-throughput.js';
 import { LATENCY_CLIP, measurePollLatency, pollLatencyLine } from './server-latency.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -198,6 +200,12 @@ console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(2)).join(
 // The server while a job runs (issue 17): the slowest `GET /jobs/:id`, polled every 100 ms (bench/server-latency.ts).
 if (existsSync(LATENCY_CLIP)) console.log(`\n${pollLatencyLine(await measurePollLatency(LATENCY_CLIP))}`);
 else console.log(`\nserver latency skipped: ${LATENCY_CLIP} is missing (node --import tsx bench/server-latency.ts FILE measures another clip)`);
+
+// Scale-out (issue 19): `v2m serve --queue` with 1 and then 2 `v2m worker`s, and what a job costs Redis and the shared folder.
+{
+  const skipped = await queueBenchSkipped();
+  console.log(`\n${skipped ?? throughputLines(await measureQueueThroughput()).join('\n')}`);
+}
 
 // The learned models at inference (EVALUATION §5 / issue 5: ≤ 50 ms per 30-second window): the
 // shipped AMT writing 30 chords from 30 s of features, and the biGRU over the same window.
