@@ -12,10 +12,15 @@ export interface EditorMarker {
   detail: string;
 }
 
-/** Every hit point and every section start, in time order. */
-export function editorMarkers(cues: Pick<CueSheet, 'hitPoints' | 'sections'>): EditorMarker[] {
-  const hits = cues.hitPoints.map((hit, i) => ({ name: `${hit.kind} ${i + 1}`, seconds: hit.time, kind: hit.kind as EditorMarker['kind'], detail: hit.landing }));
-  const sections = cues.sections.map((section, i) => ({ name: `section ${i + 1}`, seconds: section.start, kind: 'section' as const, detail: section.part }));
+/**
+ * Every hit point and every section start, in time order, on the video's clock: with --from the
+ * cue sheet counts from the music's start, and the markers move by `placement.from` to sit on the
+ * scored video's (and the source video's) own frames.
+ */
+export function editorMarkers(cues: Pick<CueSheet, 'hitPoints' | 'sections' | 'placement'>): EditorMarker[] {
+  const from = cues.placement?.from ?? 0;
+  const hits = cues.hitPoints.map((hit, i) => ({ name: `${hit.kind} ${i + 1}`, seconds: from + hit.time, kind: hit.kind as EditorMarker['kind'], detail: hit.landing }));
+  const sections = cues.sections.map((section, i) => ({ name: `section ${i + 1}`, seconds: from + section.start, kind: 'section' as const, detail: section.part }));
   return [...sections, ...hits].sort((a, b) => a.seconds - b.seconds || (a.kind === 'section' ? -1 : 1));
 }
 
@@ -28,13 +33,13 @@ export function timecode(seconds: number, framesPerSecond: number): string {
   return `${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}:${pad(frame % nominal)}`;
 }
 
-export function markersCsv(cues: Pick<CueSheet, 'hitPoints' | 'sections' | 'input'>): string {
+export function markersCsv(cues: Pick<CueSheet, 'hitPoints' | 'sections' | 'input' | 'placement'>): string {
   const rows = editorMarkers(cues).map((marker) => [marker.name, timecode(marker.seconds, cues.input.framesPerSecond), marker.seconds.toFixed(3), marker.kind, marker.detail].join(','));
   return `${['Name', 'Timecode', 'Seconds', 'Kind', 'Music'].join(',')}\n${rows.map((row) => `${row}\n`).join('')}`;
 }
 
 /** Markers as an EDL: one one-frame event per marker, its name and colour in the comment line. */
-export function markersEdl(cues: Pick<CueSheet, 'hitPoints' | 'sections' | 'input'>, title: string): string {
+export function markersEdl(cues: Pick<CueSheet, 'hitPoints' | 'sections' | 'input' | 'placement'>, title: string): string {
   const fps = cues.input.framesPerSecond;
   const lines = [`TITLE: ${title.replace(/[\r\n]/g, ' ')}`, 'FCM: NON-DROP FRAME', ''];
   editorMarkers(cues).forEach((marker, i) => {

@@ -154,6 +154,9 @@ describe('--duration, --from/--to and --loop through the pipeline (slow)', () =>
     assert.deepEqual([cues.placement?.from, cues.placement?.to], [2, 8]);
     const sections = cues.sections;
     assert.ok(Math.abs(sections[sections.length - 1]!.end - 6) < 1e-6, 'the sheet counts from the music start');
+    // The marker files sit on the video's clock: the first section marker is at 2 s, 00:00:02:00.
+    const markers = readFileSync(path.join(folder, 'span.markers.csv'), 'utf8').trim().split('\n');
+    assert.match(markers[1]!, /^section 1,00:00:02:00,2\.000,section,/);
     // Silence in the video before the span, music inside it.
     const sound = decode(path.join(folder, 'span.mp4'));
     const level = (from: number, to: number) => Math.sqrt(sound.slice(2 * from * RATE, 2 * to * RATE).reduce((sum, x) => sum + x * x, 0) / (2 * (to - from) * RATE));
