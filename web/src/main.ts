@@ -305,7 +305,7 @@ const ON_THE_GRID = new Set(['downbeat', 'beat', 'eighth', 'sixteenth']);
 
 function drawTimeline(cues: Cues): void {
   const axis = new TimeAxis(cues.input.duration);
-  const wanted = new Set(['cuts', 'visual-beats', 'motion', 'emotion', 'chords', 'tempo']);
+  const wanted = new Set(['cuts', 'visual-beats', 'motion', 'emotion', 'chords', 'tempo', 'speech']);
   const landed = (time: number) => cues.hitPoints.some((hit) => Math.abs(hit.time - time) <= HIT_TOLERANCE_SECONDS && ON_THE_GRID.has(hit.landing));
   const lanes = cueSheetLanes(axis, cues, landed).filter((lane) => wanted.has(lane.feature));
   ui.timeline.innerHTML = lanes.map((lane) => laneSvg(axis, lane)).join('') + timeTicks(axis);
