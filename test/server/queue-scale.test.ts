@@ -4,13 +4,14 @@
 // API; one worker is SIGKILLed while it scores, and its job must finish on another. Every job ends
 // done exactly once ("scored" once in all the workers' logs, BullMQ's completed count), with outputs
 // that are its own (its name, seed and length in its cue sheet, a WAV of its length). Around that:
-// a job whose video vanished fails with its reason, a queued job and a running one are deleted, a
-// regenerated job reuses its parent's analysis, progress streams over server-sent events, and
-// another client's token opens nothing. The queue has a name of its own and is removed afterwards.
+// a job whose video vanished fails at once with its reason and, its video back, is retried to done;
+// a queued job and a running one are deleted; a regenerated job reuses its parent's analysis;
+// progress streams over server-sent events; another client's token opens nothing. The queue has a
+// name of its own and is removed afterwards.
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Queue } from 'bullmq';
@@ -133,6 +134,11 @@ test('serve --queue: 20 jobs through the API on three workers, one SIGKILLed mid
   assert.match(failed.error!, /video is not in the shared data folder/);
   assert.equal(failed.attempts, 1, 'a job that cannot succeed is not tried again');
   assert.equal((await fetch(`${base}/jobs/${vanishing.id}/retry`, { method: 'POST' })).status, 409);
+  // With its video back in the shared folder, a retry runs it again from the start (attempts reset) and it is done.
+  copyFileSync(clips[0]!, path.join(data, 'jobs', vanishing.id, 'input'));
+  assert.equal((await fetch(`${base}/jobs/${vanishing.id}/retry`, { method: 'POST' })).status, 202);
+  const retried = await waitForJob(base, vanishing.id, 60_000);
+  assert.deepEqual([retried.state, retried.error, retried.attempts], ['done', null, 1], 'the retried job is done');
 
   const stream = await withDeadline('the event stream to end', 10_000, streamed);
   assert.match(stream, /"state":"running"/, 'the stream showed the job running');
@@ -162,7 +168,7 @@ test('serve --queue: 20 jobs through the API on three workers, one SIGKILLed mid
     assert.equal(await queue.getJob(deletedQueued.id), undefined);
     assert.equal(scoredBy(running.id), 0, 'the deleted job was stopped, not finished');
     const counts = await queue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed');
-    assert.deepEqual(counts, { completed: JOBS + 1, failed: 1, active: 0, waiting: 0, delayed: 0 }, 'no job lost or duplicated');
+    assert.deepEqual(counts, { completed: JOBS + 2, failed: 0, active: 0, waiting: 0, delayed: 0 }, 'no job lost or duplicated');
   } finally {
     await queue.close();
   }
