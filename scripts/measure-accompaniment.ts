@@ -31,7 +31,7 @@ for (const style of STYLE_NAMES) {
   let figures = 0;
   let bars = 0;
   for (const seed of SEEDS) {
-    const plan = planScore(syntheticTimeline(motion, [HALF]), { style, seed }, createRng(seed));
+    const plan = planScore(syntheticTimeline(motion, [HALF]), { style, seed });
     const beats = beatGrid(plan);
     const chords = chordTrack(plan, beats, createRng(seed + 1));
     const notes = accompanimentPart({ plan, beats, chords }, plan.spec.chords, library, createRng(seed + 2));
