@@ -100,6 +100,9 @@ export const DEFAULT_OPTIONS: ScoreOptions = {
   duck: true,
   duckDb: 12,
   audioFormat: 'wav',
+  // Switches off unless asked, with a default of their own so that the page's unticked box reads as "not changed".
+  stems: false,
+  loop: false,
 };
 
 /** The shortest music v2m writes (`--duration`, a `--from/--to` span), and the longest `--duration`, seconds. */
