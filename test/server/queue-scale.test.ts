@@ -83,8 +83,8 @@ test('serve --queue: 20 jobs through the API on three workers, one SIGKILLed mid
   assert.equal((await fetch(`${base}/jobs/${deletedQueued.id}`, { method: 'DELETE' })).status, 204);
   assert.equal((await fetch(`${base}/jobs/${deletedQueued.id}`)).status, 404);
 
-  // The first job's progress, streamed (server-sent events from BullMQ's own event stream), read until it is done.
-  const streamed = readEventsUntilDone(`${base}/jobs/${submitted[0]!.id}/events`);
+  // The last job's progress, streamed (server-sent events from BullMQ's own event stream) from while it waits until it is done.
+  const streamed = readEventsUntilDone(`${base}/jobs/${submitted.at(-1)!.id}/events`);
 
   // Kill a worker while it scores: a job some worker has started, seen over the API half-way (0 < progress < 0.6).
   const owner = (id: string) => workers.findIndex((worker) => worker.output().includes(`scoring job ${id}`));
@@ -141,7 +141,7 @@ test('serve --queue: 20 jobs through the API on three workers, one SIGKILLed mid
   assert.deepEqual([retried.state, retried.error, retried.attempts], ['done', null, 1], 'the retried job is done');
 
   const stream = await withDeadline('the event stream to end', 10_000, streamed);
-  assert.match(stream, /"state":"running"/, 'the stream showed the job running');
+  assert.match(stream, /"state":"running","progress":0\.\d*[1-9]/, 'the stream showed the job running, with its progress');
   assert.match(stream, /"state":"done"/);
 
   // Another client's token opens nothing; the owner's list holds every job it made.
