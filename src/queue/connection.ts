@@ -37,13 +37,22 @@ export interface QueueJobResult {
   alreadyDone?: boolean;
 }
 
-/** ioredis options for a redis:// or rediss:// URL (host, port, user, password, database number). */
+/**
+ * ioredis options for a redis:// or rediss:// URL (host, port, user, password, database number), or
+ * for unix:///path/to/redis.sock[?db=N] (a Redis on this machine's socket).
+ */
 export function redisConnection(url: string): ConnectionOptions {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw usageError(`'${url}' is not a Redis address. Write it as redis://host:6379 (or rediss:// for TLS).`);
+  }
+  if (parsed.protocol === 'unix:') {
+    const socket = decodeURIComponent(parsed.pathname);
+    const db = Number(parsed.searchParams.get('db') ?? 0);
+    if (!path.isAbsolute(socket) || !Number.isInteger(db) || db < 0) throw usageError(`'${url}': write a Redis socket as unix:///absolute/path/redis.sock (with ?db=N for another database).`);
+    return { path: socket, db, maxRetriesPerRequest: null };
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw usageError(`'${url}' is not a Redis address. Write it as redis://host:6379 (or rediss:// for TLS).`);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;

@@ -1,7 +1,9 @@
 // What the Redis queue tests share: the Redis they use (V2M_REDIS_URL, or redis://127.0.0.1:6379),
 // the one-line skip when none answers, a queue name of the run's own, and its removal afterwards.
 
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisConnection } from '../../src/queue/connection.js';
@@ -55,4 +57,43 @@ export async function forgetQueue(name: string): Promise<void> {
     await queue.close();
     redis.disconnect();
   }
+}
+
+/**
+ * A Unix socket in `folder` that forwards every connection to the Redis at REDIS_URL: how processes
+ * in a network namespace of their own (no network at all) still reach Redis — a socket is a file.
+ */
+export async function redisSocketProxy(folder: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { hostname, port } = new URL(REDIS_URL);
+  const socketPath = path.join(folder, 'redis.sock');
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.on('error', () => (client.destroy(), upstream.destroy()));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(socketPath, resolve));
+  return {
+    url: `unix://${socketPath}`,
+    close: () => {
+      for (const socket of open) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The command prefix that starts a process in a network namespace of its own (`unshare --net`, or
+ * with `--map-root-user` where only user namespaces are allowed), or undefined where neither is.
+ */
+export function isolatedNetworkPrefix(): string[] | undefined {
+  for (const prefix of [['unshare', '--net'], ['unshare', '--net', '--map-root-user']]) {
+    const tried = spawnSync(prefix[0]!, [...prefix.slice(1), 'true'], { timeout: 10_000 });
+    if (tried.status === 0) return prefix;
+  }
+  return undefined;
 }

@@ -1,6 +1,8 @@
 // Scale-out evidence for `v2m serve --queue` on a real Redis (V2M_REDIS_URL, or redis://127.0.0.1:6379;
 // skipped with one line when none answers). The server and three `v2m worker`s are separate
-// processes that share nothing but Redis and the data folder. Twenty clips go in through the HTTP
+// processes that share nothing but Redis and the data folder — each worker in a network namespace of
+// its own where the machine allows it (unshare --net: no network, Redis through a Unix socket that
+// forwards to it), so that it could not reach the server even if it tried. Twenty clips go in through the HTTP
 // API; one worker is SIGKILLed while it scores, and its job must finish on another. Every job ends
 // done exactly once ("scored" once in all the workers' logs, BullMQ's completed count), with outputs
 // that are its own (its name, seed and length in its cue sheet, a WAV of its length). Around that:
@@ -10,14 +12,14 @@
 // name of its own and is removed afterwards.
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { redisConnection } from '../../src/queue/connection.js';
 import { CLI, pollUntil, syntheticClip, temporaryFolder, withDeadline } from '../helpers.js';
-import { forgetQueue, REDIS_URL, redisSkip, uniqueQueueName } from '../cli/queue-helpers.js';
+import { forgetQueue, isolatedNetworkPrefix, REDIS_URL, redisSkip, redisSocketProxy, uniqueQueueName } from '../cli/queue-helpers.js';
 import { getJob, upload, waitForJob, type Job } from './server-helpers.js';
 
 const skip = await redisSkip('the serve --queue scale-out test');
@@ -32,9 +34,10 @@ interface Running {
 }
 const processes: Running[] = [];
 
-/** A v2m process; resolves once its stdout says `ready`. */
-async function startProcess(args: string[], ready: RegExp): Promise<Running & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A v2m process (after `prefix`, e.g. unshare); resolves once its output says `ready`. */
+async function startProcess(args: string[], ready: RegExp, prefix: string[] = []): Promise<Running & { match: RegExpExecArray }> {
+  const [command, ...rest] = [...prefix, process.execPath, CLI, ...args];
+  const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const running = { child, output: () => output };
   processes.push(running);
@@ -51,10 +54,14 @@ async function startProcess(args: string[], ready: RegExp): Promise<Running & { 
   return { ...running, match };
 }
 
-const workerArgs = (data: string) => ['worker', '--queue', REDIS_URL, '--queue-name', QUEUE_NAME, '--data', data, '--concurrency', '1', '--lock-seconds', '5'];
+const workerArgs = (redis: string, data: string) => ['worker', '--queue', redis, '--queue-name', QUEUE_NAME, '--data', data, '--concurrency', '1', '--lock-seconds', '5'];
+/** Workers get a network namespace of their own where this machine allows it: no network, Redis through a socket. */
+const ISOLATION = skip ? undefined : isolatedNetworkPrefix();
+let proxy: Awaited<ReturnType<typeof redisSocketProxy>> | undefined;
 
 after(async () => {
   for (const { child } of processes) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await proxy?.close();
   if (!skip) await forgetQueue(QUEUE_NAME);
 });
 
@@ -65,7 +72,19 @@ test('serve --queue: 20 jobs through the API on three workers, one SIGKILLed mid
 
   const server = await startProcess(['serve', '--port', '0', '--data', data, '--queue', REDIS_URL, '--queue-name', QUEUE_NAME], /listening on (http:\/\/\S+)/);
   const base = server.match[1]!;
-  const workers = [await startProcess(workerArgs(data), /taking jobs/), await startProcess(workerArgs(data), /taking jobs/), await startProcess(workerArgs(data), /taking jobs/)];
+  // The workers share nothing with the server but Redis and the data folder: each in a network namespace of
+  // its own (it cannot reach 127.0.0.1:6379 or the server's port), Redis through a socket in a folder.
+  let workerRedis = REDIS_URL;
+  if (ISOLATION) {
+    proxy = await redisSocketProxy(temporaryFolder('v2m-redis-socket-'));
+    workerRedis = proxy.url;
+    const probe = spawnSync(ISOLATION[0]!, [...ISOLATION.slice(1), process.execPath, '-e', `require('net').connect(${new URL(base).port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(3))`], { timeout: 20_000 });
+    assert.equal(probe.status, 3, 'a process in the workers\' namespace cannot reach the server over the network');
+  } else {
+    console.log('# serve --queue test: unshare --net is not allowed here; the workers are separate processes on the same network');
+  }
+  const workers: Running[] = [];
+  for (let index = 0; index < 3; index += 1) workers.push(await startProcess(workerArgs(workerRedis, data), /taking jobs/, ISOLATION));
   const health = (await (await fetch(`${base}/health`)).json()) as { backend: string; workers: number; concurrency: number };
   assert.deepEqual([health.backend, health.workers, health.concurrency], ['redis', 3, 0], 'the server scores nothing itself; three workers');
 
