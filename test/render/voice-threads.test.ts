@@ -6,16 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { SoundBankLoader, SpessaSynthProcessor } from 'spessasynth_core';
 import type { Score } from '../../src/compose/score.js';
-import { performanceEvents } from '../../src/render/performance.js';
+import { interleave } from '../../src/render/send-effects.js';
 import { soundFontPath } from '../../src/render/soundfont.js';
 import { synthesize } from '../../src/render/synth.js';
 import { trackGroups } from '../../src/render/voice-threads.js';
+import { loadSynthesizer, scorePlayer } from '../../src/render/voices.js';
 import { temporaryFolder } from '../helpers.js';
 
 const SAMPLE_RATE_HZ = 48000;
-const QUANTUM = 128;
 
 /** Chords, a held pad, bass and drums: every voice sends to chorus and reverb, and the pad's tail rings past its note-off. */
 function smallScore(): Score {
@@ -34,33 +33,14 @@ function smallScore(): Score {
   };
 }
 
-/** The reference: spessasynth's own process(), voices and effects on one thread, as synth.ts did before. */
+/** The reference: spessasynth's own process(), voices and effects on one thread, the whole piece as one block. */
 async function renderOnOneThread(score: Score, seconds: number): Promise<Float32Array> {
-  const bytes = readFileSync(soundFontPath().path);
-  const synth = new SpessaSynthProcessor(SAMPLE_RATE_HZ, { effectsEnabled: true, eventsEnabled: false });
-  synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer), 'main');
-  await synth.processorInitialized;
-  const events = performanceEvents(score);
-  let pending = events.next().value ?? undefined;
+  const synth = await loadSynthesizer(SAMPLE_RATE_HZ, soundFontPath().path);
   const total = Math.ceil(seconds * SAMPLE_RATE_HZ);
   const left = new Float32Array(total);
   const right = new Float32Array(total);
-  for (let offset = 0; offset < total; offset += QUANTUM) {
-    const until = (offset + QUANTUM / 2) / SAMPLE_RATE_HZ;
-    while (pending && pending.time < until) {
-      if (pending.kind === 'program') synth.programChange(pending.channel, pending.program);
-      else if (pending.kind === 'on') synth.noteOn(pending.channel, pending.midi, pending.velocity);
-      else if (pending.kind === 'off') synth.noteOff(pending.channel, pending.midi);
-      pending = events.next().value ?? undefined;
-    }
-    synth.process(left, right, offset, Math.min(QUANTUM, total - offset));
-  }
-  const interleaved = new Float32Array(total * 2);
-  for (let i = 0; i < total; i++) {
-    interleaved[2 * i] = left[i]!;
-    interleaved[2 * i + 1] = right[i]!;
-  }
-  return interleaved;
+  scorePlayer(synth, score).renderBlock(left, right, total);
+  return interleave(left, right, total);
 }
 
 /** The largest difference between two renders, in dB below the reference's peak. */
@@ -122,5 +102,30 @@ describe('trackGroups', () => {
     assert.deepEqual([...groups.flat()].sort(), [0, 1, 2, 3]);
     assert.deepEqual(trackGroups(score, 8).length, 4, 'no more groups than tracks');
     assert.deepEqual(trackGroups(score, 2, new Set([1])), [[1]]);
+  });
+});
+
+describe('scorePlayer', () => {
+  it('lets a struck string damp its own previous note: a piano key played again under the pedal does not stack voices, a held string section does', { timeout: 60_000 }, async () => {
+    const repeated = (program: number): Score => ({
+      duration: 2,
+      beatsPerBar: 4,
+      tempoMap: [{ time: 0, tempoBpm: 120 }],
+      tracks: [{
+        role: 'chords', name: 'Part', program, isDrums: false,
+        notes: Array.from({ length: 8 }, (_, k) => ({ time: k * 0.2, duration: 0.15, midi: 60, velocity0to127: 90 })),
+        controls: [{ time: 0, controller: 64, value0to127: 127 }], // sustain pedal down throughout
+      }],
+    });
+    const voicesAfterEightStrikes = async (program: number) => {
+      const synth = await loadSynthesizer(SAMPLE_RATE_HZ, soundFontPath().path);
+      const samples = Math.round(1.5 * SAMPLE_RATE_HZ);
+      scorePlayer(synth, repeated(program)).renderBlock(new Float32Array(samples), new Float32Array(samples), samples);
+      return synth.voiceCount;
+    };
+    const piano = await voicesAfterEightStrikes(0);
+    const strings = await voicesAfterEightStrikes(48);
+    assert.ok(piano <= 4, `the piano keeps ${piano} voices for one key struck eight times`);
+    assert.ok(strings > piano, `strings (${strings} voices) are not retriggered`);
   });
 });
