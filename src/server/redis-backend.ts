@@ -45,28 +45,30 @@ const CLOSE_DEADLINE_MS = 5000;
 
 export class RedisBackend implements JobBackend {
   readonly events = new EventEmitter<BackendEvents>();
-  private readonly queue: Queue<ServerJobData, JobSummary>;
-  private readonly queueEvents: QueueEvents;
+  // Made once Redis answers (start): BullMQ's connections that never connected neither close nor let the process end.
+  private queue!: Queue<ServerJobData, JobSummary>;
+  private queueEvents!: QueueEvents;
   /** For the owner index only (BullMQ's connections are its own). */
   private readonly redis: Redis;
   private worker: RunningWorker | undefined;
 
   constructor(private readonly options: RedisBackendOptions) {
     this.events.setMaxListeners(0); // one listener per open progress stream
-    const connection = redisConnection(options.url);
-    this.queue = new Queue(options.queueName, { connection });
-    this.queueEvents = new QueueEvents(options.queueName, { connection });
-    this.redis = new Redis({ ...(connection as object), lazyConnect: false });
-    const logError = onceAMinute((line) => console.error(line));
-    const onError = (error: Error) => logError(`v2m serve: Redis at ${options.url}: ${error.message}`);
-    this.queue.on('error', onError);
-    this.queueEvents.on('error', onError);
-    this.redis.on('error', onError);
-    for (const name of CHANGE_EVENTS) this.queueEvents.on(name, ({ jobId }: { jobId: string }) => this.events.emit('change', jobId));
+    this.redis = new Redis({ ...(redisConnection(options.url) as object) });
+    this.redis.on('error', this.onError);
   }
 
+  private readonly onError = ((log) => (error: Error) => log(`v2m serve: Redis at ${this.options.url}: ${error.message}`))(onceAMinute((line) => console.error(line)));
+
   async start(): Promise<void> {
-    await connectedWithin(Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady(), this.redis.ping()]), this.options.url);
+    await connectedWithin(this.redis.ping(), this.options.url);
+    const connection = redisConnection(this.options.url);
+    this.queue = new Queue(this.options.queueName, { connection });
+    this.queueEvents = new QueueEvents(this.options.queueName, { connection });
+    this.queue.on('error', this.onError);
+    this.queueEvents.on('error', this.onError);
+    for (const name of CHANGE_EVENTS) this.queueEvents.on(name, ({ jobId }: { jobId: string }) => this.events.emit('change', jobId));
+    await connectedWithin(Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()]), this.options.url);
     if (this.options.concurrency > 0) {
       this.worker = await startWorker({
         url: this.options.url,
@@ -143,10 +145,13 @@ export class RedisBackend implements JobBackend {
   async close(): Promise<void> {
     // This server's own running jobs are abandoned, not waited for: their locks lapse and a worker takes them over.
     // A Redis that went away must not hold the stop up: a few seconds, then the connections are dropped.
-    const closing = Promise.allSettled([this.worker?.close(true), this.queueEvents.close(), this.queue.close()]);
+    const closing = Promise.allSettled([this.worker?.close(true), this.queueEvents?.close(), this.queue?.close()]).then(() => true);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_DEADLINE_MS)))]);
+    const closed = await Promise.race([closing, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_DEADLINE_MS)))]);
     clearTimeout(timer);
+    // Not closed in time (Redis unreachable): drop the connections, or their reconnect attempts keep the process alive.
+    // (Not awaited: a disconnect waits for a connection that never came.)
+    if (!closed) for (const client of [this.queueEvents, this.queue]) void client?.disconnect().catch(() => undefined);
     this.redis.disconnect();
   }
 
