@@ -245,3 +245,14 @@ async function pollUntilAsync(what: string, ms: number, check: () => Promise<boo
     return answer;
   });
 }
+
+test('serve --queue with a Redis that does not answer ends with exit 2 and says so (no hang)', { timeout: 90_000 }, async () => {
+  const data = temporaryFolder('v2m-serve-noredis-');
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, '--queue', 'redis://127.0.0.1:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  processes.push({ child, output: () => '' });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await withDeadline('serve to give up on Redis', 60_000, new Promise<number | null>((resolve) => child.once('exit', resolve)));
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /Redis at redis:\/\/127\.0\.0\.1:1 does not answer \(waited 15 s\)\. Start it, or give its address with --queue/);
+});
