@@ -51,14 +51,16 @@ export class RedisBackend implements JobBackend {
   /** For the owner index only (BullMQ's connections are its own). */
   private readonly redis: Redis;
   private worker: RunningWorker | undefined;
+  private readonly onError: (error: Error) => void;
 
   constructor(private readonly options: RedisBackendOptions) {
     this.events.setMaxListeners(0); // one listener per open progress stream
+    // Reconnects are ioredis's business: each kind of error is logged once a minute, not once per try.
+    const log = onceAMinute((line) => console.error(line));
+    this.onError = (error) => log(`v2m serve: Redis at ${options.url}: ${error.message}`);
     this.redis = new Redis({ ...(redisConnection(options.url) as object) });
     this.redis.on('error', this.onError);
   }
-
-  private readonly onError = ((log) => (error: Error) => log(`v2m serve: Redis at ${this.options.url}: ${error.message}`))(onceAMinute((line) => console.error(line)));
 
   async start(): Promise<void> {
     await connectedWithin(this.redis.ping(), this.options.url);
