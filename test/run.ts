@@ -35,10 +35,10 @@ if (!TIERS.includes(tier as Tier)) {
 const files = testFiles(tier as Tier);
 // The unit tier leaves the data sets out (reading POP909 or evaluating on it takes minutes, not seconds).
 if (tier === 'unit') process.env.V2M_DATA = 'off';
-const { browserTierSkipped, dataTierSkipped, speechTierSkipped } = await import('./tiers.js'); // after V2M_DATA is settled
+const { browserTierSkipped, dataTierSkipped, queueTierSkipped, speechTierSkipped } = await import('./tiers.js'); // after V2M_DATA is settled
 // A test that sets no timeout of its own still cannot hang the run: it fails after five minutes.
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...files], { stdio: 'inherit', cwd: path.dirname(TEST_FOLDER) });
 // One line per tier that could not run, last, where a reader of the output looks.
-const skippedTiers = tier === 'unit' ? [dataTierSkipped()] : [dataTierSkipped(), browserTierSkipped(), speechTierSkipped()];
+const skippedTiers = tier === 'unit' ? [dataTierSkipped()] : [dataTierSkipped(), browserTierSkipped(), speechTierSkipped(), await queueTierSkipped()];
 for (const line of skippedTiers) if (line) console.log(line);
 process.exit(run.status ?? 1);

@@ -3,6 +3,7 @@
 // says what was skipped and how to run it (each skipped test carries the same reason).
 
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,4 +79,28 @@ export function speechTierSkipped(): string | undefined {
 /** `{ skip }` for the tests that need spoken phrases: false with espeak-ng, else the reason with how to get it. */
 export function needsEspeak(): { skip: string | false } {
   return { skip: speechTierSkipped() ?? false };
+}
+
+/** The Redis the queue tests use: `V2M_REDIS_URL`, else the local one. */
+export const REDIS_URL = process.env.V2M_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** True when something at the address answers PING with PONG within two seconds. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/** Why the queue tier (BullMQ on Redis: workers, batch --queue, serve --queue) cannot run, or undefined when Redis answers. */
+export async function queueTierSkipped(): Promise<string | undefined> {
+  return (await redisAnswers(REDIS_URL)) ? undefined : `queue tier skipped: no Redis answers at ${REDIS_URL} (start one — apt-get install redis-server — or set V2M_REDIS_URL=redis://host:port)`;
 }

@@ -7,28 +7,13 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisConnection } from '../../src/queue/connection.js';
+import { queueTierSkipped, REDIS_URL } from '../tiers.js';
 
-export const REDIS_URL = process.env.V2M_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** True when something at the address answers PING with PONG within two seconds. */
-export async function redisAnswers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
+export { REDIS_URL } from '../tiers.js';
 
 /** node:test's `skip`: false when Redis answers, else the one line that says why the tests did not run. */
 export async function redisSkip(what: string): Promise<string | false> {
-  return (await redisAnswers(REDIS_URL)) ? false : `no Redis answers at ${REDIS_URL} (set V2M_REDIS_URL): ${what} skipped`;
+  return (await queueTierSkipped()) ? `no Redis answers at ${REDIS_URL} (set V2M_REDIS_URL): ${what} skipped` : false;
 }
 
 /** A BullMQ queue name no other run uses. */

@@ -151,6 +151,8 @@ test('score a clip through the page, regenerate it and download the WAV', { ...B
   assert.deepEqual([await page.inputValue('#chords'), await page.inputValue('#intensity'), await page.inputValue('#style')], ['rules', '0.8', 'piano']);
   assert.ok(await page.$eval('#advanced', (details) => (details as HTMLDetailsElement).open), 'More options unfolds for a job that uses them');
 
+  const kinds = await page.$$eval('#downloads a', (links) => links.map((link) => (link as HTMLElement).dataset.kind));
+  assert.deepEqual(kinds, ['video', 'audio', 'midi', 'cues', 'report', 'markers'], 'every result offered, and no stems for a job scored without them');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-kind=audio]')]);
   assert.equal(download.suggestedFilename(), `${path.basename(CLIP, '.mp4')}.v2m.wav`);
   const wav = path.join(outputs, download.suggestedFilename());

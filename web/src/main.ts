@@ -270,10 +270,12 @@ async function showResult(job: Job): Promise<void> {
         ['midi', 'MIDI'],
         ['cues', 'Cue sheet'],
         ['report', 'Report'],
+        ['markers', 'Markers (CSV)'],
+        ['stems', 'Stems (zip)'],
       ] as const
-    ).map(([kind, label]) => {
+    ).filter(([kind]) => results[kind] !== undefined).map(([kind, label]) => {
       const link = document.createElement('a');
-      link.href = withToken(kind === 'report' ? results[kind] : `${results[kind]}?download=true`);
+      link.href = withToken(kind === 'report' ? results[kind]! : `${results[kind]}?download=true`);
       if (kind === 'report') link.target = '_blank';
       else link.download = '';
       link.textContent = label;
