@@ -17,6 +17,7 @@ import { readPcm } from '../../src/media/pcm.js';
 import { toolStarts } from '../../src/media/run.js';
 import { scoreVideo } from '../../src/pipeline.js';
 import { ffmpeg, temporaryFolder } from '../helpers.js';
+import { wav16File } from '../speech/synthetic.js';
 import { findEspeak, needsEspeak } from '../tiers.js';
 
 const PHRASES = ['The light over the hills was fading fast.', 'We walked on without a word.', 'Then the rain came down on the old road.'];
@@ -63,7 +64,7 @@ async function spokenClip(folder: string): Promise<Spoken> {
     phrases.push({ start: PHRASE_STARTS[index]! + first / SPEECH_RATE, end: PHRASE_STARTS[index]! + last / SPEECH_RATE });
   }
   const speech = path.join(folder, 'speech.wav');
-  writeFileSync(speech, wav16(track, SPEECH_RATE));
+  writeFileSync(speech, wav16File(Int16Array.from(track, (sample) => Math.max(-32768, Math.min(32767, Math.round(sample * 32767)))), SPEECH_RATE, 1));
   const clip = path.join(folder, 'dialogue.mp4');
   ffmpeg(['-f', 'lavfi', '-i', `testsrc2=s=320x180:r=25:d=${CLIP_SECONDS}`, '-i', speech, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-shortest', clip]);
   return { clip, phrases };
@@ -140,23 +141,3 @@ describe('dialogue ducking (--mux mix)', () => {
   });
 });
 
-/** A 16-bit mono PCM WAV. */
-function wav16(samples: Float32Array, rate: number): Buffer {
-  const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32767))), 2 * i);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8, 'latin1');
-  header.write('fmt ', 12, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}

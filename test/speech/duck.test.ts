@@ -9,6 +9,7 @@ import { DuckingEnvelope, type DuckingSettings } from '../../src/media/duck-enve
 import { writeDuckedMusic } from '../../src/media/duck.js';
 import { toolStarts } from '../../src/media/run.js';
 import { temporaryFolder } from '../helpers.js';
+import { wav16File } from './synthetic.js';
 
 const SETTINGS: DuckingSettings = { depthDb: 12, attackSeconds: 0.15, releaseSeconds: 0.6 };
 
@@ -64,7 +65,7 @@ describe('ducked music', () => {
       samples[2 * i + 1] = Math.round(-12000 * Math.sin((2 * Math.PI * 330 * i) / rate));
     }
     const wav = path.join(folder, 'music.wav');
-    writeFileSync(wav, wavFile(samples, rate, 2));
+    writeFileSync(wav, wav16File(samples, rate, 2));
     const spans = [{ start: 1, end: 1.8 }];
     const before = toolStarts();
     const ducked = await writeDuckedMusic(wav, spans, SETTINGS, path.join(folder, 'ducked.s16'), rate);
@@ -84,23 +85,3 @@ describe('ducked music', () => {
     assert.ok(Math.abs(under - -12) < 0.1, `${under.toFixed(2)} dB under speech`);
   });
 });
-
-/** A 16-bit PCM WAV file. */
-function wavFile(samples: Int16Array, rate: number, channels: number): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8, 'latin1');
-  header.write('fmt ', 12, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}

@@ -2,18 +2,28 @@
 // (a glottal pulse train through vowel formants, in syllables, words and pauses), noise, held
 // chords and plucked notes. Seeded, so each test sees the same samples.
 
+import { createRng } from '../../src/music/random.js';
+
 export const RATE = 16_000;
 
-/** A small seeded generator (mulberry32): the same noise on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A 16-bit PCM WAV file of interleaved samples. */
+export function wav16File(samples: Int16Array, rate: number, channels: number): Buffer {
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8, 'latin1');
+  header.write('fmt ', 12, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * channels * 2, 28);
+  header.writeUInt16LE(channels * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
 }
 
 /** Vowel formants (Hz) of a male voice: /a/, /i/, /u/, /e/, /o/. */
@@ -36,7 +46,7 @@ export interface Phrase {
  * Returns the samples and where each phrase's syllables start and end.
  */
 export function speechLike(phrases: readonly Phrase[], seconds: number, seed = 1, levelDb = -18): Float32Array {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const samples = noise(seconds, -70, seed + 100);
   const amplitude = 10 ** (levelDb / 20) * 2;
   for (const phrase of phrases) {
@@ -103,7 +113,7 @@ function addHiss(samples: Float32Array, start: number, duration: number, amplitu
 
 /** White noise at `levelDb` dBFS RMS (or pinkish, low-passed, with `pink`). */
 export function noise(seconds: number, levelDb: number, seed = 7, pink = false): Float32Array {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const samples = new Float32Array(Math.round(seconds * RATE));
   let low = 0;
   for (let i = 0; i < samples.length; i++) {
