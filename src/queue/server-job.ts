@@ -10,26 +10,17 @@ import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { jobFiles, jobFolder } from '../server/job-files.js';
-import { scoreOptionsFor, type JobOptions } from '../server/job-options.js';
+import { scoreOptionsFor } from '../server/job-options.js';
 import { forkJobWorker, type JobProcess } from '../server/job-process.js';
-import type { JobSummary } from '../server/store.js';
+import type { JobSummary, NewJob } from '../server/store.js';
 
 export const SERVER_JOB_KIND = 'server';
 /** Tries per server job: a second covers a worker that died or a passing fault (a bad video is not tried twice). */
 export const SERVER_JOB_ATTEMPTS = 2;
 
-/** The job's record, as the server made it: what the API shows, and nothing that names a path. */
-export interface ServerJobData {
+/** The job's record, as the server made it (the fields a SQLite row holds): what the API shows, and nothing that names a path. */
+export interface ServerJobData extends NewJob {
   kind: typeof SERVER_JOB_KIND;
-  id: string;
-  options: JobOptions;
-  /** The client's file name: display only. */
-  name: string;
-  parent: string | null;
-  reusedAnalysis: boolean;
-  videoExtension: string;
-  /** SHA-256 of the owner's token. */
-  owner: string;
   /** Set by DELETE while the job runs: its worker stops it, and the job is then removed. */
   deleted?: boolean;
 }

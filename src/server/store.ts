@@ -96,10 +96,12 @@ const ADDED_COLUMNS: Record<string, string> = { owner: 'ALTER TABLE jobs ADD COL
 export interface NewJob {
   id: string;
   options: JobOptions;
+  /** The client's file name: display only. */
   name: string;
   parent: string | null;
   reusedAnalysis: boolean;
   videoExtension: string;
+  /** SHA-256 of the owner's token. */
   owner: string;
 }
 
