@@ -70,7 +70,9 @@ export function checkSpan(options: Pick<ScoreOptions, 'from' | 'to'>, videoSecon
     throw usageError(`--to ${options.to} s is beyond the end of the video, which is ${length} s long. Give a time inside it, or leave --to out to score to the end.`);
   }
   const to = Math.min(options.to ?? videoSeconds, videoSeconds);
-  if (to - from < MUSIC_LENGTH_LIMITS_SECONDS.min) {
+  // A span the user asked for must be long enough to score; a short video without one scores as it is.
+  const spanAsked = options.from !== undefined || options.to !== undefined;
+  if (spanAsked && to - from < MUSIC_LENGTH_LIMITS_SECONDS.min) {
     throw usageError(`The span from ${from} s to ${to.toFixed(2)} s (the video is ${length} s long) is shorter than the ${MUSIC_LENGTH_LIMITS_SECONDS.min} s v2m scores at least. Start earlier with --from.`);
   }
   return { from, to };
