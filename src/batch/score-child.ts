@@ -13,6 +13,7 @@ import { refuseNewTools, stopAllTools } from '../media/run.js';
 import { probe } from '../media/probe.js';
 import { scoredVideoExtension, scoreVideo } from '../pipeline.js';
 import type { VideoSummary } from './results.js';
+import type { ScoringMessage } from '../scoring-process.js';
 
 export interface ScoreRequest {
   input: string;
@@ -23,10 +24,7 @@ export interface ScoreRequest {
   publicName?: string;
 }
 
-export type ScoreMessage =
-  | { type: 'progress'; stage: string; fraction: number }
-  | { type: 'done'; summary: VideoSummary }
-  | { type: 'failed'; code: string; message: string };
+export type ScoreMessage = ScoringMessage<VideoSummary>;
 
 function send(message: ScoreMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));

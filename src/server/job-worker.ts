@@ -15,6 +15,7 @@ import { isProgressWorthReporting } from '../progress.js';
 import type { ScoreOptions } from '../config.js';
 import { jobFiles } from './job-files.js';
 import type { JobSummary } from './store.js';
+import type { ScoringMessage } from '../scoring-process.js';
 
 export interface WorkerRequest {
   folder: string;
@@ -26,10 +27,7 @@ export interface WorkerRequest {
   outputFolder?: string;
 }
 
-export type WorkerMessage =
-  | { type: 'progress'; stage: string; fraction: number }
-  | { type: 'done'; summary: JobSummary }
-  | { type: 'failed'; message: string; code: string };
+export type WorkerMessage = ScoringMessage<JobSummary>;
 
 /** A preview takes seconds per minute of video at 640 px; a longer wait means something is wrong. */
 const PREVIEW_DEADLINE_MS = 10 * 60_000;
