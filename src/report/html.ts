@@ -13,7 +13,7 @@ import { writeFileAtomically } from '../files.js';
 import type { AudioAnalysis } from '../measure/audio.js';
 import { CUT_TOLERANCE_SECONDS, nearestDistance, type TrackMetrics } from '../measure/metrics.js';
 import type { CueSheet } from './cues.js';
-import { cueSheetLanes, LANE_CSS, pictureLanes } from './lanes.js';
+import { cueSheetLanes, laneSeconds, LANE_CSS, pictureLanes } from './lanes.js';
 import { curve, escapeHtml, laneSvg, markers, PLOT, TimeAxis, timeTicks, type Lane } from './svg.js';
 
 /** The picture part of a timeline, as both VideoTimeline and the cue sheet hold it. */
@@ -34,7 +34,7 @@ export interface ScoreReportInput {
 export function scoreReportHtml(input: ScoreReportInput): string {
   const { cues, audio, metrics } = input;
   const duration = cues.input.duration;
-  const axis = new TimeAxis(duration);
+  const axis = new TimeAxis(laneSeconds(cues));
   const onsetTimes = audio.onsets.map((onset) => onset.time);
   const onsets = [...onsetTimes].sort((a, b) => a - b);
   const cutHit = (time: number) => nearestDistance(onsets, time) <= CUT_TOLERANCE_SECONDS;
@@ -48,7 +48,7 @@ export function scoreReportHtml(input: ScoreReportInput): string {
   const body = `
 <header><h1>${escapeHtml(path.basename(cues.input.path))}</h1>
 <p>${duration.toFixed(2)} s · ${cues.input.width}×${cues.input.height} · scored by v2m ${escapeHtml(cues.generator.version)} · seed ${cues.seed}</p></header>
-<section class="player"><video id="player" controls preload="metadata"${input.poster ? ` poster="data:image/jpeg;base64,${Buffer.from(input.poster).toString('base64')}"` : ''} src="${escapeHtml(input.videoHref)}"></video></section>
+<section class="player"><video id="player" data-music-from="${cues.placement?.from ?? 0}"${cues.placement?.loop ? ` data-music-loop="${cues.placement.musicSeconds}"` : ''} controls preload="metadata"${input.poster ? ` poster="data:image/jpeg;base64,${Buffer.from(input.poster).toString('base64')}"` : ''} src="${escapeHtml(input.videoHref)}"></video></section>
 <section class="timelines" aria-label="timelines">${lanes.map((lane) => laneSvg(axis, lane)).join('\n')}${timeTicks(axis)}</section>
 <p class="legend"><span class="swatch hit"></span> cut with a musical onset within ±${CUT_TOLERANCE_SECONDS * 1000} ms
 <span class="swatch miss"></span> cut without ·
@@ -166,9 +166,17 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 @media (max-width: 640px) { body { padding: 8px; font-size: 13px; } svg.lane { height: 44px; } }
 `;
 
-/** Moves the cursor of every lane with the video, and seeks the video where a lane is clicked. */
+/**
+ * Moves the cursor of every lane with the video, and seeks the video where a lane is clicked. The lanes
+ * count from the music's start, which is `data-music-from` seconds into the video (--from); a loop's
+ * lanes show one cycle (`data-music-loop` seconds), which the video repeats.
+ */
 const SCRIPT = `
 const player = document.getElementById('player');
+const musicFrom = player ? Number(player.dataset.musicFrom) || 0 : 0;
+const loopSeconds = player ? Number(player.dataset.musicLoop) || 0 : 0;
+/** Where the video's time falls in the music: a loop repeats its one cycle. */
+const musicTime = (time) => { const t = Math.max(0, time - musicFrom); return loopSeconds > 0 ? t % loopSeconds : t; };
 const lanes = [...document.querySelectorAll('svg.lane')];
 const left = ${PLOT.labelWidth}, right = ${PLOT.width - PLOT.padding}, width = ${PLOT.width};
 function place(time) {
@@ -179,12 +187,12 @@ function place(time) {
   }
 }
 if (player) {
-  const tick = () => { place(player.currentTime); requestAnimationFrame(tick); };
+  const tick = () => { place(musicTime(player.currentTime)); requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
   for (const lane of lanes) lane.addEventListener('click', (event) => {
     const box = lane.getBoundingClientRect();
     const x = ((event.clientX - box.left) / box.width) * width;
-    if (x >= left) player.currentTime = ((x - left) / (right - left)) * Number(lane.dataset.duration);
+    if (x >= left) player.currentTime = musicFrom + ((x - left) / (right - left)) * Number(lane.dataset.duration);
   });
 }
 `;

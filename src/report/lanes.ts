@@ -14,10 +14,18 @@ export type PictureData = Pick<VideoTimeline, 'cuts' | 'transitions' | 'visualBe
 export function cueSheetLanes(axis: TimeAxis, cues: CueSheet, cutHit?: (time: number) => boolean): Lane[] {
   return [
     ...pictureLanes(axis, cues, cutHit),
-    { feature: 'tempo', label: 'tempo · part', body: tempoBody(axis, cues.tempoMap, cues.input.duration, cues.sections) },
+    { feature: 'tempo', label: 'tempo · part', body: tempoBody(axis, cues.tempoMap, laneSeconds(cues), cues.sections) },
     { feature: 'chords', label: 'chords', body: blocks(axis, cues.chords.map((c) => ({ start: c.time, end: c.time + c.duration, label: c.chord })), 'chord') },
     ...(cues.speech ? [speechLane(axis, cues.speech)] : []),
   ];
+}
+
+/**
+ * How long the lanes run: the music's length where it is not the video's (--from/--to, --duration, a
+ * loop's one cycle), since the cue sheet's times count from the music's start; else the video's.
+ */
+export function laneSeconds(cues: Pick<CueSheet, 'input' | 'placement'>): number {
+  return cues.placement?.musicSeconds ?? cues.input.duration;
 }
 
 /** Where the video's own sound has speech, as spans, and the music's gain in the scored video (the ducking envelope) over them. */

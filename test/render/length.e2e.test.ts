@@ -157,6 +157,10 @@ describe('--duration, --from/--to and --loop through the pipeline (slow)', () =>
     // The marker files sit on the video's clock: the first section marker is at 2 s, 00:00:02:00.
     const markers = readFileSync(path.join(folder, 'span.markers.csv'), 'utf8').trim().split('\n');
     assert.match(markers[1]!, /^section 1,00:00:02:00,2\.000,section,/);
+    // The report's lanes run for the music's six seconds, and its cursor starts at the video's 2 s.
+    const report = readFileSync(path.join(folder, 'span.report.html'), 'utf8');
+    assert.match(report, /<video id="player" data-music-from="2"/);
+    assert.deepEqual([...new Set([...report.matchAll(/data-duration="([^"]+)"/g)].map((match) => match[1]))], ['6']);
     // Silence in the video before the span, music inside it.
     const sound = decode(path.join(folder, 'span.mp4'));
     const level = (from: number, to: number) => Math.sqrt(sound.slice(2 * from * RATE, 2 * to * RATE).reduce((sum, x) => sum + x * x, 0) / (2 * (to - from) * RATE));
@@ -180,6 +184,7 @@ describe('--duration, --from/--to and --loop through the pipeline (slow)', () =>
     await refused({ from: 8, to: 4 }, /--to \(4 s\) must come after --from \(8 s\)/);
     await refused({ from: 12 }, /--from 12 s is beyond the end of the video, which is 10\.00 s long/);
     await refused({ to: 25 }, /--to 25 s is beyond the end of the video/);
+    await refused({ from: 9 }, /The span from 9 s to 10\.00 s .* is shorter than the 2 s v2m scores at least/);
     await refused({ duration: -3 }, /--duration must be between 2 and 3600 s, not '-3'/);
   });
 });

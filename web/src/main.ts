@@ -3,7 +3,7 @@
 // download. The controls are made from the server's option table (GET /options); the server checks
 // the values and the page shows what it says.
 
-import { cueSheetLanes, LANE_CSS } from '../../src/report/lanes.js';
+import { cueSheetLanes, LANE_CSS, laneSeconds } from '../../src/report/lanes.js';
 import { laneSvg, PLOT, TimeAxis, timeTicks } from '../../src/report/svg.js';
 import type { OptionSpec } from '../../src/config.js';
 import { api, withToken, type Job, type JobOptions } from './api.js';
@@ -305,13 +305,25 @@ const HIT_TOLERANCE_SECONDS = 0.05;
 /** Landings on the beat grid; an accent on its own frame does not count as landing on the cut. */
 const ON_THE_GRID = new Set(['downbeat', 'beat', 'eighth', 'sixteenth']);
 
+/** Where the music starts in the scored video (--from): the lanes count from there; a loop's show one cycle. */
+let musicFrom = 0;
+let loopSeconds = 0;
+
+/** Where the video's time falls in the music. */
+function musicTime(videoTime: number): number {
+  const time = Math.max(0, videoTime - musicFrom);
+  return loopSeconds > 0 ? time % loopSeconds : time;
+}
+
 function drawTimeline(cues: Cues): void {
-  const axis = new TimeAxis(cues.input.duration);
+  musicFrom = cues.placement?.from ?? 0;
+  loopSeconds = cues.placement?.loop ? cues.placement.musicSeconds : 0;
+  const axis = new TimeAxis(laneSeconds(cues));
   const wanted = new Set(['cuts', 'visual-beats', 'motion', 'emotion', 'chords', 'tempo', 'speech']);
   const landed = (time: number) => cues.hitPoints.some((hit) => Math.abs(hit.time - time) <= HIT_TOLERANCE_SECONDS && ON_THE_GRID.has(hit.landing));
   const lanes = cueSheetLanes(axis, cues, landed).filter((lane) => wanted.has(lane.feature));
   ui.timeline.innerHTML = lanes.map((lane) => laneSvg(axis, lane)).join('') + timeTicks(axis);
-  ui.timeline.setAttribute('aria-valuemax', String(cues.input.duration));
+  ui.timeline.setAttribute('aria-valuemax', String(laneSeconds(cues)));
   const emotionLane = cues.emotion?.labels ?? [];
   ui.emotionLegend.replaceChildren(
     'emotion:',
@@ -350,8 +362,9 @@ function placeCursor(time: number): void {
 }
 
 function followPlayback(): void {
-  placeCursor(ui.player.currentTime);
-  const now = ui.player.currentTime.toFixed(1);
+  const time = musicTime(ui.player.currentTime);
+  placeCursor(time);
+  const now = time.toFixed(1);
   if (ui.timeline.getAttribute('aria-valuenow') !== now) {
     ui.timeline.setAttribute('aria-valuenow', now);
     ui.timeline.setAttribute('aria-valuetext', `${now} s`);
@@ -365,7 +378,7 @@ ui.timeline.addEventListener('click', (event) => {
   if (!lane || !Number.isFinite(ui.player.duration)) return;
   const box = lane.getBoundingClientRect();
   const x = ((event.clientX - box.left) / box.width) * PLOT.width;
-  if (x >= PLOT.labelWidth) ui.player.currentTime = ((x - PLOT.labelWidth) / (PLOT.width - PLOT.padding - PLOT.labelWidth)) * Number((lane as SVGSVGElement).dataset.duration);
+  if (x >= PLOT.labelWidth) ui.player.currentTime = musicFrom + ((x - PLOT.labelWidth) / (PLOT.width - PLOT.padding - PLOT.labelWidth)) * Number((lane as SVGSVGElement).dataset.duration);
 });
 
 /** Seconds each key moves the player by (shift: five times as far). */
