@@ -38,7 +38,7 @@ async function call(what: string, url: string, init: RequestInit = {}): Promise<
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-function clip(name: string, seconds = 2): string {
+function clip(name: string, seconds = 1): string {
   const file = path.join(folder, name);
   ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=160x90:rate=12:duration=${seconds}`, '-c:v', 'mpeg4', '-q:v', '5', file]);
   return file;

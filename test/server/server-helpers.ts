@@ -8,8 +8,8 @@ import { ffmpeg } from '../helpers.js';
 
 export type Job = JobView;
 
-/** A 2-second 160×90 test pattern (MPEG-4), so that many jobs finish quickly (v2m scores at least 2 s: MUSIC_LENGTH_LIMITS_SECONDS). */
-export function tinyClip(folder: string, seconds = 2): string {
+/** A 1-second 160×90 test pattern (MPEG-4), so that many jobs finish quickly. */
+export function tinyClip(folder: string, seconds = 1): string {
   const file = path.join(folder, `tiny-${seconds}s.mp4`);
   ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=160x90:rate=12:duration=${seconds}`, '-c:v', 'mpeg4', '-q:v', '5', file]);
   return file;
