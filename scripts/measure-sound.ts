@@ -2,7 +2,7 @@
 // playing the same Scores (one planted 16-second timeline with three cuts, every style, seed 1), dry
 // (the written Score, as v2m rendered before the mix) and produced (compose/mix): render speed,
 // stereo image (side/mid energy, L/R correlation) and spectrum (centroid, band shares).
-// Speed is CPU time (all threads: the effects run on a worker), which other work on a shared machine
+// Speed is CPU time (synthesis on one thread, voiceThreads 0, so no hand-over costs), which other work on a shared machine
 // disturbs far less than wall time. Peak memory per bank: run one bank per process (--bank).
 //   node --import tsx scripts/measure-sound.ts [--seconds 16] [--bank FluidR3Mono_GM]
 
@@ -38,7 +38,7 @@ interface Row {
 async function render(score: Score, bank: BundledSoundFont, folder: string): Promise<{ realTime: number; measures: SoundMeasures }> {
   const output = path.join(folder, 'render.f32');
   const started = process.cpuUsage();
-  await synthesize({ score, output, durationSeconds: score.duration, sampleRateHz: SAMPLE_RATE_HZ, soundFont: bundledSoundFont(bank).path });
+  await synthesize({ score, output, durationSeconds: score.duration, sampleRateHz: SAMPLE_RATE_HZ, soundFont: bundledSoundFont(bank).path, voiceThreads: 0 });
   // Render speed without the load (measured on its own): what a long piece pays per second of music.
   const elapsed = cpuSince(started) - (loads.get(bank) ?? 0);
   const bytes = await readFile(output);
