@@ -14,8 +14,8 @@
 // floor), and chirping birds or a sung melody can read as speech.
 // Memory: 20 bytes of features per 10 ms (about 7 MB an hour of video); the samples stream through in blocks.
 
-import FFT from 'fft.js';
 import { GrowableFloat32 } from '../measure/growable.js';
+import { HoppedSpectra } from '../measure/spectra.js';
 import { readPcm } from '../media/pcm.js';
 
 export interface SpeechSpan {
@@ -82,13 +82,7 @@ export interface SpeechFeatures {
 
 /** Streams 16 kHz mono samples in and measures one frame per hop. */
 export class SpeechFeatureReader {
-  private readonly fft = new FFT(FRAME_SAMPLES);
-  private readonly window = hann(FRAME_SAMPLES);
-  private readonly ring = new Float32Array(FRAME_SAMPLES);
-  private readonly frame = new Array<number>(FRAME_SAMPLES).fill(0);
-  private readonly spectrum: number[];
-  private written = 0;
-  private sinceHop = 0;
+  private readonly spectra = new HoppedSpectra(FRAME_SAMPLES, HOP_SAMPLES, () => this.measureLatestFrame());
   private readonly level = new GrowableFloat32();
   private readonly band = new GrowableFloat32();
   private readonly share = new GrowableFloat32();
@@ -98,21 +92,13 @@ export class SpeechFeatureReader {
   private readonly totalBins: [number, number];
 
   constructor() {
-    this.spectrum = this.fft.createComplexArray() as number[];
     const bin = (hz: number) => Math.round((hz * FRAME_SAMPLES) / SPEECH_SAMPLE_RATE_HZ);
     this.bandBins = [bin(BAND_LOW_HZ), bin(BAND_HIGH_HZ)];
     this.totalBins = [bin(TOTAL_LOW_HZ), FRAME_SAMPLES / 2];
   }
 
   push(mono: Float32Array): void {
-    for (let i = 0; i < mono.length; i++) {
-      this.ring[this.written % FRAME_SAMPLES] = mono[i]!;
-      this.written += 1;
-      if (++this.sinceHop === HOP_SAMPLES) {
-        this.sinceHop = 0;
-        if (this.written >= FRAME_SAMPLES) this.measureLatestFrame();
-      }
-    }
+    this.spectra.push(mono);
   }
 
   /**
@@ -124,16 +110,9 @@ export class SpeechFeatureReader {
   }
 
   private measureLatestFrame(): void {
-    const start = this.written % FRAME_SAMPLES;
+    const { samples, spectrum } = this.spectra;
     let crossings = 0;
-    let previous = this.ring[start]!;
-    for (let i = 0; i < FRAME_SAMPLES; i++) {
-      const sample = this.ring[(start + i) % FRAME_SAMPLES]!;
-      if (i > 0 && (sample >= 0) !== (previous >= 0)) crossings += 1;
-      previous = sample;
-      this.frame[i] = sample * this.window[i]!;
-    }
-    this.fft.realTransform(this.spectrum, this.frame);
+    for (let i = 1; i < FRAME_SAMPLES; i++) if ((samples[i]! >= 0) !== (samples[i - 1]! >= 0)) crossings += 1;
     // Power per bin, scaled so that a full-scale sine reads about −3 dB as a frame level.
     const scale = 2 / (FRAME_SAMPLES * WINDOW_POWER);
     let total = 0;
@@ -141,8 +120,8 @@ export class SpeechFeatureReader {
     let logSum = 0;
     const [bandLow, bandHigh] = this.bandBins;
     for (let k = this.totalBins[0]; k < this.totalBins[1]; k++) {
-      const re = this.spectrum[2 * k]!;
-      const im = this.spectrum[2 * k + 1]!;
+      const re = spectrum[2 * k]!;
+      const im = spectrum[2 * k + 1]!;
       const power = (re * re + im * im) * scale;
       total += power;
       if (k >= bandLow && k < bandHigh) {
@@ -316,12 +295,6 @@ function localFloor(levelDb: Float32Array, half: number): Float32Array {
 
 function decibels(power: number): number {
   return 10 * Math.log10(power + 1e-12);
-}
-
-function hann(size: number): Float32Array {
-  const window = new Float32Array(size);
-  for (let i = 0; i < size; i++) window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-  return window;
 }
 
 function round(value: number): number {

@@ -2,8 +2,8 @@
 // envelope (how much louder each frequency bin got since the previous frame, on a log scale) and
 // adaptive peak picking. Reads the audio, not the MIDI, so it also catches what the synth did.
 
-import FFT from 'fft.js';
 import { GrowableFloat32 } from './growable.js';
+import { HoppedSpectra } from './spectra.js';
 
 export interface Onset {
   time: number;
@@ -26,32 +26,19 @@ const LOG_GAMMA = 1000;
 
 /** Streams mono samples in and builds the onset envelope one hop at a time. */
 export class SpectralFlux {
-  private readonly fft = new FFT(FRAME_SAMPLES);
-  private readonly window = hann(FRAME_SAMPLES);
-  private readonly ring = new Float32Array(FRAME_SAMPLES);
-  private readonly frame = new Array<number>(FRAME_SAMPLES).fill(0);
-  private readonly spectrum: number[];
+  private readonly spectra: HoppedSpectra;
   private previous = new Float32Array(FRAME_SAMPLES / 2);
   private current = new Float32Array(FRAME_SAMPLES / 2);
-  private written = 0;
-  private sinceHop = 0;
   private readonly envelope = new GrowableFloat32();
   readonly hopSamples: number;
 
   constructor(readonly sampleRateHz: number) {
-    this.spectrum = this.fft.createComplexArray() as number[];
     this.hopSamples = Math.round(sampleRateHz * 0.005);
+    this.spectra = new HoppedSpectra(FRAME_SAMPLES, this.hopSamples, () => this.envelope.push(this.fluxOfLatestFrame()));
   }
 
   push(mono: Float32Array): void {
-    for (let i = 0; i < mono.length; i++) {
-      this.ring[this.written % FRAME_SAMPLES] = mono[i]!;
-      this.written += 1;
-      if (++this.sinceHop === this.hopSamples) {
-        this.sinceHop = 0;
-        if (this.written >= FRAME_SAMPLES) this.envelope.push(this.fluxOfLatestFrame());
-      }
-    }
+    this.spectra.push(mono);
   }
 
   result(): OnsetEnvelope {
@@ -63,15 +50,13 @@ export class SpectralFlux {
   }
 
   private fluxOfLatestFrame(): number {
-    const start = this.written % FRAME_SAMPLES;
-    for (let i = 0; i < FRAME_SAMPLES; i++) this.frame[i] = this.ring[(start + i) % FRAME_SAMPLES]! * this.window[i]!;
-    this.fft.realTransform(this.spectrum, this.frame);
+    const spectrum = this.spectra.spectrum;
     [this.previous, this.current] = [this.current, this.previous];
     const scale = 4 / FRAME_SAMPLES;
     let flux = 0;
     for (let k = 1; k < FRAME_SAMPLES / 2; k++) {
-      const re = this.spectrum[2 * k]!;
-      const im = this.spectrum[2 * k + 1]!;
+      const re = spectrum[2 * k]!;
+      const im = spectrum[2 * k + 1]!;
       const magnitude = Math.log1p(LOG_GAMMA * scale * Math.sqrt(re * re + im * im));
       this.current[k] = magnitude;
       const rise = magnitude - this.previous[k]!;
@@ -139,8 +124,3 @@ function prefixSums(values: Float32Array): Float64Array {
   return sums;
 }
 
-function hann(size: number): Float32Array {
-  const window = new Float32Array(size);
-  for (let i = 0; i < size; i++) window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-  return window;
-}
