@@ -99,7 +99,13 @@ export class RedisBackend implements JobBackend {
 
   async get(id: string): Promise<JobRecord | undefined> {
     const job = await this.serverJob(id);
-    return job ? recordOf(job, await job.getState()) : undefined;
+    if (!job) return undefined;
+    const state = await job.getState();
+    // The job may have finished between the two reads (seen running, then completed with no return
+    // value yet): BullMQ writes the result and the state in one step, so a second read of a finished
+    // job has the result its state says.
+    const finished = state === 'completed' || state === 'failed' ? await this.serverJob(id) : job;
+    return finished ? recordOf(finished, state) : undefined;
   }
 
   async list(owner: string, limit = 100): Promise<JobRecord[]> {
