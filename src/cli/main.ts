@@ -60,7 +60,7 @@ function buildProgram(): Command {
     .option('--objects', optionHelp('objects'))
     .option('--mux <mode>', optionHelp('mux'), DEFAULT_OPTIONS.mux)
     .option('--original-gain <dB>', optionHelp('originalGainDb'), decimal, DEFAULT_OPTIONS.originalGainDb)
-    .option('--no-duck', optionHelp('duck'))
+    .option('--no-duck', "with mux mix: leave the music at its level under speech (by default it goes down where the video's own sound has speech)")
     .option('--duck-db <dB>', optionHelp('duckDb'), decimal, DEFAULT_OPTIONS.duckDb)
     .option('--audio-format <format>', optionHelp('audioFormat'), DEFAULT_OPTIONS.audioFormat)
     .option('--stems', optionHelp('stems'))
