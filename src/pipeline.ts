@@ -80,13 +80,14 @@ export async function scoreVideo(
   const controls = await checkOptions(settings);
   report('probe', 0);
   const info = { ...(await probe(input)), allowDamaged: settings.allowDamaged === true };
-  checkSpan(settings, info.duration);
+  const span = checkSpan(settings, info.duration);
   const outputs = outputPaths(info, settings.output, settings.audioFormat, settings.copyVideo === true);
   if (needsReencode(info, outputs.video)) process.emitWarning(reencodeNote(info), 'V2mReencodedVideo');
   await removeLeftovers(path.dirname(outputs.video));
-  await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info, musicSecondsAtMost(settings, info)), scratchBytesEstimate(musicSecondsAtMost(settings, info), settings.loop === true));
+  const musicSeconds = musicSecondsAtMost(settings, info);
+  await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info, musicSeconds), scratchBytesEstimate(musicSeconds, settings.loop === true));
   try {
-    return await writeOutputs(input, info, outputs, settings, controls, report, reuse);
+    return await writeOutputs(input, info, span, outputs, settings, controls, report, reuse);
   } catch (error) {
     throw fromSystemError(error) ?? error;
   }
@@ -95,6 +96,8 @@ export async function scoreVideo(
 async function writeOutputs(
   input: string,
   info: MediaInfo,
+  /** The span scored (checkSpan): the whole video unless --from/--to. */
+  span: { from: number; to: number },
   outputs: OutputPaths,
   settings: ScoreOptions,
   controls: Awaited<ReturnType<typeof checkOptions>>,
@@ -109,7 +112,6 @@ async function writeOutputs(
   const poster = reuse.poster ? Promise.resolve(reuse.poster) : jpegThumbnail(input, Math.min(info.duration / 3, 10)).catch(() => undefined);
   report('compose', 0);
   // The music's own timeline: the span scored (--from/--to) on its own clock, as long as the music (--duration).
-  const span = checkSpan(settings, info.duration);
   const scored = fitTimeline(timeline, { ...span, duration: settings.duration });
   const composition = compose(scored, { ...controls, seed: settings.seed });
 

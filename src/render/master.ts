@@ -67,7 +67,6 @@ export async function master(raw: RawPcmFile, output: string, durationSeconds: n
   });
 }
 
-
 export interface Placement {
   /** The finished music file (any format v2m writes). */
   music: string;

@@ -12,6 +12,7 @@ import type { Score, TrackRole } from '../compose/score.js';
 import { applyGain, filterRaw, LIMITER_ATTACK_MS, RAW_FLOAT, type MasteredLoudness, type RawPcmFile } from '../media/audio.js';
 import { DEFAULT_MASTER } from './master.js';
 import { synthesize } from './synth.js';
+import { voiceThreadsForIdleCores } from './voice-threads.js';
 
 export interface Stem {
   role: TrackRole;
@@ -58,6 +59,8 @@ export async function writeStems(request: StemRequest): Promise<Stem[]> {
   const sampleRateHz = DEFAULT_MASTER.sampleRateHz;
   const roles = rolesPlaying(request.score);
   const gained: Array<{ role: TrackRole; raw: RawPcmFile }> = [];
+  // One look at the idle cores for all the stems (each look waits 100 ms).
+  const voiceThreads = await voiceThreadsForIdleCores();
   for (const [role, tracks] of roles) {
     const raw = await synthesize({
       score: request.score,
@@ -66,6 +69,7 @@ export async function writeStems(request: StemRequest): Promise<Stem[]> {
       sampleRateHz,
       soundFont: request.soundFont,
       tracks,
+      voiceThreads,
       onProgress: (f) => request.onProgress?.((gained.length + f) / roles.size),
     });
     const output = path.join(request.workFolder, `stem-${role}-gain.f32`);
