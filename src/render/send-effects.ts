@@ -5,6 +5,7 @@
 
 import { SpessaLog, SpessaSynthProcessor } from 'spessasynth_core';
 import { internalError } from '../errors.js';
+import { useFastPlateReverb } from './plate-reverb.js';
 
 /** The parameters of the three effects, as the voices' synthesizer set them (getSnapshot of each). */
 export interface EffectsParameters {
@@ -39,6 +40,15 @@ export function newVoicesBlock(blockSamples: number, quantum: number): VoicesBlo
   };
 }
 
+/** Makes a used block silent again: voices add into it, and the delay send is written only while the delay is on. */
+export function silence(block: VoicesBlock): void {
+  block.left.fill(0);
+  block.right.fill(0);
+  block.delay.fill(0);
+  block.delayOn.fill(0);
+  block.samples = 0;
+}
+
 /** The buffers a block hands to another thread without copying. */
 export function transferList(block: VoicesBlock): ArrayBuffer[] {
   return [block.left, block.right, block.chorus, block.reverb, block.delay, block.delayOn].map((array) => array.buffer as ArrayBuffer);
@@ -62,18 +72,21 @@ export function effectsParameters(synth: SpessaSynthProcessor): EffectsParameter
 /** The effects of a synthesizer at `sampleRateHz`, set as `parameters` says; `apply` turns voice blocks into finished stereo. */
 export class SendEffects {
   private readonly processors: SpessaSynthProcessor;
+  /** The output buffer, reused block after block (its contents are valid until the next apply). */
+  private interleaved: Float32Array | undefined;
 
   constructor(sampleRateHz: number, parameters: EffectsParameters) {
     SpessaLog.warnEnabled = false;
     SpessaLog.infoEnabled = false;
     this.processors = new SpessaSynthProcessor(sampleRateHz, { effectsEnabled: true, eventsEnabled: false });
+    useFastPlateReverb(this.processors);
     // The voices' synthesizer set these through its setters; copying the snapshots runs the same setters.
     Object.assign(this.processors.chorusProcessor, parameters.chorus);
     Object.assign(this.processors.delayProcessor, parameters.delay);
     Object.assign(this.processors.reverbProcessor, parameters.reverb);
   }
 
-  /** Adds the effects to the block's dry mix (in place) and returns it interleaved, ready to write. */
+  /** Adds the effects to the block's dry mix (in place) and returns it interleaved, ready to write (until the next call). */
   apply(block: VoicesBlock): Float32Array {
     const { chorusProcessor, delayProcessor, reverbProcessor } = this.processors;
     const { left, right, chorus, reverb, delay, delayOn, quantum } = block;
@@ -85,12 +98,14 @@ export class SendEffects {
       if (delayOn[q]) delayProcessor.process(delayIn, left, right, reverbIn, start, count);
       reverbProcessor.process(reverbIn, left, right, start, count);
     }
-    return interleave(left, right, block.samples);
+    this.interleaved = interleave(left, right, block.samples, this.interleaved);
+    return this.interleaved;
   }
 }
 
-export function interleave(left: Float32Array, right: Float32Array, samples: number): Float32Array {
-  const interleaved = new Float32Array(samples * 2);
+/** Left and right as L, R, L, R…, into `into` when it is given and long enough (the start of it is returned). */
+export function interleave(left: Float32Array, right: Float32Array, samples: number, into?: Float32Array): Float32Array {
+  const interleaved = into && into.length >= samples * 2 ? into.subarray(0, samples * 2) : new Float32Array(samples * 2);
   for (let i = 0; i < samples; i++) {
     interleaved[2 * i] = left[i]!;
     interleaved[2 * i + 1] = right[i]!;

@@ -51,12 +51,13 @@ async function synthesizeHere(options: SynthOptions, soundFont: string, totalSam
   try {
     const left = new Float32Array(BLOCK_SAMPLES);
     const right = new Float32Array(BLOCK_SAMPLES);
+    const written = new Float32Array(2 * BLOCK_SAMPLES);
     for (let done = 0; done < totalSamples; done += BLOCK_SAMPLES) {
       const samples = Math.min(BLOCK_SAMPLES, totalSamples - done);
       left.fill(0);
       right.fill(0);
       player.renderBlock(left, right, samples);
-      const interleaved = interleave(left, right, samples);
+      const interleaved = interleave(left, right, samples, written);
       await file.write(new Uint8Array(interleaved.buffer, 0, interleaved.byteLength));
       options.onProgress?.(Math.min(1, (done + samples) / totalSamples));
     }

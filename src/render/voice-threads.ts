@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Score } from '../compose/score.js';
 import { internalError } from '../errors.js';
-import { addInto, SendEffects, type EffectsParameters, type VoicesBlock } from './send-effects.js';
+import { addInto, SendEffects, transferList, type EffectsParameters, type VoicesBlock } from './send-effects.js';
 import { BLOCK_SAMPLES } from './voices.js';
 
 /** What a voices worker needs: the SoundFont, the score and which of its tracks to play. */
@@ -97,7 +97,8 @@ export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<v
       const sum = blocks[0]!;
       for (const other of blocks.slice(1)) addInto(sum, other);
       const interleaved = effects.apply(sum);
-      await file.write(new Uint8Array(interleaved.buffer, 0, interleaved.byteLength));
+      await file.write(new Uint8Array(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength));
+      workers.forEach((worker, i) => worker.handBack(blocks[i]!));
       request.onProgress?.(Math.min(1, (done + sum.samples) / request.totalSamples));
     }
   } finally {
@@ -109,6 +110,8 @@ export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<v
 interface VoicesWorker {
   ready: Promise<EffectsParameters>;
   nextBlock(): Promise<VoicesBlock>;
+  /** Gives a block taken with nextBlock back to its worker, to render into again. */
+  handBack(block: VoicesBlock): void;
   stop(): Promise<void>;
 }
 
@@ -140,8 +143,10 @@ function startVoicesWorker(setup: VoicesSetup): VoicesWorker {
       while (blocks.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
       const block = blocks.shift();
       if (!block) throw failure!;
-      worker.postMessage('taken');
       return block;
+    },
+    handBack(block) {
+      if (!failure) worker.postMessage(block, transferList(block));
     },
     async stop() {
       worker.removeAllListeners('exit');

@@ -1,9 +1,10 @@
 // voices-worker: renders the voices of some of the Score's tracks on a thread of its own, with their
 // effect sends captured instead of processed, and hands each block to the main thread (voice-threads),
-// which sums the threads' blocks and runs the effects once. At most a few blocks wait unread.
+// which sums the threads' blocks, runs the effects once and hands each block back for the next. At most a
+// few blocks wait unread.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { captureSends, effectsParameters, newVoicesBlock, sendsRecorder, transferList } from './send-effects.js';
+import { captureSends, effectsParameters, newVoicesBlock, sendsRecorder, silence, transferList, type VoicesBlock } from './send-effects.js';
 import { BLOCK_SAMPLES, QUANTUM_SAMPLES, loadSynthesizer, scorePlayer } from './voices.js';
 import type { VoicesSetup, VoicesWorkerMessage } from './voice-threads.js';
 
@@ -11,8 +12,11 @@ const setup = workerData as VoicesSetup;
 const port = parentPort!;
 let credits = setup.blocksInFlight;
 let wake: (() => void) | undefined;
-port.on('message', () => {
-  credits += 1; // the main thread has taken a block
+/** Blocks the main thread has finished with and handed back: reused, so rendering allocates nothing per block. */
+const returned: VoicesBlock[] = [];
+port.on('message', (message: VoicesBlock) => {
+  credits += 1; // the main thread has taken a block and hands an earlier one back
+  returned.push(message);
   wake?.();
 });
 const post = (message: VoicesWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -25,7 +29,8 @@ async function run(): Promise<void> {
   const player = scorePlayer(synth, setup.score, new Set(setup.tracks));
   for (let done = 0; done < setup.totalSamples; done += BLOCK_SAMPLES) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-    const block = newVoicesBlock(BLOCK_SAMPLES, QUANTUM_SAMPLES);
+    const block = returned.pop() ?? newVoicesBlock(BLOCK_SAMPLES, QUANTUM_SAMPLES);
+    silence(block);
     recorder.reset(block);
     block.samples = Math.min(BLOCK_SAMPLES, setup.totalSamples - done);
     player.renderBlock(block.left, block.right, block.samples);

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { SoundBankLoader, SpessaLog, SpessaSynthProcessor, type MIDIController } from 'spessasynth_core';
 import type { Score } from '../compose/score.js';
 import { performanceEvents, type PerformanceEvent } from './performance.js';
+import { useFastPlateReverb } from './plate-reverb.js';
 
 /** The synthesizer updates envelopes once per quantum; 128 samples is its own default. */
 export const QUANTUM_SAMPLES = 128;
@@ -18,6 +19,7 @@ export async function loadSynthesizer(sampleRateHz: number, soundFontPath: strin
   const bytes = await readFile(soundFontPath);
   const synth = new SpessaSynthProcessor(sampleRateHz, { effectsEnabled: true, eventsEnabled: false });
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  useFastPlateReverb(synth);
   synth.soundBankManager.addSoundBank(SoundBankLoader.fromArrayBuffer(buffer), 'main');
   await synth.processorInitialized;
   return synth;
