@@ -4,6 +4,7 @@
 // checked before any work; an interrupted run removes what it wrote; the input is only ever read.
 
 import { existsSync, realpathSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeVideo, DEFAULT_ANALYSIS } from './analysis/index.js';
@@ -24,6 +25,7 @@ import { readMidi } from './measure/midi.js';
 import { renderAudio, type Stem } from './render/index.js';
 import { scoreReportHtml } from './report/html.js';
 import { soundFontPath } from './render/soundfont.js';
+import { prepareVoices, type VoicesWorker } from './render/voice-threads.js';
 import { AUDIO_FORMAT_SPECS, DEFAULT_MASTER, placeInVideo, type AudioFormat } from './render/master.js';
 import { checkOptions, checkSpan } from './options.js';
 import { fitTimeline } from './analysis/span.js';
@@ -86,10 +88,14 @@ export async function scoreVideo(
   await removeLeftovers(path.dirname(outputs.video));
   const musicSeconds = musicSecondsAtMost(settings, info);
   await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info, musicSeconds), scratchBytesEstimate(musicSeconds, settings.loop === true));
+  // The synthesizer's first thread reads the SoundFont while the picture is analysed: the decode leaves part of a core idle.
+  const prepared = os.availableParallelism() >= 2 ? prepareVoices({ soundFont: soundFontPath(settings.soundFont).path, sampleRateHz: DEFAULT_MASTER.sampleRateHz }) : undefined;
   try {
-    return await writeOutputs(input, info, span, outputs, settings, controls, report, reuse);
+    return await writeOutputs(input, info, span, outputs, settings, controls, report, reuse, prepared);
   } catch (error) {
     throw fromSystemError(error) ?? error;
+  } finally {
+    await prepared?.stop();
   }
 }
 
@@ -103,6 +109,8 @@ async function writeOutputs(
   controls: Awaited<ReturnType<typeof checkOptions>>,
   report: ReturnType<typeof progressReporter>,
   reuse: ScoreReuse,
+  /** The synthesizer's first thread, its SoundFont loading meanwhile (prepareVoices); stopped by the caller. */
+  prepared: VoicesWorker | undefined,
 ): Promise<ScoreResult> {
   // Speech in the video's own sound (for ducking) is read while the picture is analysed: another decode, mostly waiting on ffmpeg.
   const speech = settings.mux === 'mix' && settings.duck && info.hasAudio ? detectSpeech(info.path) : undefined;
@@ -132,6 +140,7 @@ async function writeOutputs(
       stemsFolder: temporaryStems,
       workFolder,
       loop: settings.loop === true,
+      prepared,
       onProgress: report,
     });
     const musicSeconds = settings.loop ? loopCycleSeconds(composition.score.duration, DEFAULT_MASTER.sampleRateHz) : composition.score.duration;

@@ -10,6 +10,7 @@ import { DEFAULT_MASTER, master, type AudioFormat } from './master.js';
 import { scoreToMidi } from './midi.js';
 import { writeStems, type Stem } from './stems.js';
 import { synthesize } from './synth.js';
+import type { VoicesWorker } from './voice-threads.js';
 
 export type { Stem } from './stems.js';
 
@@ -28,6 +29,8 @@ export interface RenderRequest {
   stemsFolder?: string;
   /** A seamless loop (`--loop`): rendered so that its last sample leads into its first (render/loop); no fade, no tail. */
   loop?: boolean;
+  /** A voices worker started beforehand (prepareVoices) for the mix; synthesis stops it when done. */
+  prepared?: VoicesWorker;
   onProgress?: (stage: 'synthesize' | 'master', fraction: number) => void;
 }
 
@@ -52,6 +55,7 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
     durationSeconds: duration + SYNTH_TAIL_SECONDS,
     sampleRateHz: DEFAULT_MASTER.sampleRateHz,
     soundFont: request.soundFont,
+    prepared: request.prepared,
     onProgress: (f) => request.onProgress?.('synthesize', f),
   });
   request.onProgress?.('master', 0);
@@ -90,6 +94,7 @@ async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
     durationSeconds: synthSeconds,
     sampleRateHz,
     soundFont: request.soundFont,
+    prepared: request.prepared,
     onProgress: (f) => request.onProgress?.('synthesize', f),
   });
   request.onProgress?.('master', 0);

@@ -2,14 +2,15 @@
 // and streams the audio to disk in blocks. Events come straight from the Score (render/performance),
 // at the synthesizer's own 128-sample resolution, so memory stays flat however long the piece is.
 // Where cores are idle the voices render on worker threads, a group of tracks each (voice-threads);
-// otherwise everything runs here.
+// otherwise everything runs here. A worker may be started beforehand, its SoundFont loading while the
+// video is analysed (prepared).
 
 import { open } from 'node:fs/promises';
 import type { Score } from '../compose/score.js';
 import type { RawPcmFile } from '../media/audio.js';
 import { interleave } from './send-effects.js';
 import { soundFontPath } from './soundfont.js';
-import { synthesizeOnThreads, trackGroups, voiceThreadsForIdleCores } from './voice-threads.js';
+import { synthesizeOnThreads, trackGroups, voiceThreadsForIdleCores, type VoicesWorker } from './voice-threads.js';
 import { BLOCK_SAMPLES, loadSynthesizer, scorePlayer } from './voices.js';
 
 export interface SynthOptions {
@@ -27,17 +28,26 @@ export interface SynthOptions {
    * thread. Default: one per idle core. Any number gives the same music (within float rounding).
    */
   voiceThreads?: number;
+  /**
+   * A voices worker started beforehand (prepareVoices), its SoundFont loaded meanwhile: it plays a group
+   * of tracks whatever `voiceThreads` says, if it loaded this SoundFont at this rate. synthesize stops it.
+   */
+  prepared?: VoicesWorker;
   onProgress?: (fraction: number) => void;
 }
 
 export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   const soundFont = soundFontPath(options.soundFont).path;
   const totalSamples = Math.ceil(options.durationSeconds * options.sampleRateHz);
-  const threads = options.voiceThreads ?? (await voiceThreadsForIdleCores());
+  const prepared = options.prepared?.bank.soundFont === soundFont && options.prepared.bank.sampleRateHz === options.sampleRateHz ? options.prepared : undefined;
+  if (options.prepared && !prepared) await options.prepared.stop();
+  // A prepared worker has its SoundFont loaded already: it plays even where no core looked idle.
+  const threads = Math.max(prepared ? 1 : 0, options.voiceThreads ?? (await voiceThreadsForIdleCores()));
   const groups = threads > 0 ? trackGroups(options.score, threads, options.tracks) : [];
   if (groups.length > 0) {
-    await synthesizeOnThreads({ score: options.score, soundFont, groups, output: options.output, sampleRateHz: options.sampleRateHz, totalSamples, onProgress: options.onProgress });
+    await synthesizeOnThreads({ score: options.score, soundFont, groups, output: options.output, sampleRateHz: options.sampleRateHz, totalSamples, prepared, onProgress: options.onProgress });
   } else {
+    await prepared?.stop();
     await synthesizeHere(options, soundFont, totalSamples);
   }
   return { path: options.output, sampleRateHz: options.sampleRateHz, channels: 2 };

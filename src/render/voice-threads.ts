@@ -12,16 +12,22 @@ import { internalError } from '../errors.js';
 import { addInto, SendEffects, transferList, type EffectsParameters, type VoicesBlock } from './send-effects.js';
 import { BLOCK_SAMPLES } from './voices.js';
 
-/** What a voices worker needs: the SoundFont, the score and which of its tracks to play. */
-export interface VoicesSetup {
+/** The SoundFont a voices worker loads as it starts, at the synthesis's sample rate. */
+export interface VoicesBank {
   soundFont: string;
+  sampleRateHz: number;
+}
+
+/** What a voices worker plays, once its SoundFont is loaded: the score's `tracks`. */
+export interface VoicesPart {
   score: Score;
   tracks: number[];
-  sampleRateHz: number;
   totalSamples: number;
   /** Blocks the worker may render ahead of the main thread: bounds memory when the effects fall behind. */
   blocksInFlight: number;
 }
+
+export type VoicesToWorker = { kind: 'play'; part: VoicesPart } | { kind: 'back'; block: VoicesBlock };
 
 export type VoicesWorkerMessage =
   | { kind: 'ready'; parameters: EffectsParameters }
@@ -80,14 +86,16 @@ export interface ThreadedSynthesis {
   output: string;
   sampleRateHz: number;
   totalSamples: number;
+  /** A worker started beforehand with this SoundFont and rate (prepareVoices): it plays the first group. */
+  prepared?: VoicesWorker;
   onProgress?: (fraction: number) => void;
 }
 
 /** Renders the groups on worker threads, sums them, adds the effects here and writes interleaved float PCM. */
 export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<void> {
-  const workers = request.groups.map((tracks) =>
-    startVoicesWorker({ soundFont: request.soundFont, score: request.score, tracks, sampleRateHz: request.sampleRateHz, totalSamples: request.totalSamples, blocksInFlight: BLOCKS_IN_FLIGHT }),
-  );
+  const bank = { soundFont: request.soundFont, sampleRateHz: request.sampleRateHz };
+  const workers = request.groups.map((_, i) => (i === 0 && request.prepared ? request.prepared : startVoicesWorker(bank)));
+  workers.forEach((worker, i) => worker.play({ score: request.score, tracks: request.groups[i]!, totalSamples: request.totalSamples, blocksInFlight: BLOCKS_IN_FLIGHT }));
   const file = await open(request.output, 'w');
   try {
     const [first] = await Promise.all(workers.map((worker) => worker.ready));
@@ -107,16 +115,28 @@ export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<v
   }
 }
 
-interface VoicesWorker {
+/** A voices worker: its SoundFont loads as it starts; `play` gives it the tracks to render. */
+export interface VoicesWorker {
+  readonly bank: VoicesBank;
   ready: Promise<EffectsParameters>;
+  play(part: VoicesPart): void;
   nextBlock(): Promise<VoicesBlock>;
   /** Gives a block taken with nextBlock back to its worker, to render into again. */
   handBack(block: VoicesBlock): void;
   stop(): Promise<void>;
 }
 
-function startVoicesWorker(setup: VoicesSetup): VoicesWorker {
-  const worker = startWorker('voices-worker', setup);
+/**
+ * A voices worker started before the score exists — while the video is analysed, whose decode leaves
+ * part of a core idle — so that the SoundFont (half a second to read for the default bank) is loaded
+ * when synthesis begins. Give it to `synthesize` (which stops it when done) or stop it.
+ */
+export function prepareVoices(bank: VoicesBank): VoicesWorker {
+  return startVoicesWorker(bank);
+}
+
+function startVoicesWorker(bank: VoicesBank): VoicesWorker {
+  const worker = startWorker('voices-worker', bank);
   const blocks: VoicesBlock[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -137,17 +157,20 @@ function startVoicesWorker(setup: VoicesSetup): VoicesWorker {
   });
   worker.on('error', (error) => fail(internalError(`a synthesizer thread failed: ${error.message}`, error)));
   worker.on('exit', (code) => fail(internalError(`a synthesizer thread stopped early (exit code ${code})`)));
+  const send = (message: VoicesToWorker, transfer: ArrayBuffer[] = []) => {
+    if (!failure) worker.postMessage(message, transfer);
+  };
   return {
+    bank,
     ready,
+    play: (part) => send({ kind: 'play', part }),
     async nextBlock() {
       while (blocks.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
       const block = blocks.shift();
       if (!block) throw failure!;
       return block;
     },
-    handBack(block) {
-      if (!failure) worker.postMessage(block, transferList(block));
-    },
+    handBack: (block) => send({ kind: 'back', block }, transferList(block)),
     async stop() {
       worker.removeAllListeners('exit');
       await worker.terminate();
