@@ -1,8 +1,9 @@
 // Audio through ffmpeg: loudness measurement (EBU R128 integrated loudness and true peak, ffmpeg's
 // ebur128 filter) and the normalisation that turns the synthesizer's raw output into a finished track.
 
+import type { Writable } from 'node:stream';
 import { internalError } from '../errors.js';
-import { mediaPath, runTool } from './run.js';
+import { keepTail, mediaPath, runTool, spawnTool } from './run.js';
 
 /** Raw interleaved 32-bit float PCM, as the synthesizer writes it. */
 export interface RawPcmFile {
@@ -118,13 +119,13 @@ export async function applyGain(options: Omit<NormaliseOptions, 'targetLufs' | '
   await runTool('ffmpeg', args, (tail) => internalError(`could not write '${options.output}': ${tail}`));
 }
 
-export async function normaliseLoudness(options: NormaliseOptions): Promise<MasteredLoudness> {
+export async function normaliseLoudness(options: NormaliseOptions, measured?: LoudnessMeasurement): Promise<MasteredLoudness> {
   // From a later start the cut comes after the limiter (cutFrom); otherwise first, as for every file.
   const cutsLater = options.startSeconds !== undefined;
   const shape = cutsLater ? `aresample=${options.sampleRateHz}` : lengthAndFade(options);
   const after = (limited: boolean) => (cutsLater ? `,${cutFrom(options, limited)}` : '');
   const inputArgs = rawInputArgs(options.input);
-  const raw = await runEbur128(inputArgs, `${shape}${after(false)}`, 'the loudness of the rendered music');
+  const raw = measured ?? (await runEbur128(inputArgs, measuringFilters(options), 'the loudness of the rendered music'));
   if (!Number.isFinite(raw.integratedLufs)) {
     throw internalError('the rendered music is silent, so it cannot be normalised. This is a bug in v2m: please report it.');
   }
@@ -157,11 +158,85 @@ export async function normaliseLoudness(options: NormaliseOptions): Promise<Mast
   return { ...result, gainDb: appliedGainDb, limiter: appliedLimiter };
 }
 
+/** The shape normaliseLoudness measures before its gain: the length, fade and (a loop's) cut of every file it writes. */
+function measuringFilters(options: MeasuredShape): string {
+  return options.startSeconds !== undefined ? `aresample=${options.sampleRateHz},${cutFrom(options, false)}` : lengthAndFade(options);
+}
+
+type MeasuredShape = Pick<NormaliseOptions, 'durationSeconds' | 'startSeconds' | 'fadeOutSeconds' | 'sampleRateHz'>;
+
+/** Raw audio measured as it is written, block by block (measureWhileWritten). */
+export interface StreamedLoudness {
+  /** Hands the next interleaved block to the measurement (copied: the caller may reuse its buffer). */
+  write(interleaved: Float32Array): Promise<void>;
+  /** Ends the input; the measurement, or undefined if it failed (the file is then measured as usual). Called again, the same. */
+  finish(): Promise<LoudnessMeasurement | undefined>;
+}
+
+/**
+ * The measurement normaliseLoudness starts with — the same ffmpeg ebur128 pass over the same shape —
+ * taken while the synthesizer writes the raw file, fed through ffmpeg's stdin: synthesis keeps a core
+ * busy and leaves part of the other idle, and the master then starts straight with its gain pass.
+ * Pass the result to normaliseLoudness as `measured`.
+ */
+export function measureWhileWritten(shape: MeasuredShape, channels: number): StreamedLoudness {
+  const args = ['-hide_banner', '-nostdin', '-f', 'f32le', '-ar', String(shape.sampleRateHz), '-ac', String(channels), '-i', 'pipe:0', '-af', `${measuringFilters(shape)},ebur128=peak=true`, '-f', 'null', '-'];
+  const child = spawnTool('ffmpeg', args, ['pipe', 'ignore', 'pipe']);
+  const stdin = child.stdin!;
+  let stderr = '';
+  let spawnFailed = false;
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = keepTail(stderr + chunk.toString('utf8'));
+  });
+  child.on('error', () => (spawnFailed = true));
+  // ffmpeg stops reading once the shape's last sample has passed (the synthesizer's tail is longer), and
+  // the pipe then breaks: what is left is not needed. A failed ffmpeg shows in its exit code.
+  stdin.on('error', () => undefined);
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let result: Promise<LoudnessMeasurement | undefined> | undefined;
+  return {
+    async write(interleaved) {
+      if (stdin.destroyed || stdin.writableEnded) return;
+      const bytes = Buffer.from(interleaved.buffer.slice(interleaved.byteOffset, interleaved.byteOffset + interleaved.byteLength));
+      if (!stdin.write(bytes)) await drainedOrClosed(stdin);
+    },
+    finish() {
+      result ??= (async () => {
+        stdin.end();
+        const code = await exited;
+        if (spawnFailed || code !== 0) return undefined;
+        try {
+          return readSummary(stderr.slice(stderr.lastIndexOf('Summary:')));
+        } catch {
+          return undefined;
+        }
+      })();
+      return result;
+    },
+  };
+}
+
+/** Resolves once `stream` can take more, or is gone (ffmpeg ended: the measurement then reports failure). */
+function drainedOrClosed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) return resolve();
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
+}
+
 /** Measures the audio after `filters`; with `outputArgs` it also writes it there, else discards it. */
 async function runEbur128(inputArgs: string[], filters: string, what: string, outputArgs = ['-f', 'null', '-']): Promise<LoudnessMeasurement> {
   const args = ['-hide_banner', '-nostdin', ...inputArgs, '-af', `${filters},ebur128=peak=true`, ...outputArgs];
   const { stderr } = await runTool('ffmpeg', args, (tail) => internalError(`could not measure ${what}: ${tail}`));
-  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  return readSummary(stderr.slice(stderr.lastIndexOf('Summary:')));
+}
+
+/** The figures of ffmpeg's ebur128 summary. */
+function readSummary(summary: string): LoudnessMeasurement {
   return {
     integratedLufs: readNumber(summary, /I:\s+(-?[\d.]+|-inf) LUFS/),
     loudnessRangeLu: readNumber(summary, /LRA:\s+(-?[\d.]+) LU/),

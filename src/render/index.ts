@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Score } from '../compose/score.js';
 import type { MasteredLoudness } from '../media/audio.js';
 import { loopCycleSeconds, repeatedScore } from './loop.js';
-import { DEFAULT_MASTER, master, type AudioFormat } from './master.js';
+import { DEFAULT_MASTER, master, measureForMaster, type AudioFormat } from './master.js';
 import { scoreToMidi } from './midi.js';
 import { writeStems, type Stem } from './stems.js';
 import { synthesize } from './synth.js';
@@ -49,6 +49,7 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
   const duration = request.score.duration;
   const midi = scoreToMidi(request.score, request.title);
   request.onProgress?.('synthesize', 0);
+  const measuring = measureForMaster(duration);
   const raw = await synthesize({
     score: request.score,
     output: path.join(request.workFolder, `synth-${path.basename(request.audioPath)}.f32`),
@@ -56,10 +57,11 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
     sampleRateHz: DEFAULT_MASTER.sampleRateHz,
     soundFont: request.soundFont,
     prepared: request.prepared,
+    onBlock: measuring.write,
     onProgress: (f) => request.onProgress?.('synthesize', f),
-  });
+  }).finally(() => measuring.finish());
   request.onProgress?.('master', 0);
-  const loudness = await master(raw, request.audioPath, duration, request.audioFormat);
+  const loudness = await master(raw, request.audioPath, duration, request.audioFormat, DEFAULT_MASTER, undefined, await measuring.finish());
   const stems = request.stemsFolder
     ? await writeStems({
         score: request.score,
@@ -88,6 +90,8 @@ async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
   const played = repeatedScore(request.score, cycle);
   // The middle cycle, and the next one's start for the limiter's look-ahead.
   const synthSeconds = 2 * cycle + SYNTH_TAIL_SECONDS;
+  const mastering = { ...DEFAULT_MASTER, fadeOutSeconds: 0 };
+  const measuring = measureForMaster(cycle, mastering, cycle);
   const raw = await synthesize({
     score: played,
     output: path.join(request.workFolder, `synth-loop-${path.basename(request.audioPath)}.f32`),
@@ -95,10 +99,11 @@ async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
     sampleRateHz,
     soundFont: request.soundFont,
     prepared: request.prepared,
+    onBlock: measuring.write,
     onProgress: (f) => request.onProgress?.('synthesize', f),
-  });
+  }).finally(() => measuring.finish());
   request.onProgress?.('master', 0);
-  const loudness = await master(raw, request.audioPath, cycle, request.audioFormat, { ...DEFAULT_MASTER, fadeOutSeconds: 0 }, cycle);
+  const loudness = await master(raw, request.audioPath, cycle, request.audioFormat, mastering, cycle, await measuring.finish());
   const stems = request.stemsFolder
     ? await writeStems({
         score: played,

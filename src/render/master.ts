@@ -1,7 +1,7 @@
 // master: the finished track — exactly the video's length, a short fade on the last frame, and
 // loudness-normalised (EBU R128) so it plays as loud as other online video without clipping.
 
-import { normaliseLoudness, WAV_16_BIT, type AudioEncoding, type MasteredLoudness, type RawPcmFile } from '../media/audio.js';
+import { measureWhileWritten, normaliseLoudness, WAV_16_BIT, type AudioEncoding, type LoudnessMeasurement, type MasteredLoudness, type RawPcmFile, type StreamedLoudness } from '../media/audio.js';
 import { internalError, usageError } from '../errors.js';
 import { mediaPath, runTool } from '../media/run.js';
 
@@ -52,19 +52,33 @@ export interface MasterOptions {
 
 export const DEFAULT_MASTER: MasterOptions = { targetLufs: -14, truePeakDbtp: -1.5, fadeOutSeconds: 2, sampleRateHz: 48000 };
 
-/** `startSeconds`: where the track starts in `raw` (a loop's middle cycle, render/loop); default 0. */
-export async function master(raw: RawPcmFile, output: string, durationSeconds: number, format: AudioFormat = 'wav', options: MasterOptions = DEFAULT_MASTER, startSeconds?: number): Promise<MasteredLoudness> {
-  return normaliseLoudness({
-    input: raw,
-    output,
-    encoding: AUDIO_FORMAT_SPECS[format].encoding,
-    durationSeconds,
-    startSeconds,
-    fadeOutSeconds: Math.min(options.fadeOutSeconds, durationSeconds / 6),
-    targetLufs: options.targetLufs,
-    truePeakDbtp: options.truePeakDbtp,
-    sampleRateHz: options.sampleRateHz,
-  });
+/**
+ * `startSeconds`: where the track starts in `raw` (a loop's middle cycle, render/loop); default 0.
+ * `measured`: the raw track's loudness, taken while it was synthesized (measureForMaster); else measured here.
+ */
+export async function master(
+  raw: RawPcmFile,
+  output: string,
+  durationSeconds: number,
+  format: AudioFormat = 'wav',
+  options: MasterOptions = DEFAULT_MASTER,
+  startSeconds?: number,
+  measured?: LoudnessMeasurement,
+): Promise<MasteredLoudness> {
+  const shape = masterShape(durationSeconds, options, startSeconds);
+  return normaliseLoudness({ input: raw, output, encoding: AUDIO_FORMAT_SPECS[format].encoding, ...shape, targetLufs: options.targetLufs, truePeakDbtp: options.truePeakDbtp }, measured);
+}
+
+/**
+ * The master's first measurement, taken while the synthesizer writes the raw stereo track (fed its
+ * blocks): give `master` the same length, options and start, and what `finish()` returns.
+ */
+export function measureForMaster(durationSeconds: number, options: MasterOptions = DEFAULT_MASTER, startSeconds?: number): StreamedLoudness {
+  return measureWhileWritten(masterShape(durationSeconds, options, startSeconds), 2);
+}
+
+function masterShape(durationSeconds: number, options: MasterOptions, startSeconds: number | undefined) {
+  return { durationSeconds, startSeconds, fadeOutSeconds: Math.min(options.fadeOutSeconds, durationSeconds / 6), sampleRateHz: options.sampleRateHz };
 }
 
 export interface Placement {

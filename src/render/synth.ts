@@ -33,6 +33,8 @@ export interface SynthOptions {
    * of tracks whatever `voiceThreads` says, if it loaded this SoundFont at this rate. synthesize stops it.
    */
   prepared?: VoicesWorker;
+  /** Called with each block as written (interleaved stereo, valid until the promise settles): a measurement that runs alongside. */
+  onBlock?: (interleaved: Float32Array) => Promise<void>;
   onProgress?: (fraction: number) => void;
 }
 
@@ -45,7 +47,7 @@ export async function synthesize(options: SynthOptions): Promise<RawPcmFile> {
   const threads = Math.max(prepared ? 1 : 0, options.voiceThreads ?? (await voiceThreadsForIdleCores()));
   const groups = threads > 0 ? trackGroups(options.score, threads, options.tracks) : [];
   if (groups.length > 0) {
-    await synthesizeOnThreads({ score: options.score, soundFont, groups, output: options.output, sampleRateHz: options.sampleRateHz, totalSamples, prepared, onProgress: options.onProgress });
+    await synthesizeOnThreads({ score: options.score, soundFont, groups, output: options.output, sampleRateHz: options.sampleRateHz, totalSamples, prepared, onBlock: options.onBlock, onProgress: options.onProgress });
   } else {
     await prepared?.stop();
     await synthesizeHere(options, soundFont, totalSamples);
@@ -69,6 +71,7 @@ async function synthesizeHere(options: SynthOptions, soundFont: string, totalSam
       player.renderBlock(left, right, samples);
       const interleaved = interleave(left, right, samples, written);
       await file.write(new Uint8Array(interleaved.buffer, 0, interleaved.byteLength));
+      await options.onBlock?.(interleaved);
       options.onProgress?.(Math.min(1, (done + samples) / totalSamples));
     }
   } finally {

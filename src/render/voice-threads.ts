@@ -88,6 +88,7 @@ export interface ThreadedSynthesis {
   totalSamples: number;
   /** A worker started beforehand with this SoundFont and rate (prepareVoices): it plays the first group. */
   prepared?: VoicesWorker;
+  onBlock?: (interleaved: Float32Array) => Promise<void>;
   onProgress?: (fraction: number) => void;
 }
 
@@ -106,6 +107,7 @@ export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<v
       for (const other of blocks.slice(1)) addInto(sum, other);
       const interleaved = effects.apply(sum);
       await file.write(new Uint8Array(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength));
+      await request.onBlock?.(interleaved);
       workers.forEach((worker, i) => worker.handBack(blocks[i]!));
       request.onProgress?.(Math.min(1, (done + sum.samples) / request.totalSamples));
     }
