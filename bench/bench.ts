@@ -1,8 +1,9 @@
 // npm run bench — not a test; the protocol of EVALUATION.md §5. For each input, in paired runs back to
 // back (only ratios compare on a shared, loaded machine): a bare ffmpeg decode at the analysis rate, then
 // `v2m analyze`, then `v2m score`, whose stages are timed from its progress lines. Medians of the runs:
-// wall times, ratios to the decode, × real time, peak RSS, ffmpeg/ffprobe starts per score, and the
-// per-stage split of the score. The load average is printed before and after.
+// wall times, ratios to the decode, × real time, peak RSS, ffmpeg/ffprobe starts per score, CPU seconds
+// (every process, ffmpeg included: steadier than wall time on a shared machine), and the per-stage split
+// of the score. The load average is printed before and after.
 //
 //   npm run bench                        the 116 s 720p30 loop of dog-play (made from ../shared/media)
 //   npm run bench -- --runs 5            paired runs per input (default 3)
@@ -63,6 +64,8 @@ function ffmpegOrThrow(ffmpegArgs: string[]): void {
 
 interface Timed {
   seconds: number;
+  /** CPU seconds, user + system, of the command and every process it started (ffmpeg included). */
+  cpuSeconds: number;
   peakRssMb: number;
   toolStarts: number;
   /** Seconds from the start to the first progress line of each stage. */
@@ -77,7 +80,8 @@ function timed(command: string, commandArgs: string[]): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const elapsed = () => (performance.now() - start) / 1000;
-    const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // bash's `times` reports the CPU of all it waited for, and of their children in turn: v2m's ffmpeg runs too.
+    const child = spawn('bash', ['-c', '"$@"; code=$?; times >&2; exit $code', 'bench', command, ...commandArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
     const deadline = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${command} ${commandArgs.join(' ')} did not finish within ${COMMAND_DEADLINE_MS / 60000} minutes; stopped.`));
@@ -100,9 +104,11 @@ function timed(command: string, commandArgs: string[]): Promise<Timed> {
       clearTimeout(deadline);
       const seconds = elapsed();
       if (code !== 0) return reject(new Error(`${command} ${commandArgs.join(' ')} failed: ${stderr}`));
+      const times = [...stderr.matchAll(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm)].at(-1); // the second line of `times`: the children
+      const cpuSeconds = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : Number.NaN;
       const rss = /PEAK_RSS_KB=(\d+)/.exec(stderr);
       const starts = /TOOL_STARTS=(-?\d+)/.exec(stderr);
-      resolve({ seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, toolStarts: starts ? Number(starts[1]) : Number.NaN, stageStarts });
+      resolve({ seconds, cpuSeconds, peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, toolStarts: starts ? Number(starts[1]) : Number.NaN, stageStarts });
     });
   });
 }
@@ -165,7 +171,10 @@ for (const clip of clips) {
     const analyze = await v2m('analyze', clip, ['--json', '-q']);
     const score = await v2m('score', clip, ['-o', path.join(out, `${path.parse(clip).name}.scored.mp4`)]);
     paired.push({ decode, analyze, score });
-    console.error(`bench: ${path.basename(clip)} run ${run + 1}: decode ${decode.seconds.toFixed(2)} s, score ${score.seconds.toFixed(2)} s (${(score.seconds / decode.seconds).toFixed(2)}×), load ${os.loadavg()[0].toFixed(2)}`);
+    console.error(
+      `bench: ${path.basename(clip)} run ${run + 1}: decode ${decode.seconds.toFixed(2)} s (CPU ${decode.cpuSeconds.toFixed(1)} s), ` +
+        `score ${score.seconds.toFixed(2)} s (${(score.seconds / decode.seconds).toFixed(2)}×; CPU ${score.cpuSeconds.toFixed(1)} s), load ${os.loadavg()[0].toFixed(2)}`,
+    );
   }
   const m = (pick: (p: (typeof paired)[number]) => number) => median(paired.map(pick));
   const decode = m((p) => p.decode.seconds);
@@ -182,14 +191,16 @@ for (const clip of clips) {
     (info.duration / score).toFixed(1),
     m((p) => p.score.peakRssMb).toFixed(0),
     m((p) => p.score.toolStarts).toFixed(0),
+    m((p) => p.decode.cpuSeconds).toFixed(1),
+    `${m((p) => p.score.cpuSeconds).toFixed(1)} (${m((p) => p.score.cpuSeconds / p.decode.cpuSeconds).toFixed(2)}×)`,
   ].join(' | ')} |`);
   const split = (stage: string) => m((p) => stageSeconds(p.score)[stage]!);
   const stageCells = ['start', ...STAGES].map((stage) => `${split(stage).toFixed(2)} (${(split(stage) / decode).toFixed(2)}×)`);
   splits.push(`| ${path.basename(clip)} | ${stageCells.join(' | ')} |`);
 }
 rmSync(out, { recursive: true, force: true });
-console.log('| input | length s | ffmpeg decode s | analyze s | analyze ÷ decode | analyze RSS MB | score s | score ÷ decode | × real time | score RSS MB | ffmpeg starts |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| input | length s | ffmpeg decode s | analyze s | analyze ÷ decode | analyze RSS MB | score s | score ÷ decode | × real time | score RSS MB | ffmpeg starts | decode CPU s | score CPU s (÷ decode) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 console.log('\nStages of `v2m score`, seconds (÷ decode); "mux" is mux with listening to the result, cue sheet and report:\n');
 console.log(`| input | ${['start', ...STAGES].join(' | ')} |`);

@@ -71,6 +71,9 @@ export interface ScoreReuse {
   publicName?: string;
 }
 
+/** Videos at least this long start the synthesizer's first thread before their analysis (about a second of decoding at 720p). */
+const PREPARE_VOICES_MIN_SECONDS = 20;
+
 export async function scoreVideo(
   input: string,
   options: Partial<ScoreOptions> = {},
@@ -88,8 +91,10 @@ export async function scoreVideo(
   await removeLeftovers(path.dirname(outputs.video));
   const musicSeconds = musicSecondsAtMost(settings, info);
   await checkOutputsWritable(Object.values(outputs), outputBytesEstimate(info, musicSeconds), scratchBytesEstimate(musicSeconds, settings.loop === true));
-  // The synthesizer's first thread reads the SoundFont while the picture is analysed: the decode leaves part of a core idle.
-  const prepared = os.availableParallelism() >= 2 ? prepareVoices({ soundFont: soundFontPath(settings.soundFont).path, sampleRateHz: DEFAULT_MASTER.sampleRateHz }) : undefined;
+  // The synthesizer's first thread reads the SoundFont (half a second) while the picture is analysed, where
+  // the analysis is long enough to hide it and a second core is there; a short video would only pay for the thread.
+  const hidesLoad = !reuse.timeline && info.duration >= PREPARE_VOICES_MIN_SECONDS && os.availableParallelism() >= 2;
+  const prepared = hidesLoad ? prepareVoices({ soundFont: soundFontPath(settings.soundFont).path, sampleRateHz: DEFAULT_MASTER.sampleRateHz }) : undefined;
   try {
     return await writeOutputs(input, info, span, outputs, settings, controls, report, reuse, prepared);
   } catch (error) {
