@@ -10,7 +10,7 @@ import type { Score } from '../../src/compose/score.js';
 import { interleave } from '../../src/render/send-effects.js';
 import { soundFontPath } from '../../src/render/soundfont.js';
 import { synthesize } from '../../src/render/synth.js';
-import { trackGroups } from '../../src/render/voice-threads.js';
+import { prepareVoices, trackGroups } from '../../src/render/voice-threads.js';
 import { loadSynthesizer, scorePlayer } from '../../src/render/voices.js';
 import { temporaryFolder } from '../helpers.js';
 
@@ -75,6 +75,29 @@ describe('synthesize on voice threads', () => {
       assert.equal(firstDifference, -1, `sample ${firstDifference} differs: ${written[firstDifference]} vs ${reference[firstDifference]}`);
     });
   }
+
+  it('writes the very samples with a thread started before the score existed (prepareVoices), and with a second beside it', { timeout: 60_000 }, async () => {
+    const reference = await renderOnOneThread(smallScore(), seconds);
+    for (const voiceThreads of [0, 2]) {
+      const output = path.join(temporaryFolder(), `prepared-${voiceThreads}.f32`);
+      const prepared = prepareVoices({ soundFont: soundFontPath().path, sampleRateHz: SAMPLE_RATE_HZ });
+      await prepared.ready; // the SoundFont is loaded before the score is handed over
+      await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ, voiceThreads, prepared });
+      const bytes = readFileSync(output);
+      const written = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      assert.equal(written.length, reference.length);
+      if (voiceThreads === 0) assert.equal(written.findIndex((sample, i) => sample !== reference[i]), -1, 'the prepared thread alone: the very samples');
+      else assert.ok(differenceDb(written, reference) < -100, 'the prepared thread and a second one: within float rounding');
+    }
+  });
+
+  it('stops a prepared thread that is given a different SoundFont or rate, and synthesizes all the same', { timeout: 60_000 }, async () => {
+    const prepared = prepareVoices({ soundFont: soundFontPath().path, sampleRateHz: 44100 });
+    const output = path.join(temporaryFolder(), 'mismatched.f32');
+    await synthesize({ score: smallScore(), output, durationSeconds: seconds, sampleRateHz: SAMPLE_RATE_HZ, voiceThreads: 0, prepared });
+    const bytes = readFileSync(output);
+    assert.equal(bytes.byteLength / 4, Math.ceil(seconds * SAMPLE_RATE_HZ) * 2);
+  });
 
   it('splits the tracks over three threads and writes the same music within float rounding (< −100 dB)', { timeout: 60_000 }, async () => {
     const written = await render(3, seconds);
