@@ -66,13 +66,6 @@ const INTER_SAMPLE_HEADROOM_DB = 0.5;
 const LOUDNESS_TOLERANCE_LU = 0.3;
 const MAX_GAIN_PASSES = 3;
 
-/**
- * Writes `output`: the input cut or padded to exactly `durationSeconds`, faded out at the end, and
- * normalised to `targetLufs` with true peaks at most `truePeakDbtp`. One ebur128 pass measures; a
- * linear gain and, where the peaks would pass the ceiling, a limiter bring it to target in a pass that
- * writes the file and measures what it writes, and is redone with a corrected gain if the limiter
- * cost loudness (two ffmpeg starts in all, most times).
- */
 /** What the master did, besides what it measured: the gain it applied, and whether a limiter shaped the peaks. */
 export interface MasteredLoudness extends LoudnessMeasurement {
   gainDb: number;
@@ -119,6 +112,14 @@ export async function applyGain(options: Omit<NormaliseOptions, 'targetLufs' | '
   await runTool('ffmpeg', args, (tail) => internalError(`could not write '${options.output}': ${tail}`));
 }
 
+/**
+ * Writes `output`: the input cut or padded to exactly `durationSeconds`, faded out at the end, and
+ * normalised to `targetLufs` with true peaks at most `truePeakDbtp`. One ebur128 pass measures (or
+ * `measured` says what that pass found while the input was being written: measureWhileWritten); a
+ * linear gain and, where the peaks would pass the ceiling, a limiter bring it to target in a pass that
+ * writes the file and measures what it writes, and is redone with a corrected gain if the limiter
+ * cost loudness (two ffmpeg starts in all, most times).
+ */
 export async function normaliseLoudness(options: NormaliseOptions, measured?: LoudnessMeasurement): Promise<MasteredLoudness> {
   // From a later start the cut comes after the limiter (cutFrom); otherwise first, as for every file.
   const cutsLater = options.startSeconds !== undefined;
