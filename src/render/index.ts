@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Score } from '../compose/score.js';
 import type { MasteredLoudness } from '../media/audio.js';
 import { loopCycleSeconds, repeatedScore } from './loop.js';
-import { DEFAULT_MASTER, master, measureForMaster, type AudioFormat } from './master.js';
+import { DEFAULT_MASTER, master, measureForMaster, type AudioFormat, type MasterOptions } from './master.js';
 import { scoreToMidi } from './midi.js';
 import { writeStems, type Stem } from './stems.js';
 import { synthesize } from './synth.js';
@@ -49,19 +49,13 @@ export async function renderAudio(request: RenderRequest): Promise<RenderedAudio
   const duration = request.score.duration;
   const midi = scoreToMidi(request.score, request.title);
   request.onProgress?.('synthesize', 0);
-  const measuring = measureForMaster(duration);
-  const raw = await synthesize({
+  const loudness = await synthesizeAndMaster(request, {
     score: request.score,
     output: path.join(request.workFolder, `synth-${path.basename(request.audioPath)}.f32`),
-    durationSeconds: duration + SYNTH_TAIL_SECONDS,
-    sampleRateHz: DEFAULT_MASTER.sampleRateHz,
-    soundFont: request.soundFont,
-    prepared: request.prepared,
-    onBlock: measuring.write,
-    onProgress: (f) => request.onProgress?.('synthesize', f),
-  }).finally(() => measuring.finish());
-  request.onProgress?.('master', 0);
-  const loudness = await master(raw, request.audioPath, duration, request.audioFormat, DEFAULT_MASTER, undefined, await measuring.finish());
+    synthSeconds: duration + SYNTH_TAIL_SECONDS,
+    trackSeconds: duration,
+    mastering: DEFAULT_MASTER,
+  });
   const stems = request.stemsFolder
     ? await writeStems({
         score: request.score,
@@ -90,20 +84,14 @@ async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
   const played = repeatedScore(request.score, cycle);
   // The middle cycle, and the next one's start for the limiter's look-ahead.
   const synthSeconds = 2 * cycle + SYNTH_TAIL_SECONDS;
-  const mastering = { ...DEFAULT_MASTER, fadeOutSeconds: 0 };
-  const measuring = measureForMaster(cycle, mastering, cycle);
-  const raw = await synthesize({
+  const loudness = await synthesizeAndMaster(request, {
     score: played,
     output: path.join(request.workFolder, `synth-loop-${path.basename(request.audioPath)}.f32`),
-    durationSeconds: synthSeconds,
-    sampleRateHz,
-    soundFont: request.soundFont,
-    prepared: request.prepared,
-    onBlock: measuring.write,
-    onProgress: (f) => request.onProgress?.('synthesize', f),
-  }).finally(() => measuring.finish());
-  request.onProgress?.('master', 0);
-  const loudness = await master(raw, request.audioPath, cycle, request.audioFormat, mastering, cycle, await measuring.finish());
+    synthSeconds,
+    trackSeconds: cycle,
+    mastering: { ...DEFAULT_MASTER, fadeOutSeconds: 0 },
+    startSeconds: cycle,
+  });
   const stems = request.stemsFolder
     ? await writeStems({
         score: played,
@@ -118,4 +106,36 @@ async function renderLoop(request: RenderRequest): Promise<RenderedAudio> {
       })
     : [];
   return { midi, loudness, stems };
+}
+
+interface Rendering {
+  score: Score;
+  /** The raw synthesizer output (a work file). */
+  output: string;
+  synthSeconds: number;
+  /** The finished track: this long, from `startSeconds` of the raw output (default 0). */
+  trackSeconds: number;
+  mastering: MasterOptions;
+  startSeconds?: number;
+}
+
+/**
+ * Synthesizes `rendering.score` and masters it into `request.audioPath`; the master's first loudness
+ * measurement is fed the blocks as they are written (measureForMaster), so mastering starts with its gain.
+ */
+async function synthesizeAndMaster(request: RenderRequest, rendering: Rendering): Promise<MasteredLoudness> {
+  const { trackSeconds, mastering, startSeconds } = rendering;
+  const measuring = measureForMaster(trackSeconds, mastering, startSeconds);
+  const raw = await synthesize({
+    score: rendering.score,
+    output: rendering.output,
+    durationSeconds: rendering.synthSeconds,
+    sampleRateHz: mastering.sampleRateHz,
+    soundFont: request.soundFont,
+    prepared: request.prepared,
+    onBlock: measuring.write,
+    onProgress: (f) => request.onProgress?.('synthesize', f),
+  }).finally(() => measuring.finish());
+  request.onProgress?.('master', 0);
+  return master(raw, request.audioPath, trackSeconds, request.audioFormat, mastering, startSeconds, await measuring.finish());
 }

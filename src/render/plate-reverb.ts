@@ -52,12 +52,18 @@ export function useFastPlateReverb(synth: SpessaSynthProcessor): boolean {
     // The excursion reads a few samples around the read index of delay lines 4 and 8; the fast loop
     // reads them once, before the line is written, which gives the same samples as long as the reads
     // stay clear of the write index. Always so at the synthesizer's settings; else the slow loop runs.
-    const reach = Math.ceil(2 * ((plate.excursionDepth * plate.sampleRate) / 1e3)) + 3;
-    const gap = ([, write, read, mask]: DelayLine) => (write - read) & mask;
-    if (reach >= gap(plate.delays[4]!) || reach >= gap(plate.delays[8]!)) slow(input, left, right, start, count);
-    else processPlate(plate, input, left, right, start, count);
+    if (excursionClearOfWrites(plate)) processPlate(plate, input, left, right, start, count);
+    else slow(input, left, right, start, count);
   };
   return true;
+}
+
+/** Whether the modulated reads of lines 4 and 8 (up to twice the excursion depth, plus the cubic's reach) stay short of their write index. */
+function excursionClearOfWrites(plate: Plate): boolean {
+  const reach = Math.ceil((2 * plate.excursionDepth * plate.sampleRate) / 1e3) + 3;
+  const line4 = plate.delays[4]!;
+  const line8 = plate.delays[8]!;
+  return reach < ((line4[1] - line4[2]) & line4[3]) && reach < ((line8[1] - line8[2]) & line8[3]);
 }
 
 function isPlate(plate: Plate | undefined): plate is Plate {

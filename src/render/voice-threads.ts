@@ -95,7 +95,7 @@ export interface ThreadedSynthesis {
 /** Renders the groups on worker threads, sums them, adds the effects here and writes interleaved float PCM. */
 export async function synthesizeOnThreads(request: ThreadedSynthesis): Promise<void> {
   const bank = { soundFont: request.soundFont, sampleRateHz: request.sampleRateHz };
-  const workers = request.groups.map((_, i) => (i === 0 && request.prepared ? request.prepared : startVoicesWorker(bank)));
+  const workers = request.groups.map((_, i) => (i === 0 && request.prepared ? request.prepared : prepareVoices(bank)));
   workers.forEach((worker, i) => worker.play({ score: request.score, tracks: request.groups[i]!, totalSamples: request.totalSamples, blocksInFlight: BLOCKS_IN_FLIGHT }));
   const file = await open(request.output, 'w');
   try {
@@ -129,15 +129,12 @@ export interface VoicesWorker {
 }
 
 /**
- * A voices worker started before the score exists — while the video is analysed, whose decode leaves
- * part of a core idle — so that the SoundFont (half a second to read for the default bank) is loaded
- * when synthesis begins. Give it to `synthesize` (which stops it when done) or stop it.
+ * Starts a voices worker, which reads the SoundFont at once; `play` hands it its tracks. Started before
+ * the score exists — while the video is analysed, whose decode leaves part of a core idle — the SoundFont
+ * (half a second for the default bank) is loaded when synthesis begins. Give it to `synthesize` (which
+ * stops it when done) or stop it.
  */
 export function prepareVoices(bank: VoicesBank): VoicesWorker {
-  return startVoicesWorker(bank);
-}
-
-function startVoicesWorker(bank: VoicesBank): VoicesWorker {
   const worker = startWorker('voices-worker', bank);
   const blocks: VoicesBlock[] = [];
   let failure: Error | undefined;
